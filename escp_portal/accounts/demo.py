@@ -1,0 +1,46 @@
+from partnerships.models import ClusterOrganisation, Partnership
+
+from .models import Role, RoleAssignment, User
+
+DEFAULT_PASSWORD = "escp-demo-2026"
+COORDINATED = ("MobiGoIn-Action", "AdPack2")
+# A partner cluster of AdPack2 other than its coordinator, so that the coordinator sees members
+# of clusters the manager does not manage.
+MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
+
+
+def _user(email, *, password, password_given, **fields):
+    user, created = User.objects.get_or_create(email=email, defaults=fields)
+    if created or password_given:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
+    kwargs = {"password": password, "password_given": password_given}
+    coordinator = _user("coordinator@demo.escp.eu", full_name="Demo Coordinator", **kwargs)
+    manager = _user("manager@demo.escp.eu", full_name="Demo Cluster Manager", **kwargs)
+    officer = _user("officer@demo.escp.eu", full_name="Demo EC Officer", **kwargs)
+    _user(
+        "admin@demo.escp.eu",
+        full_name="Demo Administrator",
+        is_staff=True,
+        is_superuser=True,
+        **kwargs,
+    )
+
+    coordinated = list(Partnership.objects.filter(acronym__in=COORDINATED, generation=2))
+    for partnership in coordinated:
+        RoleAssignment.objects.get_or_create(
+            user=coordinator, role=Role.COORDINATOR, partnership=partnership
+        )
+    cluster = ClusterOrganisation.objects.get(name=MANAGED_CLUSTER[0], country=MANAGED_CLUSTER[1])
+    RoleAssignment.objects.get_or_create(user=manager, role=Role.CLUSTER_MANAGER, cluster=cluster)
+    RoleAssignment.objects.get_or_create(user=officer, role=Role.EC_OFFICER)
+    return [
+        ("coordinator@demo.escp.eu", "coordinator of " + " and ".join(COORDINATED)),
+        ("manager@demo.escp.eu", f"cluster manager of {cluster.name} ({cluster.country})"),
+        ("officer@demo.escp.eu", "EC programme officer (reads everything)"),
+        ("admin@demo.escp.eu", "staff: the administration site"),
+    ]

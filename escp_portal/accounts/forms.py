@@ -1,0 +1,19 @@
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from escp_portal.forms import BootstrapFormMixin
+
+
+class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs.update(autocomplete="email", type="email")
+
+
+class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .policy import PolicyQuerySet
+
+
+class UserQuerySet(PolicyQuerySet):
+    pass
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email address; what they may do comes from their roles."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Can log in to the administration site."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Partnership coordinator")
+    CLUSTER_MANAGER = "cluster_manager", _("Cluster manager")
+    EC_OFFICER = "ec_officer", _("EC programme officer")
+
+
+class RoleAssignmentQuerySet(PolicyQuerySet):
+    pass
+
+
+class RoleAssignment(models.Model):
+    """What a user is: coordinator of a partnership, manager of a cluster, or EC officer."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("partnership"),
+    )
+    cluster = models.ForeignKey(
+        "partnerships.ClusterOrganisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("cluster organisation"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.COORDINATOR, partnership__isnull=False, cluster__isnull=True)
+                    | Q(role=Role.CLUSTER_MANAGER, partnership__isnull=True, cluster__isnull=False)
+                    | Q(role=Role.EC_OFFICER, partnership__isnull=True, cluster__isnull=True)
+                ),
+                name="role_scope_matches_role",
+                violation_error_message=_(
+                    "A coordinator needs a partnership, a cluster manager a cluster, and an EC "
+                    "officer neither."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "partnership"],
+                condition=Q(role=Role.COORDINATOR),
+                name="role_coordinator_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "cluster"],
+                condition=Q(role=Role.CLUSTER_MANAGER),
+                name="role_cluster_manager_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role=Role.EC_OFFICER), name="role_officer_once"
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.partnership or self.cluster
+        return f"{self.user} — {self.get_role_display()}" + (f" ({scope})" if scope else "")

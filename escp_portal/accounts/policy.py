@@ -1,0 +1,218 @@
+"""The access policy: who may see and change what. The single place that decides.
+
+Every page, API endpoint and export reads through ``Model.objects.visible_to(user)`` and checks a
+write with ``can_edit(user, obj)`` / ``can_create(user, model, parent)``. Rules are registered here
+per model label, so this module imports no app models at import time.
+
+- anyone: the public directory — programmes, published partnerships, their partners, clusters;
+- coordinator (of a partnership): edits that partnership and its partners;
+- cluster manager (of a cluster): edits that cluster's profile;
+- EC officer: reads every partnership, edits nothing;
+- staff: everything (the administration site).
+
+What a user may not see answers 404, never 403, so ids do not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user is, computed once per request from their role assignments."""
+
+    authenticated: bool = False
+    user_id: int | None = None
+    is_staff: bool = False
+    is_officer: bool = False
+    coordinated_partnerships: frozenset[int] = field(default_factory=frozenset)
+    managed_clusters: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_staff or self.is_officer
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinated_partnerships)
+
+    @property
+    def is_cluster_manager(self) -> bool:
+        return bool(self.managed_clusters)
+
+
+ANONYMOUS = Scope()
+_SCOPE_ATTR = "_escp_scope"
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object (one query per request at most)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, _SCOPE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .models import Role, RoleAssignment
+
+    partnerships, clusters, officer = set(), set(), False
+    for role, partnership_id, cluster_id in RoleAssignment.objects.filter(user=user).values_list(
+        "role", "partnership_id", "cluster_id"
+    ):
+        if role == Role.COORDINATOR:
+            partnerships.add(partnership_id)
+        elif role == Role.CLUSTER_MANAGER:
+            clusters.add(cluster_id)
+        elif role == Role.EC_OFFICER:
+            officer = True
+    scope = Scope(
+        authenticated=True,
+        user_id=user.pk,
+        is_staff=user.is_staff,
+        is_officer=officer,
+        coordinated_partnerships=frozenset(partnerships),
+        managed_clusters=frozenset(clusters),
+    )
+    setattr(user, _SCOPE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's roles change."""
+    if user is not None and hasattr(user, _SCOPE_ATTR):
+        delattr(user, _SCOPE_ATTR)
+
+
+VisibleRule = Callable[[models.QuerySet, Scope], models.QuerySet]
+EditRule = Callable[[Scope, models.Model], bool]
+CreateRule = Callable[[Scope, models.Model | None], bool]
+
+_visible: dict[str, VisibleRule] = {}
+_edit: dict[str, EditRule] = {}
+_create: dict[str, CreateRule] = {}
+
+
+def rule(label: str, *, visible: VisibleRule, edit: EditRule, create: CreateRule | None = None):
+    """Register the rules of one model (``app_label.ModelName``)."""
+    _visible[label] = visible
+    _edit[label] = edit
+    _create[label] = create or (lambda scope, parent: scope.is_staff)
+
+
+def _label(model) -> str:
+    return model._meta.label
+
+
+def visible_to(queryset: models.QuerySet, user) -> models.QuerySet:
+    try:
+        visible = _visible[_label(queryset.model)]
+    except KeyError:  # a model nobody wrote a rule for is visible to nobody
+        return queryset.none()
+    return visible(queryset, scope_for(user))
+
+
+def can_view(user, obj: models.Model) -> bool:
+    return visible_to(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def can_edit(user, obj: models.Model) -> bool:
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    if scope.is_staff:
+        return True
+    edit = _edit.get(_label(type(obj)))
+    return bool(edit and edit(scope, obj))
+
+
+def can_create(user, model: type[models.Model], parent: models.Model | None = None) -> bool:
+    """May the user add a ``model`` row (under ``parent``, e.g. a partner under a partnership)?"""
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    if scope.is_staff:
+        return True
+    create = _create.get(_label(model))
+    return bool(create and create(scope, parent))
+
+
+class PolicyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return visible_to(self, user)
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+def _nobody(scope, obj=None):
+    return False
+
+
+def _everything(qs, scope):
+    return qs
+
+
+def _only_self(qs, scope):
+    if scope.is_staff:
+        return qs
+    if not scope.authenticated:
+        return qs.none()
+    return qs.filter(pk=scope.user_id)
+
+
+def _own_rows(qs, scope):
+    if scope.is_staff:
+        return qs
+    if not scope.authenticated:
+        return qs.none()
+    return qs.filter(user_id=scope.user_id)
+
+
+def _partnerships(qs, scope):
+    if scope.reads_everything:
+        return qs
+    published = ~models.Q(status="draft")
+    if scope.coordinated_partnerships:
+        return qs.filter(published | models.Q(pk__in=scope.coordinated_partnerships))
+    return qs.filter(published)
+
+
+def _partners(qs, scope):
+    if scope.reads_everything:
+        return qs
+    published = ~models.Q(partnership__status="draft")
+    if scope.coordinated_partnerships:
+        return qs.filter(published | models.Q(partnership_id__in=scope.coordinated_partnerships))
+    return qs.filter(published)
+
+
+def _coordinates(scope, partnership) -> bool:
+    return partnership is not None and partnership.pk in scope.coordinated_partnerships
+
+
+rule("accounts.User", visible=_only_self, edit=lambda scope, user: user.pk == scope.user_id)
+rule("accounts.RoleAssignment", visible=_own_rows, edit=_nobody)
+rule("knox.AuthToken", visible=_own_rows, edit=lambda scope, tok: tok.user_id == scope.user_id)
+rule("partnerships.Programme", visible=_everything, edit=_nobody)
+rule("partnerships.Sector", visible=_everything, edit=_nobody)
+rule(
+    "partnerships.Partnership",
+    visible=_partnerships,
+    edit=_coordinates,
+)
+rule(
+    "partnerships.Partner",
+    visible=_partners,
+    edit=lambda scope, partner: partner.partnership_id in scope.coordinated_partnerships,
+    create=_coordinates,
+)
+rule(
+    "partnerships.ClusterOrganisation",
+    visible=_everything,
+    edit=lambda scope, cluster: cluster.pk in scope.managed_clusters,
+    # A coordinator adding a partner may need to list a cluster the portal does not know yet.
+    create=lambda scope, parent: scope.is_coordinator,
+)

@@ -1,0 +1,30 @@
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
+
+from .policy import can_edit
+
+
+def token_issue(*, request, email: str, password: str, name: str = "") -> tuple[AuthToken, str]:
+    """Check the credentials (through the brute-force guard) and issue a new API token.
+
+    Only the token's digest is stored; the token itself is returned once, here.
+    """
+    user = authenticate(request=request, username=email, password=password)
+    if user is None or not user.is_active:
+        raise PermissionDenied(_("Unable to log in with the email address and password given."))
+    return AuthToken.objects.create(user=user)
+
+
+def token_revoke(*, actor, token: AuthToken) -> None:
+    if not can_edit(actor, token):
+        raise PermissionDenied
+    token.delete()
+
+
+def token_create(*, actor) -> tuple[AuthToken, str]:
+    """A new token for a user already logged in (from the account page)."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    return AuthToken.objects.create(user=actor)

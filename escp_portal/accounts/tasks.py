@@ -1,0 +1,16 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=False)
+def clear_expired_tokens() -> int:
+    """Delete API tokens past their expiry; returns how many went."""
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
+@shared_task(ignore_result=False)
+def ping() -> str:
+    return "pong"

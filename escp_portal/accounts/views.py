@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from knox.models import AuthToken
+
+from . import services
+from .forms import LoginForm, PasswordResetForm, SetPasswordForm
+from .policy import visible_to
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class TokenListView(LoginRequiredMixin, TemplateView):
+    """The user's API tokens: issue a new one (shown once), see and revoke the others."""
+
+    template_name = "accounts/tokens.html"
+
+    def get_context_data(self, **kwargs):
+        tokens = visible_to(AuthToken.objects.order_by("-created"), self.request.user)
+        new_token = self.request.session.pop("new_api_token", None)
+        return super().get_context_data(tokens=tokens, new_token=new_token, **kwargs)
+
+    def post(self, request):
+        _instance, token = services.token_create(actor=request.user)
+        # Shown on the next page once, then gone: only the digest is stored.
+        request.session["new_api_token"] = token
+        return redirect("accounts:tokens")
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, token_key):
+        token = get_object_or_404(
+            visible_to(AuthToken.objects.all(), request.user), token_key=token_key
+        )
+        services.token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The token was revoked."))
+        return redirect("accounts:tokens")

@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from escp_portal.accounts import api as accounts_api
+from partnerships import api as partnerships_api
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("programmes", partnerships_api.ProgrammeViewSet, basename="programme")
+router.register("partnerships", partnerships_api.PartnershipViewSet, basename="partnership")
+router.register("clusters", partnerships_api.ClusterViewSet, basename="cluster")
+router.register("partners", partnerships_api.PartnerViewSet, basename="partner")
+router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
+router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
+
+urlpatterns = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from escp_portal import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("escp_portal.accounts.urls")),
+    path("api/v1/", include("escp_portal.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("partnerships.urls")),
+]
+
+handler404 = "escp_portal.views.page_not_found"
+handler500 = "escp_portal.views.server_error"

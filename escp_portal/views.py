@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from escp_portal.accounts.policy import scope_for
+from escp_portal.api.exceptions import api_not_found, api_server_error
+from partnerships.filters import PartnershipFilterSet
+from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+
+
+class HomeView(TemplateView):
+    """Answers each visitor's first question: the directory for the public, then what each role
+    looks after."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        scope = scope_for(user)
+        visible = Partnership.objects.visible_to(user)
+        with_partners = visible.select_related("programme").prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.select_related("cluster"))
+        )
+        context["filter"] = PartnershipFilterSet(queryset=visible)
+        context["totals"] = {
+            "partnerships": visible.count(),
+            "clusters": ClusterOrganisation.objects.filter(
+                partnerships_joined__partnership__in=visible
+            )
+            .distinct()
+            .count(),
+            "countries": Partner.objects.filter(partnership__in=visible)
+            .values("cluster__country")
+            .distinct()
+            .count(),
+        }
+        if scope.is_coordinator:
+            context["my_partnerships"] = with_partners.filter(pk__in=scope.coordinated_partnerships)
+        if scope.is_cluster_manager:
+            context["my_clusters"] = ClusterOrganisation.objects.filter(
+                pk__in=scope.managed_clusters
+            ).prefetch_related(
+                Prefetch(
+                    "partnerships_joined",
+                    queryset=Partner.objects.filter(partnership__in=visible).select_related(
+                        "partnership"
+                    ),
+                )
+            )
+        if scope.reads_everything:
+            context["programme_overview"] = (
+                Partnership.objects.values("programme__code", "generation")
+                .annotate(
+                    partnerships=Count("pk", distinct=True),
+                    partners=Count("partners", distinct=True),
+                    clusters=Count("partners__cluster", distinct=True),
+                    countries=Count("partners__cluster__country", distinct=True),
+                    active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE), distinct=True),
+                )
+                .order_by("programme__code", "generation")
+            )
+            context["programmes"] = Programme.objects.all()
+        return context
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # any failure is the answer here, not an error of this view
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_broker() -> dict:
+    if not settings.REDIS_URL:
+        return {"ok": True, "mode": "in-process"}
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        return {"ok": True, "mode": "redis"}
+    except redis.RedisError as exc:
+        return {"ok": False, "mode": "redis", "error": exc.__class__.__name__}
+
+
+def _check_worker(broker_ok: bool) -> dict:
+    if not settings.REDIS_URL:
+        return {"ok": True, "mode": "in-process"}
+    if not broker_ok:
+        return {"ok": False, "workers": 0, "error": "broker unreachable"}
+    from escp_portal.celery import app
+
+    try:
+        replies = app.control.ping(timeout=1.0) or []
+    except Exception as exc:  # a broken broker connection is reported, not raised
+        return {"ok": False, "workers": 0, "error": exc.__class__.__name__}
+    return {"ok": bool(replies), "workers": len(replies)}
+
+
+@never_cache
+def health(request):
+    """Database, broker and worker, as JSON. 503 only when the database is down: without a
+    broker or worker the pages still answer, and queued work waits."""
+    database = _check_database()
+    broker = _check_broker()
+    worker = _check_worker(broker["ok"])
+    checks = {"database": database, "broker": broker, "worker": worker}
+    if not database["ok"]:
+        state, code = "down", 503
+    elif all(check["ok"] for check in checks.values()):
+        state, code = "ok", 200
+    else:
+        state, code = "degraded", 200
+    return JsonResponse({"status": state, **checks}, status=code)
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)
