@@ -56,11 +56,12 @@ class HomeView(TemplateView):
             context["programme_overview"] = (
                 Partnership.objects.values("programme__code", "generation")
                 .annotate(
-                    partnerships=Count("pk", distinct=True),
-                    partners=Count("partners", distinct=True),
-                    clusters=Count("partners__cluster", distinct=True),
-                    countries=Count("partners__cluster__country", distinct=True),
-                    active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE), distinct=True),
+                    partnership_count=Count("pk", distinct=True),
+                    cluster_count=Count("partners__cluster", distinct=True),
+                    country_count=Count("partners__cluster__country", distinct=True),
+                    active_count=Count(
+                        "pk", filter=Q(status=Partnership.Status.ACTIVE), distinct=True
+                    ),
                 )
                 .order_by("programme__code", "generation")
             )

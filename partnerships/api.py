@@ -153,6 +153,7 @@ class ClusterViewSet(PolicyViewSet):
                     "partnerships_joined", filter=Q(partnerships_joined__in=visible), distinct=True
                 )
             )
+            .order_by("name", "pk")
         )
 
     def perform_create(self, serializer):
@@ -237,4 +238,5 @@ class ProgrammeViewSet(ReadOnlyPolicyViewSet):
             super()
             .get_queryset()
             .annotate(partnership_count=Count("partnerships", filter=Q(partnerships__in=visible)))
+            .order_by("code")
         )

@@ -1,0 +1,92 @@
+"""Plain builders for test data: a small world with every role of the access policy."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from escp_portal.accounts.models import Role, RoleAssignment, User
+from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+
+PASSWORD = "a-long-test-password"
+_seq = itertools.count(1)
+
+
+def programme(code="ESCP-4i") -> Programme:
+    obj, _ = Programme.objects.get_or_create(code=code, defaults={"name": code})
+    return obj
+
+
+def cluster(name=None, country="DE", **fields) -> ClusterOrganisation:
+    return ClusterOrganisation.objects.create(
+        name=name or f"Cluster {next(_seq)}", country=country, **fields
+    )
+
+
+def partnership(acronym=None, *, partners=(), coordinator=None, **fields) -> Partnership:
+    fields.setdefault("programme", programme())
+    fields.setdefault("phase", Partnership.Phase.IMPLEMENTATION)
+    fields.setdefault("start_date", date(2024, 1, 1))
+    fields.setdefault("end_date", date(2027, 12, 31))
+    obj = Partnership.objects.create(acronym=acronym or f"P{next(_seq)}", name="Test", **fields)
+    if coordinator is not None:
+        Partner.objects.create(partnership=obj, cluster=coordinator, role=Partner.Role.COORDINATOR)
+    for c in partners:
+        Partner.objects.create(partnership=obj, cluster=c)
+    return obj
+
+
+def user(email=None, *, role=None, scope=None, **fields) -> User:
+    obj = User.objects.create_user(email or f"user{next(_seq)}@example.org", PASSWORD, **fields)
+    if role == Role.COORDINATOR:
+        RoleAssignment.objects.create(user=obj, role=role, partnership=scope)
+    elif role == Role.CLUSTER_MANAGER:
+        RoleAssignment.objects.create(user=obj, role=role, cluster=scope)
+    elif role == Role.EC_OFFICER:
+        RoleAssignment.objects.create(user=obj, role=role)
+    return obj
+
+
+@dataclass
+class World:
+    a: Partnership
+    b: Partnership
+    draft: Partnership
+    cluster_a: ClusterOrganisation
+    cluster_a2: ClusterOrganisation
+    cluster_b: ClusterOrganisation
+    cluster_x: ClusterOrganisation
+    coord_a: User
+    coord_b: User
+    manager_a: User
+    manager_x: User
+    officer: User
+    staff: User
+
+
+def make_world() -> World:
+    """Partnership A (coordinated by coord_a, with cluster_a managed by manager_a), partnership B
+    (coord_b), a draft partnership of A's coordinator, and a cluster in neither (manager_x)."""
+    cluster_a = cluster("Alpha Cluster", "DE")
+    cluster_a2 = cluster("Alpha Two", "FR")
+    cluster_b = cluster("Beta Cluster", "IT")
+    cluster_x = cluster("Lone Cluster", "PL")
+    a = partnership("ALPHA", coordinator=cluster_a2, partners=[cluster_a])
+    b = partnership("BETA", coordinator=cluster_b)
+    draft = partnership("DRAFTY", status=Partnership.Status.DRAFT, partners=[cluster_a2])
+    coord_a = user("coord-a@example.org", role=Role.COORDINATOR, scope=a)
+    RoleAssignment.objects.create(user=coord_a, role=Role.COORDINATOR, partnership=draft)
+    return World(
+        a=a,
+        b=b,
+        draft=draft,
+        cluster_a=cluster_a,
+        cluster_a2=cluster_a2,
+        cluster_b=cluster_b,
+        cluster_x=cluster_x,
+        coord_a=coord_a,
+        coord_b=user("coord-b@example.org", role=Role.COORDINATOR, scope=b),
+        manager_a=user("manager-a@example.org", role=Role.CLUSTER_MANAGER, scope=cluster_a),
+        manager_x=user("manager-x@example.org", role=Role.CLUSTER_MANAGER, scope=cluster_x),
+        officer=user("officer@example.org", role=Role.EC_OFFICER),
+        staff=user("staff@example.org", is_staff=True),
+    )
