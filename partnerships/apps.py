@@ -11,7 +11,25 @@ class PartnershipsConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Partnership, m2m_fields={"sectors"})
-        auditlog.register(models.Partner)
-        auditlog.register(models.ClusterOrganisation, m2m_fields={"sectors"})
-        auditlog.register(models.Programme)
+        # Only the fields a person edits: no ids, timestamps or reverse relations.
+        def editable(model):
+            return [
+                f.name
+                for f in model._meta.get_fields()
+                if f.concrete
+                and not f.many_to_many
+                and f.editable
+                and not f.primary_key
+                and f.name not in ("created_at", "updated_at")
+            ]
+
+        auditlog.register(
+            models.Partnership, include_fields=editable(models.Partnership), m2m_fields={"sectors"}
+        )
+        auditlog.register(models.Partner, include_fields=editable(models.Partner))
+        auditlog.register(
+            models.ClusterOrganisation,
+            include_fields=editable(models.ClusterOrganisation),
+            m2m_fields={"sectors"},
+        )
+        auditlog.register(models.Programme, include_fields=editable(models.Programme))

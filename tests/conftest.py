@@ -4,10 +4,10 @@ import shutil
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+import pytest
+from django.core.cache import cache
 
-from tests.factories import World, make_world  # noqa: E402
+from tests.factories import World, make_world
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

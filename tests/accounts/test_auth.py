@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
-from knox.models import AuthToken
 
 from escp_portal.accounts.models import Role, RoleAssignment, User
 from tests.factories import PASSWORD
@@ -49,7 +48,8 @@ def test_password_reset_by_email_sets_a_new_password(client, world):
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session and redirects
     response = client.post(
-        form_url, {"new_password1": "brand-new-passphrase-42", "new_password2": "brand-new-passphrase-42"}
+        form_url,
+        {"new_password1": "brand-new-passphrase-42", "new_password2": "brand-new-passphrase-42"},
     )
     assert response.status_code == 302
     world.coord_a.refresh_from_db()

@@ -10,7 +10,9 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 def issue(client, email="coord-a@example.org", password=PASSWORD):
-    return client.post(TOKEN_URL, {"email": email, "password": password}, content_type="application/json")
+    return client.post(
+        TOKEN_URL, {"email": email, "password": password}, content_type="application/json"
+    )
 
 
 def test_token_is_issued_once_and_stored_only_as_a_digest(client, world):

@@ -60,7 +60,9 @@ def test_coordinator_edits_own_partnership_and_the_change_is_audited(client, wor
 def test_others_cannot_edit_a_partnership(client, world, who, status):
     as_user(client, getattr(world, who) if who else None)
     response = client.patch(
-        f"/api/v1/partnerships/{world.a.pk}/", {"name": "Taken over"}, content_type="application/json"
+        f"/api/v1/partnerships/{world.a.pk}/",
+        {"name": "Taken over"},
+        content_type="application/json",
     )
     assert response.status_code == status
     assert response.json()["status"] == status
@@ -79,7 +81,9 @@ def test_token_of_another_coordinator_cannot_edit(client, world):
         HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 403
-    draft = client.get(f"/api/v1/partnerships/{world.draft.pk}/", HTTP_AUTHORIZATION=f"Token {token}")
+    draft = client.get(
+        f"/api/v1/partnerships/{world.draft.pk}/", HTTP_AUTHORIZATION=f"Token {token}"
+    )
     assert draft.status_code == 404
 
 
@@ -162,7 +166,9 @@ def test_cluster_manager_edits_own_cluster_only(client, world):
     )
     assert other.status_code == 403
     bad_nuts = client.patch(
-        f"/api/v1/clusters/{world.cluster_a.pk}/", {"nuts_region": "FR10"}, content_type="application/json"
+        f"/api/v1/clusters/{world.cluster_a.pk}/",
+        {"nuts_region": "FR10"},
+        content_type="application/json",
     )
     assert bad_nuts.status_code == 400
     assert "nuts_region" in bad_nuts.json()["errors"]
@@ -179,7 +185,14 @@ def test_officer_reads_everything_and_writes_nothing(client, world):
 
 @pytest.mark.parametrize(
     "query",
-    ["phase=nope", "country=XX", "programme=NOPE", "generation=two", "status=sleeping", "sector=none"],
+    [
+        "phase=nope",
+        "country=XX",
+        "programme=NOPE",
+        "generation=two",
+        "status=sleeping",
+        "sector=none",
+    ],
 )
 def test_unknown_filter_values_get_a_400(client, world, query):
     response = client.get(f"/api/v1/partnerships/?{query}")
@@ -208,8 +221,13 @@ def test_schema_and_docs_are_served(client, world):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/v1/partnerships/", "/api/v1/clusters/", "/api/v1/partners/",
-                 "/api/v1/programmes/", "/api/v1/auth/token/"):
+    for path in (
+        "/api/v1/partnerships/",
+        "/api/v1/clusters/",
+        "/api/v1/partners/",
+        "/api/v1/programmes/",
+        "/api/v1/auth/token/",
+    ):
         assert path in paths
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
@@ -225,9 +243,20 @@ def test_programmes_count_only_visible_partnerships(client, world):
 
 def test_partnership_acronym_is_unique_per_programme_and_generation(client, world):
     as_user(client, world.staff)
-    data = {"acronym": "ALPHA", "name": "Again", "programme": "ESCP-4i", "generation": 1,
-            "phase": "preparatory"}
-    assert client.post("/api/v1/partnerships/", data, content_type="application/json").status_code == 400
+    data = {
+        "acronym": "ALPHA",
+        "name": "Again",
+        "programme": "ESCP-4i",
+        "generation": 1,
+        "phase": "preparatory",
+    }
+    assert (
+        client.post("/api/v1/partnerships/", data, content_type="application/json").status_code
+        == 400
+    )
     data["generation"] = 2
-    assert client.post("/api/v1/partnerships/", data, content_type="application/json").status_code == 201
+    assert (
+        client.post("/api/v1/partnerships/", data, content_type="application/json").status_code
+        == 201
+    )
     assert Partnership.objects.filter(acronym="ALPHA").count() == 2

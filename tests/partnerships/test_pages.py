@@ -26,7 +26,10 @@ def test_public_directory_lists_published_partnerships_only(client, world):
     assert page.status_code == 200
     html = page.content.decode()
     assert "ALPHA" in html and "BETA" in html and "DRAFTY" not in html
-    assert client.get(reverse("partnerships:partnership_detail", args=[world.draft.pk])).status_code == 404
+    assert (
+        client.get(reverse("partnerships:partnership_detail", args=[world.draft.pk])).status_code
+        == 404
+    )
 
 
 def test_directory_filters_and_shows_errors_for_bad_values(client, world):
@@ -38,7 +41,9 @@ def test_directory_filters_and_shows_errors_for_bad_values(client, world):
 
 
 def test_partnership_page_lists_partners_by_country(client, world):
-    html = client.get(reverse("partnerships:partnership_detail", args=[world.a.pk])).content.decode()
+    html = client.get(
+        reverse("partnerships:partnership_detail", args=[world.a.pk])
+    ).content.decode()
     assert "Alpha Cluster" in html and "Germany" in html and "France" in html
     assert "2 partners" in html and "in 2 countries" in html
     assert "Edit partnership" not in html
@@ -81,8 +86,14 @@ def test_who_may_open_the_edit_page(client, world, who, status):
 
 def test_hidden_partnership_edit_page_answers_404(client, world):
     client.force_login(world.coord_b)
-    assert client.get(reverse("partnerships:partnership_edit", args=[world.draft.pk])).status_code == 404
-    assert client.get(reverse("partnerships:partnership_history", args=[world.draft.pk])).status_code == 404
+    assert (
+        client.get(reverse("partnerships:partnership_edit", args=[world.draft.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("partnerships:partnership_history", args=[world.draft.pk])).status_code
+        == 404
+    )
 
 
 def test_second_coordinator_on_the_page_shows_the_rule(client, world):
@@ -100,7 +111,12 @@ def test_coordinator_adds_edits_and_removes_a_partner_on_pages(client, world):
     client.force_login(world.coord_a)
     client.post(
         reverse("partnerships:partner_add", args=[world.a.pk]),
-        {"cluster": world.cluster_x.pk, "role": "partner", "joined_on": "2024-03-01", "left_on": ""},
+        {
+            "cluster": world.cluster_x.pk,
+            "role": "partner",
+            "joined_on": "2024-03-01",
+            "left_on": "",
+        },
     )
     partner = Partner.objects.get(partnership=world.a, cluster=world.cluster_x)
     bad = client.post(
@@ -130,7 +146,10 @@ def test_cluster_manager_edits_own_cluster_profile(client, world):
     assert response.status_code == 302
     world.cluster_a.refresh_from_db()
     assert world.cluster_a.city == "München"
-    assert client.get(reverse("partnerships:cluster_edit", args=[world.cluster_b.pk])).status_code == 403
+    assert (
+        client.get(reverse("partnerships:cluster_edit", args=[world.cluster_b.pk])).status_code
+        == 403
+    )
 
 
 def test_invalid_country_on_the_cluster_page(client, world):

@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        app_options = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
         for config in apps.get_app_configs():
             try:
                 module = import_module(f"{config.name}.demo")
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                     raise
                 continue
             if hasattr(module, "load") and config.name != "escp_portal.accounts":
-                module.load(stdout=self.stdout, **options)
+                module.load(stdout=self.stdout, **app_options)
         users = load_users(
             password=options["password"],
             password_given=options["password"] != DEFAULT_PASSWORD,

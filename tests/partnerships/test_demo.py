@@ -1,0 +1,66 @@
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.test import Client
+
+from escp_portal.accounts.models import RoleAssignment, User
+from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Programme,
+            Partnership,
+            ClusterOrganisation,
+            Partner,
+            User,
+            RoleAssignment,
+            LogEntry,
+        )
+    }
+
+
+def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
+    call_command("load_demo", stdout=io.StringIO())
+    first = counts()
+    assert first["Partnership"] == 59
+    assert first["Programme"] == 2
+    assert first["Partner"] == 286
+    # Clusters in several partnerships are one organisation (spelling variants included).
+    assert first["ClusterOrganisation"] == 230
+    assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
+    assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
+
+
+def test_demo_roles_see_and_edit_what_the_policy_allows():
+    call_command("load_demo", stdout=io.StringIO())
+    adpack2 = Partnership.objects.get(acronym="AdPack2")
+    adpack = Partnership.objects.get(acronym="AdPack")
+    client = Client()
+    client.force_login(User.objects.get(email="coordinator@demo.escp.eu"))
+    assert client.get(f"/partnerships/{adpack2.pk}/edit/").status_code == 200
+    assert client.get(f"/partnerships/{adpack.pk}/edit/").status_code == 403
+    client.force_login(User.objects.get(email="manager@demo.escp.eu"))
+    managed = RoleAssignment.objects.get(user__email="manager@demo.escp.eu").cluster
+    assert managed.partnerships_joined.filter(partnership=adpack2).exists()
+    assert client.get(f"/clusters/{managed.pk}/edit/").status_code == 200
+    assert client.get(f"/partnerships/{adpack2.pk}/edit/").status_code == 403
+    client.force_login(User.objects.get(email="officer@demo.escp.eu"))
+    assert client.get(f"/partnerships/{adpack2.pk}/history/").status_code == 200
+    assert client.get(f"/partnerships/{adpack2.pk}/edit/").status_code == 403
+
+
+def test_demo_users_log_in_with_the_printed_password(client):
+    call_command("load_demo", "--password", "another-demo-pass", stdout=io.StringIO())
+    response = client.post(
+        "/accounts/login/", {"username": "officer@demo.escp.eu", "password": "another-demo-pass"}
+    )
+    assert response.status_code == 302

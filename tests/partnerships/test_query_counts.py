@@ -1,0 +1,67 @@
+"""List pages and endpoints read a fixed number of queries whatever the number of rows."""
+
+import pytest
+from django.urls import reverse
+
+from escp_portal.accounts.models import Role
+from partnerships.models import Partner
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# The same budget for 5 rows and for 200: a query per row would break it at once. The largest
+# page today reads 10 (session, user, roles, count, rows, prefetches, filter choices).
+LIST_BUDGET = 10
+
+
+def build(n: int):
+    countries = ["DE", "FR", "IT", "ES", "PL", "SE"]
+    clusters = [factories.cluster(f"C{i}", countries[i % len(countries)]) for i in range(n)]
+    first = None
+    for i in range(n):
+        p = factories.partnership(
+            f"Q{i:03d}", coordinator=clusters[i], partners=[clusters[(i + 1) % n]]
+        )
+        first = first or p
+    return first
+
+
+def viewers():
+    return {
+        "anonymous": None,
+        "coordinator": lambda p: factories.user(role=Role.COORDINATOR, scope=p),
+        "officer": lambda p: factories.user(role=Role.EC_OFFICER),
+    }
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+@pytest.mark.parametrize("viewer", ["anonymous", "coordinator", "officer"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("partnerships:partnership_list"),
+        reverse("partnerships:cluster_list"),
+        reverse("home"),
+        "/api/v1/partnerships/?page_size=200",
+        "/api/v1/clusters/?page_size=200",
+        "/api/v1/partners/?page_size=200",
+        "/api/v1/programmes/",
+    ],
+)
+def test_list_query_count_is_flat(client, django_assert_max_num_queries, rows, viewer, url):
+    first = build(rows)
+    make = viewers()[viewer]
+    if make is not None:
+        client.force_login(make(first))
+    with django_assert_max_num_queries(LIST_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_detail_page_query_count_is_flat(client, django_assert_max_num_queries, rows):
+    first = build(2)
+    for i in range(rows):
+        Partner.objects.create(partnership=first, cluster=factories.cluster(f"Extra {i}", "NL"))
+    with django_assert_max_num_queries(LIST_BUDGET):
+        assert client.get(first.get_absolute_url()).status_code == 200
