@@ -32,3 +32,7 @@ def add_validation_error(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """The form of every FilterSet, so that filters look and behave like the other forms."""

@@ -8,6 +8,8 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from escp_portal.forms import FilterForm
+
 from .models import ClusterOrganisation, Partner, Partnership, Programme, Sector
 
 
@@ -57,6 +59,7 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = Partnership
+        form = FilterForm
         fields = ["q", "programme", "generation", "phase", "status", "country", "sector", "cluster"]
 
     def filter_country(self, queryset, name, value: str):
@@ -87,6 +90,7 @@ class ClusterFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = ClusterOrganisation
+        form = FilterForm
         fields = ["q", "country", "sector", "partnership"]
 
     def filter_partnership(self, queryset, name, value: int):
