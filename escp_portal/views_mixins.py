@@ -20,3 +20,12 @@ class EditObjectMixin(LoginRequiredMixin, VisibleObjectsMixin):
         if not can_edit(self.request.user, obj):
             raise PermissionDenied
         return obj
+
+
+class ForgivingPaginationMixin:
+    """A page number out of range or mistyped shows the nearest page, not an error."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()

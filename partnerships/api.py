@@ -1,4 +1,5 @@
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -64,11 +65,26 @@ class PartnershipSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
+        self.locked_fields = []
         if self.instance is not None and request and not request.user.is_staff:
             for name in services.PARTNERSHIP_STAFF_FIELDS:
                 if name not in services.PARTNERSHIP_COORDINATOR_FIELDS and name in fields:
                     fields[name].read_only = True
+                    self.locked_fields.append(name)
         return fields
+
+    def validate(self, attrs):
+        # A change to a field only the programme may set is refused, not silently dropped;
+        # sending back the value it already has (a GET body, PUT) is fine.
+        current = self.to_representation(self.instance) if self.instance is not None else {}
+        refused = {
+            name: [_("Only the programme's administrators can change this field.")]
+            for name in getattr(self, "locked_fields", [])
+            if name in self.initial_data and str(self.initial_data[name]) != str(current.get(name))
+        }
+        if refused:
+            raise serializers.ValidationError(refused)
+        return attrs
 
 
 class PartnershipViewSet(PolicyViewSet):

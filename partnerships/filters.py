@@ -8,6 +8,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
 from .models import ClusterOrganisation, Partner, Partnership, Programme, Sector
@@ -37,7 +38,7 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(
         queryset=Programme.objects.all(), to_field_name="code", label=_("Programme")
     )
-    generation = django_filters.NumberFilter(label=_("Generation"))
+    generation = django_filters.NumberFilter(min_value=1, max_value=99, label=_("Generation"))
     phase = django_filters.ChoiceFilter(choices=Partnership.Phase.choices, label=_("Phase"))
     status = django_filters.ChoiceFilter(choices=Partnership.Status.choices, label=_("Status"))
     country = django_filters.ChoiceFilter(
@@ -84,9 +85,7 @@ class ClusterFilterSet(SearchFilterMixin, django_filters.FilterSet):
         field_name="sectors",
         label=_("Sector"),
     )
-    partnership = django_filters.NumberFilter(
-        method="filter_partnership", label=_("Partnership (id)")
-    )
+    partnership = id_filter(method="filter_partnership", label=_("Partnership (id)"))
 
     class Meta:
         model = ClusterOrganisation
@@ -94,14 +93,15 @@ class ClusterFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "country", "sector", "partnership"]
 
     def filter_partnership(self, queryset, name, value: int):
-        return queryset.filter(
-            Exists(Partner.objects.filter(cluster=OuterRef("pk"), partnership_id=value))
-        )
+        # Only partners the user may see: a draft partnership's clusters stay unseen.
+        user = getattr(self.request, "user", None)
+        partners = Partner.objects.visible_to(user).filter(partnership_id=value)
+        return queryset.filter(Exists(partners.filter(cluster=OuterRef("pk"))))
 
 
 class PartnerFilterSet(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id", label=_("Partnership"))
-    cluster = django_filters.NumberFilter(field_name="cluster_id", label=_("Cluster"))
+    partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
+    cluster = id_filter(field_name="cluster_id", label=_("Cluster"))
     country = django_filters.ChoiceFilter(
         choices=_country_choices, field_name="cluster__country", label=_("Country")
     )

@@ -13,7 +13,11 @@ from django_filters.views import FilterView
 
 from escp_portal.accounts.policy import can_create, can_edit, scope_for, visible_to
 from escp_portal.forms import add_validation_error
-from escp_portal.views_mixins import EditObjectMixin, VisibleObjectsMixin
+from escp_portal.views_mixins import (
+    EditObjectMixin,
+    ForgivingPaginationMixin,
+    VisibleObjectsMixin,
+)
 
 from . import services
 from .filters import ClusterFilterSet, PartnershipFilterSet
@@ -26,7 +30,7 @@ def _partners_by_country(partners):
     return [(country, list(group)) for country, group in groupby(rows, lambda p: p.cluster.country)]
 
 
-class PartnershipListView(VisibleObjectsMixin, FilterView):
+class PartnershipListView(ForgivingPaginationMixin, VisibleObjectsMixin, FilterView):
     model = Partnership
     filterset_class = PartnershipFilterSet
     template_name = "partnerships/partnership_list.html"
@@ -124,7 +128,6 @@ class PartnershipHistoryView(LoginRequiredMixin, VisibleObjectsMixin, DetailView
 
     model = Partnership
     template_name = "partnerships/partnership_history.html"
-    paginate_by = 50
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -223,7 +226,7 @@ class PartnerDeleteView(EditObjectMixin, DetailView):
     template_name = "partnerships/partner_confirm_delete.html"
 
     def get_queryset(self):
-        return Partner.objects.select_related("partnership", "cluster")
+        return super().get_queryset().select_related("partnership", "cluster")
 
     def post(self, request, *args, **kwargs):
         partner = self.get_object()
@@ -235,7 +238,7 @@ class PartnerDeleteView(EditObjectMixin, DetailView):
         return redirect(partner.partnership)
 
 
-class ClusterListView(VisibleObjectsMixin, FilterView):
+class ClusterListView(ForgivingPaginationMixin, VisibleObjectsMixin, FilterView):
     model = ClusterOrganisation
     filterset_class = ClusterFilterSet
     template_name = "partnerships/cluster_list.html"

@@ -1,3 +1,4 @@
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -10,13 +11,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from escp_portal.api.viewsets import PolicyQuerysetMixin
+from escp_portal.filters import id_filter
 
 from . import services
-from .models import RoleAssignment, User
+from .models import Role, RoleAssignment, User
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
@@ -102,6 +104,17 @@ class AuthTokenViewSet(
         services.token_revoke(actor=self.request.user, token=instance)
 
 
+class RoleAssignmentFilterSet(django_filters.FilterSet):
+    # Plain ids: choices drawn from every partnership would tell which ids exist.
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    partnership = id_filter(field_name="partnership_id")
+    cluster = id_filter(field_name="cluster_id")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "partnership", "cluster"]
+
+
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     user = serializers.EmailField(source="user.email", read_only=True)
 
@@ -116,7 +129,7 @@ class RoleAssignmentViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = RoleAssignment.objects.select_related("user")
     serializer_class = RoleAssignmentSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["role", "partnership", "cluster"]
+    filterset_class = RoleAssignmentFilterSet
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
@@ -8,6 +9,8 @@ class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email address")
+        self.fields["username"].max_length = 254
+        self.fields["username"].validators.append(MaxLengthValidator(254))
         self.fields["username"].widget.attrs.update(autocomplete="email", type="email")
 
 

@@ -40,15 +40,22 @@ def test_not_found_body_gives_nothing_away(client, world):
 
 def test_coordinator_edits_own_partnership_and_the_change_is_audited(client, world):
     as_user(client, world.coord_a)
-    response = client.patch(
+    refused = client.patch(
         f"/api/v1/partnerships/{world.a.pk}/",
         {"website": "https://alpha.example.eu", "acronym": "HIJACK"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "acronym" in refused.json()["errors"]
+    response = client.patch(
+        f"/api/v1/partnerships/{world.a.pk}/",
+        {"website": "https://alpha.example.eu", "acronym": "ALPHA"},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     world.a.refresh_from_db()
     assert world.a.website == "https://alpha.example.eu"
-    assert world.a.acronym == "ALPHA"  # identity is the programme's, read-only here
+    assert world.a.acronym == "ALPHA"  # identity is the programme's, refused above
     entry = LogEntry.objects.get_for_object(world.a).latest("timestamp")
     assert entry.actor == world.coord_a
     assert entry.changes_dict["website"] == ["", "https://alpha.example.eu"]
@@ -260,3 +267,35 @@ def test_partnership_acronym_is_unique_per_programme_and_generation(client, worl
         == 201
     )
     assert Partnership.objects.filter(acronym="ALPHA").count() == 2
+
+
+def test_draft_partners_do_not_leak_through_the_cluster_filter(client, world):
+    listed = client.get(f"/api/v1/clusters/?partnership={world.draft.pk}").json()
+    assert listed["count"] == 0
+    page = client.get(f"/clusters/?partnership={world.draft.pk}")
+    assert "Alpha Two" not in page.content.decode()
+    client.force_login(world.coord_a)
+    assert client.get(f"/api/v1/clusters/?partnership={world.draft.pk}").json()["count"] == 1
+
+
+def test_role_assignment_filters_do_not_tell_which_ids_exist(client, world):
+    client.force_login(world.manager_a)
+    hidden = client.get(f"/api/v1/role-assignments/?partnership={world.draft.pk}")
+    missing = client.get("/api/v1/role-assignments/?partnership=999999")
+    assert hidden.status_code == missing.status_code == 200
+    assert hidden.json()["count"] == missing.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/clusters/?partnership=99999999999999999999999",
+        "/api/v1/partners/?partnership=99999999999999999999999",
+        "/api/v1/partnerships/?page=abc",
+        "/api/v1/partnerships/?generation=99999999999",
+    ],
+)
+def test_out_of_range_numbers_get_a_400(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

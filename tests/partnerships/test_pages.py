@@ -170,3 +170,25 @@ def test_home_answers_each_role(client, world):
     client.force_login(world.officer)
     html = client.get("/").content.decode()
     assert "Programme overview" in html and "Partnerships you coordinate" not in html
+
+
+def test_removing_a_hidden_partner_answers_404(client, world):
+    hidden = Partner.objects.get(partnership=world.draft)
+    client.force_login(world.coord_b)
+    assert client.get(reverse("partnerships:partner_remove", args=[hidden.pk])).status_code == 404
+    assert client.post(reverse("partnerships:partner_remove", args=[hidden.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "0", "-1"])
+def test_bad_page_numbers_show_the_nearest_page(client, world, page):
+    response = client.get(reverse("partnerships:partnership_list"), {"page": page})
+    assert response.status_code == 200
+    assert "ALPHA" in response.content.decode()
+
+
+def test_overlong_login_is_refused_with_a_message(client, world):
+    response = client.post(
+        reverse("accounts:login"), {"username": "x" * 1000 + "@example.org", "password": "x"}
+    )
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
