@@ -1,15 +1,25 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from escp_portal.accounts.policy import visible_to
+from escp_portal.accounts.policy import can_manage_members, visible_to, with_contact_visibility
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
 
-from . import services
-from .filters import ClusterFilterSet, PartnerFilterSet, PartnershipFilterSet, ProgrammeFilterSet
-from .models import ClusterOrganisation, Partner, Partnership, Programme, Sector
+from . import member_io, members, nace, services
+from .filters import (
+    ClusterFilterSet,
+    MemberFilterSet,
+    PartnerFilterSet,
+    PartnershipFilterSet,
+    ProgrammeFilterSet,
+)
+from .models import ClusterOrganisation, Member, Partner, Partnership, Programme, Sector
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -113,8 +123,6 @@ class PartnershipViewSet(PolicyViewSet):
         )
 
     def perform_destroy(self, instance):
-        from django.core.exceptions import PermissionDenied
-
         if not self.request.user.is_staff:
             raise PermissionDenied
         instance.delete()
@@ -256,3 +264,171 @@ class ProgrammeViewSet(ReadOnlyPolicyViewSet):
             .annotate(partnership_count=Count("partnerships", filter=Q(partnerships__in=visible)))
             .order_by("code")
         )
+
+
+# --- members --------------------------------------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    country = CountryField()
+    export_markets = serializers.ListField(
+        child=CountryField(), required=False, help_text="ISO country codes."
+    )
+    competences = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+    clusters = serializers.SerializerMethodField()
+    cluster = serializers.PrimaryKeyRelatedField(
+        queryset=ClusterOrganisation.objects.all(),
+        write_only=True,
+        required=False,
+        help_text="On create: the cluster the new member joins (one you manage).",
+    )
+    nace_title = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "nuts_region",
+            "city",
+            "nace_code",
+            "nace_title",
+            "employees",
+            "annual_turnover",
+            "balance_sheet_total",
+            "founded_year",
+            "competences",
+            "export_markets",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "is_sme",
+            "size_class",
+            "clusters",
+            "cluster",
+            "erased_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_sme", "size_class", "erased_at", "updated_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_clusters(self, obj):
+        return [m.cluster_id for m in obj.memberships.all()]
+
+    @extend_schema_field(serializers.CharField())
+    def get_nace_title(self, obj):
+        return nace.title(obj.nace_code)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["competences"] = [c.name for c in instance.competences.all()]
+        data["export_markets"] = [c.code for c in instance.export_markets]
+        if not getattr(instance, "contacts_visible", False):
+            for name in member_io.CONTACT_FIELDS:
+                data[name] = None
+        return data
+
+    def validate(self, attrs):
+        if self.instance is None and "cluster" not in attrs:
+            raise serializers.ValidationError({"cluster": [_("Name the cluster to add to.")]})
+        return attrs
+
+
+class MemberBulkSerializer(serializers.Serializer):
+    cluster = serializers.PrimaryKeyRelatedField(queryset=ClusterOrganisation.objects.all())
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        max_length=5000,
+        allow_empty=False,
+        help_text="Rows with the columns of the import template; `id` matches a member.",
+    )
+    dry_run = serializers.BooleanField(default=False)
+
+
+class MemberViewSet(PolicyViewSet):
+    """Members of clusters (SMEs and others). Contact persons only for those allowed."""
+
+    queryset = Member.objects.prefetch_related("competences", "memberships")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilterSet
+
+    def get_queryset(self):
+        return with_contact_visibility(super().get_queryset(), self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        cluster = data.pop("cluster")
+        member = members.member_create(
+            actor=self.request.user,
+            cluster=cluster,
+            competences=data.pop("competences", []),
+            **data,
+        )
+        serializer.instance = self.get_queryset().get(pk=member.pk)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("cluster", None)
+        members.member_update(
+            actor=self.request.user,
+            member=serializer.instance,
+            competences=data.pop("competences", None),
+            **data,
+        )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance):
+        clusters = [
+            m.cluster
+            for m in instance.memberships.select_related("cluster")
+            if can_manage_members(self.request.user, m.cluster)
+        ]
+        if not clusters:
+            raise PermissionDenied
+        for cluster in clusters:
+            members.member_remove(actor=self.request.user, member=instance, cluster=cluster)
+
+    @extend_schema(request=MemberBulkSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Create or update many members of one cluster at once: every row or none.
+
+        Rows use the columns of the import template. A row with an `id`, or with the name and
+        country of a member of the cluster, updates that member; others are created. Errors
+        come back per row (`index` in `rows`) and nothing is written.
+        """
+        body = MemberBulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cluster = body.validated_data["cluster"]
+        if not can_manage_members(request.user, cluster):
+            raise PermissionDenied
+        try:
+            result = members.bulk_upsert(
+                actor=request.user,
+                cluster=cluster,
+                rows=body.validated_data["rows"],
+                dry_run=body.validated_data["dry_run"],
+            )
+        except members.RowErrors as exc:
+            rows = [
+                {"index": e["row"], "field": e["field"], "message": e["message"]}
+                for e in exc.row_errors
+            ]
+            raise serializers.ValidationError({"rows": rows}) from exc
+        return Response(result)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], url_path="personal-data")
+    def personal_data(self, request, pk=None):
+        """Everything held on the member, for a data-access request (its cluster managers)."""
+        return Response(members.member_personal_data(actor=request.user, member=self.get_object()))
+
+    @extend_schema(request=None, responses={200: MemberSerializer})
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        """Erase the member's identifying and personal data; its counts stay in statistics."""
+        member = members.member_erase(actor=request.user, member=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data)

@@ -1,8 +1,12 @@
 """One FilterSet per list, shared by the pages and the API: ``?country=DE`` means the same in the
 browser and at ``/api/v1/``."""
 
+import re
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +15,16 @@ from drf_spectacular.utils import extend_schema_field
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
-from .models import ClusterOrganisation, Partner, Partnership, Programme, Sector
+from .models import (
+    ClusterMembership,
+    ClusterOrganisation,
+    Competence,
+    Member,
+    Partner,
+    Partnership,
+    Programme,
+    Sector,
+)
 
 
 class SearchFilterMixin:
@@ -122,3 +135,95 @@ class ProgrammeFilterSet(SearchFilterMixin, django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["q"]
+
+
+def validate_sector(value: str) -> None:
+    from .nace import normalise, table
+
+    value = (value or "").strip().upper()
+    if value and not re.fullmatch(r"[A-U]", value) and normalise(value) not in table():
+        raise ValidationError(_("Enter a NACE section letter (C), division (62) or code (62.01)."))
+
+
+class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
+    """Members (SMEs and others). ``?sme=true`` gives the SMEs."""
+
+    search_fields = ("name", "city", "competences__name")
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    cluster = id_filter(method="filter_cluster", label=_("Cluster (id)"))
+    partnership = id_filter(method="filter_partnership", label=_("Partnership (id)"))
+    country = django_filters.ChoiceFilter(choices=_country_choices, label=_("Country"))
+    sme = django_filters.BooleanFilter(field_name="is_sme", label=_("SME"))
+    size = django_filters.ChoiceFilter(
+        field_name="size_class", choices=Member.Size.choices, label=_("Size")
+    )
+    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label=_("Kind"))
+    sector = django_filters.CharFilter(
+        method="filter_sector",
+        validators=[validate_sector],
+        label=_("Sector (NACE)"),
+        help_text=_("A NACE section letter (C), division (62) or code (62.01)."),
+    )
+    competence = django_filters.CharFilter(method="filter_competence", label=_("Competence"))
+    export_market = django_filters.ChoiceFilter(
+        choices=_country_choices, method="filter_export_market", label=_("Exports to")
+    )
+
+    class Meta:
+        model = Member
+        form = FilterForm
+        fields = [
+            "q",
+            "cluster",
+            "partnership",
+            "country",
+            "sme",
+            "size",
+            "kind",
+            "sector",
+            "competence",
+            "export_market",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        # A competence match may join several rows per member: keep each member once.
+        matches = super().filter_q(Member.objects.all(), name, value).values("pk")
+        return queryset.filter(pk__in=matches)
+
+    def filter_cluster(self, queryset, name, value: int):
+        return queryset.filter(
+            Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id=value))
+        )
+
+    def filter_partnership(self, queryset, name, value: int):
+        user = getattr(self.request, "user", None)
+        clusters = Partner.objects.visible_to(user).filter(partnership_id=value).values("cluster")
+        return queryset.filter(
+            Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id__in=clusters))
+        )
+
+    def filter_sector(self, queryset, name, value: str):
+        from .nace import normalise, sections
+
+        value = value.strip().upper()
+        if re.fullmatch(r"[A-U]", value):
+            divisions = [d for d, section in sections().items() if section == value]
+            condition = Q()
+            for division in divisions:
+                condition |= Q(nace_code__startswith=division)
+            return queryset.filter(condition)
+        return queryset.filter(nace_code__startswith=normalise(value))
+
+    def filter_competence(self, queryset, name, value: str):
+        competences = Competence.objects.filter(
+            Q(name__iexact=value.strip()) | Q(slug=slugify(value))
+        )
+        through = Member.competences.through.objects.filter(
+            member=OuterRef("pk"), competence__in=competences
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_export_market(self, queryset, name, value: str):
+        # Stored as comma-separated two-letter codes: a code cannot straddle a comma.
+        return queryset.filter(export_markets__contains=value)

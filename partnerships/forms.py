@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from escp_portal.forms import BootstrapFormMixin
 
 from . import services
-from .models import ClusterOrganisation, Partner, Partnership
+from .models import ClusterOrganisation, Member, Partner, Partnership
 
 
 class DateInput(forms.DateInput):
@@ -52,3 +52,67 @@ class PartnerForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["cluster"].disabled = True
+
+
+class MemberForm(BootstrapFormMixin, forms.ModelForm):
+    competence_names = forms.CharField(
+        label=_("Competences"),
+        required=False,
+        help_text=_("Separated by semicolons, e.g. 3D printing; food safety"),
+    )
+    member_since = forms.DateField(label=_("Member since"), required=False, widget=DateInput())
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "kind",
+            "country",
+            "nuts_region",
+            "city",
+            "nace_code",
+            "employees",
+            "annual_turnover",
+            "balance_sheet_total",
+            "founded_year",
+            "export_markets",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {"export_markets": forms.SelectMultiple(attrs={"size": 6})}
+        help_texts = {
+            "employees": _(
+                "Persons employed. With turnover or balance sheet, it decides "
+                "whether the member counts as an SME."
+            ),
+        }
+
+    def __init__(self, *args, with_since=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["competence_names"] = "; ".join(
+                c.name for c in self.instance.competences.all()
+            )
+        if not with_since:
+            del self.fields["member_since"]
+
+    def clean_nace_code(self):
+        from .nace import normalise
+
+        return normalise(self.cleaned_data["nace_code"])
+
+    def competences(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data["competence_names"].split(";") if c.strip()]
+
+    def member_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MemberImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Member file"),
+        help_text=_("CSV or Excel (.xlsx) with the columns of the template; at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )

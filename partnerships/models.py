@@ -1,12 +1,17 @@
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from escp_portal.accounts.policy import PolicyQuerySet
+
+from .nace import validate_nace
 
 
 class Programme(models.Model):
@@ -65,7 +70,7 @@ class Partnership(models.Model):
     generation = models.PositiveSmallIntegerField(
         _("generation"),
         default=1,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("Which call of the programme funded it (1 for the first call)."),
     )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
@@ -151,6 +156,14 @@ class ClusterOrganisation(models.Model):
     )
     declared_member_count = models.PositiveIntegerField(
         _("members (declared)"), null=True, blank=True
+    )
+    share_member_contacts = models.BooleanField(
+        _("share member contacts with partnership coordinators"),
+        default=True,
+        help_text=_(
+            "When on, the coordinators of partnerships this cluster belongs to see the contact "
+            "persons of its members. Member figures are shared either way."
+        ),
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -252,3 +265,288 @@ class Partner(models.Model):
     def get_additional_data(self):
         # Lets the audit trail of a partnership include changes to its partners.
         return {"partnership_id": self.partnership_id}
+
+
+class Competence(models.Model):
+    """What a member is good at, as its cluster manager words it (a tag)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+
+    def __str__(self):
+        return self.name
+
+
+# EU SME definition (Commission Recommendation 2003/361/EC): fewer than 250 persons employed and
+# an annual turnover not above EUR 50 m or a balance-sheet total not above EUR 43 m. The smaller
+# classes use 10 / EUR 2 m and 50 / EUR 10 m. When no financial figure is given, the headcount
+# decides; without a headcount the size is unknown.
+SIZE_LIMITS = (
+    ("micro", 10, Decimal("2000000"), Decimal("2000000")),
+    ("small", 50, Decimal("10000000"), Decimal("10000000")),
+    ("medium", 250, Decimal("50000000"), Decimal("43000000")),
+)
+
+
+def _within(headcount: int, turnover: Decimal, balance: Decimal) -> Q:
+    financial = (
+        Q(annual_turnover__lte=turnover)
+        | Q(balance_sheet_total__lte=balance)
+        | Q(annual_turnover__isnull=True, balance_sheet_total__isnull=True)
+    )
+    return Q(employees__lt=headcount) & financial
+
+
+def size_class_expression():
+    return Case(
+        When(employees__isnull=True, then=Value("")),
+        *[When(_within(n, t, b), then=Value(name)) for name, n, t, b in SIZE_LIMITS],
+        default=Value("large"),
+        output_field=models.CharField(max_length=6),
+    )
+
+
+def size_class_of(employees, turnover, balance) -> str:
+    """The same rule in Python, for rows not yet saved (import previews)."""
+    if employees is None:
+        return ""
+    for name, headcount, turnover_limit, balance_limit in SIZE_LIMITS:
+        financial = (
+            (turnover is not None and turnover <= turnover_limit)
+            or (balance is not None and balance <= balance_limit)
+            or (turnover is None and balance is None)
+        )
+        if employees < headcount and financial:
+            return name
+    return "large"
+
+
+class MemberQuerySet(PolicyQuerySet):
+    pass
+
+
+class Member(models.Model):
+    """A company or other body that belongs to one or more cluster organisations."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        RESEARCH = "research", _("Research or technology centre")
+        UNIVERSITY = "university", _("University")
+        PUBLIC_BODY = "public_body", _("Public body")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        MICRO = "micro", _("Micro")
+        SMALL = "small", _("Small")
+        MEDIUM = "medium", _("Medium")
+        LARGE = "large", _("Large")
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    country = CountryField(_("country"))
+    nuts_region = models.CharField(
+        _("NUTS region"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}[0-9A-Z]{0,3}$", _("A NUTS code looks like DE21."))],
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    nace_code = models.CharField(
+        _("NACE code"),
+        max_length=5,
+        blank=True,
+        validators=[validate_nace],
+        help_text=_("Main activity, NACE Rev. 2 (e.g. 62.01)."),
+    )
+    employees = models.PositiveIntegerField(
+        _("employees"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text=_("Persons employed, in full-time equivalents."),
+    )
+    annual_turnover = models.DecimalField(
+        _("annual turnover (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    balance_sheet_total = models.DecimalField(
+        _("balance-sheet total (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1500), MaxValueValidator(2100)],
+    )
+    competences = models.ManyToManyField(
+        Competence, blank=True, related_name="members", verbose_name=_("competences")
+    )
+    export_markets = CountryField(
+        _("exports to"),
+        multiple=True,
+        blank=True,
+        help_text=_("Countries the member already sells to."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    # Derived by the database from the figures above: never typed in.
+    size_class = models.GeneratedField(
+        expression=size_class_expression(),
+        output_field=models.CharField(max_length=6, choices=Size.choices),
+        db_persist=True,
+        verbose_name=_("size class"),
+    )
+    is_sme = models.GeneratedField(
+        expression=Case(
+            When(employees__isnull=True, then=Value(None)),
+            When(_within(*SIZE_LIMITS[-1][1:]), then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(null=True),
+        db_persist=True,
+        verbose_name=_("SME"),
+    )
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [
+            models.Index(fields=["country"], name="member_country"),
+            models.Index(fields=["nace_code"], name="member_nace"),
+            models.Index(fields=["is_sme"], name="member_is_sme"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annual_turnover__isnull=True) | Q(annual_turnover__gte=0),
+                name="member_turnover_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_sheet_total__isnull=True) | Q(balance_sheet_total__gte=0),
+                name="member_balance_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:member_detail", args=[self.pk])
+
+    def clean(self):
+        if self.nuts_region:
+            self.nuts_region = self.nuts_region.upper()
+            prefix = {"GR": "EL", "GB": "UK"}.get(str(self.country), str(self.country))
+            if self.country and not self.nuts_region.startswith(prefix):
+                raise ValidationError(
+                    {"nuts_region": _("A NUTS code starts with the code of its country.")}
+                )
+
+
+class ClusterMembership(models.Model):
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    cluster = models.ForeignKey(
+        ClusterOrganisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("cluster organisation"),
+    )
+    joined_on = models.DateField(_("member since"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "member"]
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "member"],
+                name="membership_once_per_cluster",
+                violation_error_message=_("This member already belongs to the cluster."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.cluster}"
+
+
+class MemberImport(models.Model):
+    """One upload of a member file: validated first (preview), written only when confirmed.
+
+    It is also the record of the import: who, when, what was created or changed.
+    """
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Checking the file")
+        INVALID = "invalid", _("The file has errors")
+        READY = "ready", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Import failed")
+
+    cluster = models.ForeignKey(
+        ClusterOrganisation, on_delete=models.CASCADE, related_name="member_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+
+    def __str__(self):
+        return f"{self.file_name} → {self.cluster}"
+
+    def get_absolute_url(self):
+        return reverse("partnerships:member_import_detail", args=[self.pk])
+
+    @property
+    def progress(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status in (self.Status.DONE, self.Status.READY) else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from escp_portal.accounts.policy import can_create, can_edit, scope_for, visible_to
+from escp_portal.accounts.policy import (
+    can_create,
+    can_edit,
+    can_view_member_figures,
+    can_view_members,
+    scope_for,
+    visible_to,
+)
 from escp_portal.forms import add_validation_error
 from escp_portal.views_mixins import (
     EditObjectMixin,
@@ -23,6 +30,7 @@ from . import services
 from .filters import ClusterFilterSet, PartnershipFilterSet
 from .forms import ClusterForm, PartnerForm, PartnershipForm
 from .models import ClusterOrganisation, Partner, Partnership
+from .queries import member_figures
 
 
 def _partners_by_country(partners):
@@ -279,7 +287,11 @@ class ClusterDetailView(VisibleObjectsMixin, DetailView):
             .select_related("partnership__programme")
             .order_by("partnership__acronym")
         )
-        context["can_edit"] = can_edit(self.request.user, self.object)
+        user = self.request.user
+        context["can_edit"] = can_edit(user, self.object)
+        context["can_view_members"] = can_view_members(user, self.object)
+        if can_view_member_figures(user, self.object):
+            context["figures"] = member_figures(self.object)
         return context
 
 

@@ -216,3 +216,132 @@ rule(
     # A coordinator adding a partner may need to list a cluster the portal does not know yet.
     create=lambda scope, parent: scope.is_coordinator,
 )
+
+
+# --- member data: what cluster managers keep -----------------------------------------------------
+# Members are personal and commercial data: never public, never a list for EC officers (they get
+# figures), and a cluster's contact persons reach coordinators only if the cluster shares them.
+
+
+def _model(label):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def partner_clusters_of(partnership_ids, *, sharing_contacts=False):
+    """Clusters currently partnering in the given partnerships (a subquery of ids)."""
+    partners = _model("partnerships.Partner").objects.filter(
+        partnership_id__in=partnership_ids, left_on__isnull=True
+    )
+    if sharing_contacts:
+        partners = partners.filter(cluster__share_member_contacts=True)
+    return partners.values("cluster_id")
+
+
+def member_clusters_q(scope: Scope, *, field: str = "cluster_id", contacts: bool = False):
+    """A Q on ``field`` selecting the clusters whose members the scope may see (or whose
+    members' contact persons, with ``contacts``). None means no cluster at all."""
+    condition = models.Q()
+    any_rule = False
+    if scope.managed_clusters:
+        condition |= models.Q(**{f"{field}__in": scope.managed_clusters})
+        any_rule = True
+    if scope.coordinated_partnerships:
+        subquery = partner_clusters_of(scope.coordinated_partnerships, sharing_contacts=contacts)
+        condition |= models.Q(**{f"{field}__in": subquery})
+        any_rule = True
+    return condition if any_rule else None
+
+
+def _members(qs, scope):
+    if scope.is_staff:
+        return qs
+    clusters = member_clusters_q(scope)
+    if clusters is None:
+        return qs.none()
+    memberships = _model("partnerships.ClusterMembership").objects.filter(clusters)
+    return qs.filter(models.Exists(memberships.filter(member=models.OuterRef("pk"))))
+
+
+def with_contact_visibility(queryset, user):
+    """Annotate members with ``contacts_visible``: may this user read the contact person?"""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return queryset.annotate(contacts_visible=models.Value(True))
+    clusters = member_clusters_q(scope, contacts=True)
+    if clusters is None:
+        return queryset.annotate(contacts_visible=models.Value(False))
+    memberships = _model("partnerships.ClusterMembership").objects.filter(clusters)
+    return queryset.annotate(
+        contacts_visible=models.Exists(memberships.filter(member=models.OuterRef("pk")))
+    )
+
+
+def can_view_members(user, cluster) -> bool:
+    """May the user list this cluster's members (managers, coordinators of its partnerships)?"""
+    scope = scope_for(user)
+    if scope.is_staff or cluster.pk in scope.managed_clusters:
+        return True
+    if not scope.coordinated_partnerships:
+        return False
+    return (
+        _model("partnerships.Partner")
+        .objects.filter(
+            cluster=cluster, partnership_id__in=scope.coordinated_partnerships, left_on__isnull=True
+        )
+        .exists()
+    )
+
+
+def can_view_member_figures(user, cluster) -> bool:
+    """Counts (members, SMEs, by sector and size): also for EC officers, never for the public."""
+    return scope_for(user).reads_everything or can_view_members(user, cluster)
+
+
+def can_manage_members(user, cluster) -> bool:
+    scope = scope_for(user)
+    return scope.is_staff or cluster.pk in scope.managed_clusters
+
+
+def _edit_member(scope, member):
+    return member.memberships.filter(cluster_id__in=scope.managed_clusters).exists()
+
+
+def _memberships(qs, scope):
+    if scope.is_staff:
+        return qs
+    clusters = member_clusters_q(scope)
+    return qs.none() if clusters is None else qs.filter(clusters)
+
+
+def _imports(qs, scope):
+    if scope.is_staff:
+        return qs
+    return qs.filter(cluster_id__in=scope.managed_clusters)
+
+
+rule(
+    "partnerships.Competence",
+    visible=_everything,
+    edit=_nobody,
+    create=lambda scope, parent: scope.is_cluster_manager,
+)
+rule(
+    "partnerships.Member",
+    visible=_members,
+    edit=_edit_member,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)
+rule(
+    "partnerships.ClusterMembership",
+    visible=_memberships,
+    edit=lambda scope, m: m.cluster_id in scope.managed_clusters,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)
+rule(
+    "partnerships.MemberImport",
+    visible=_imports,
+    edit=lambda scope, imp: imp.cluster_id in scope.managed_clusters,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)

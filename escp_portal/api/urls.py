@@ -12,6 +12,7 @@ router.register("programmes", partnerships_api.ProgrammeViewSet, basename="progr
 router.register("partnerships", partnerships_api.PartnershipViewSet, basename="partnership")
 router.register("clusters", partnerships_api.ClusterViewSet, basename="cluster")
 router.register("partners", partnerships_api.PartnerViewSet, basename="partner")
+router.register("members", partnerships_api.MemberViewSet, basename="member")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

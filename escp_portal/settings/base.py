@@ -200,6 +200,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnerRoleEnum": "partnerships.models.Partner.Role",
         "UserRoleEnum": "escp_portal.accounts.models.Role",
+        "CountryEnum": "django_countries.countries",
     },
 }
 
@@ -223,3 +224,4 @@ LOGGING = {
 }
 
 COUNTRIES_FIRST = []
+MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=500)

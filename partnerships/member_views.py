@@ -1,0 +1,318 @@
+"""Pages for member data: a cluster's member list, its import and export, one member."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from escp_portal.accounts.policy import (
+    can_edit,
+    can_manage_members,
+    can_view_members,
+    with_contact_visibility,
+)
+from escp_portal.forms import add_validation_error
+from escp_portal.views_mixins import ForgivingPaginationMixin
+
+from . import member_io, members, nace
+from .filters import MemberFilterSet
+from .forms import MemberForm, MemberImportForm
+from .models import ClusterOrganisation, Member, MemberImport
+from .queries import members_of
+from .tasks import apply_member_import, validate_member_import
+
+
+class ClusterMembersMixin(LoginRequiredMixin):
+    """The cluster from the URL; its member data is for its managers and its partnerships'
+    coordinators only: anyone else gets 404, as if there were nothing here."""
+
+    manage = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cluster = get_object_or_404(ClusterOrganisation, pk=kwargs["cluster_pk"])
+        allowed = (can_manage_members if self.manage else can_view_members)(
+            request.user, self.cluster
+        )
+        if not allowed:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cluster=self.cluster,
+            can_manage=can_manage_members(self.request.user, self.cluster),
+            **kwargs,
+        )
+
+
+class MemberListView(ClusterMembersMixin, ForgivingPaginationMixin, FilterView):
+    filterset_class = MemberFilterSet
+    template_name = "partnerships/member_list.html"
+    paginate_by = 50
+    strict = True
+
+    def get_queryset(self):
+        return members_of(self.cluster, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(query=query.urlencode(), **kwargs)
+
+
+class MemberExportView(ClusterMembersMixin, View):
+    """The filtered list as CSV or XLSX, with the import's columns (so it can go back in)."""
+
+    def get(self, request, cluster_pk, fmt):
+        members_qs = members_of(self.cluster, request.user)
+        filterset = MemberFilterSet(request.GET, queryset=members_qs, request=request)
+        if not filterset.is_valid():
+            return HttpResponse(
+                _("The filters are not valid: %(errors)s") % {"errors": filterset.errors},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        rows = member_io.export_rows(filterset.qs, with_contacts=False)
+        return _download(rows, fmt, f"members-{self.cluster.pk}")
+
+
+class MemberTemplateView(ClusterMembersMixin, View):
+    manage = True
+
+    def get(self, request, cluster_pk, fmt):
+        return _download([], fmt, "member-import-template")
+
+
+def _download(rows, fmt, stem):
+    if fmt == "xlsx":
+        body = member_io.write_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = member_io.write_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+class MemberCreateView(ClusterMembersMixin, FormView):
+    manage = True
+    form_class = MemberForm
+    template_name = "partnerships/member_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "with_since": True}
+
+    def form_valid(self, form):
+        try:
+            member = members.member_create(
+                actor=self.request.user,
+                cluster=self.cluster,
+                competences=form.competences(),
+                member_since=form.cleaned_data.get("member_since"),
+                **form.member_data(),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s was added.") % {"name": member.name})
+        return redirect(member)
+
+
+class MemberImportView(ClusterMembersMixin, FormView):
+    manage = True
+    form_class = MemberImportForm
+    template_name = "partnerships/member_import.html"
+
+    def get_context_data(self, **kwargs):
+        recent = MemberImport.objects.visible_to(self.request.user).filter(cluster=self.cluster)
+        return super().get_context_data(imports=recent.select_related("uploaded_by")[:10], **kwargs)
+
+    def form_valid(self, form):
+        try:
+            member_import = members.import_upload(
+                actor=self.request.user, cluster=self.cluster, upload=form.cleaned_data["file"]
+            )
+        except member_io.FileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
+            transaction.on_commit(lambda: validate_member_import.delay(member_import.pk))
+        else:
+            members.import_validate(member_import.pk)
+        return redirect(member_import)
+
+
+class MemberImportDetailView(LoginRequiredMixin, DetailView):
+    template_name = "partnerships/member_import_detail.html"
+    context_object_name = "member_import"
+
+    def get_queryset(self):
+        return MemberImport.objects.visible_to(self.request.user).select_related(
+            "cluster", "uploaded_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        member_import = self.object
+        summary = member_import.summary or {}
+        rows = summary.get("rows", [])
+        return super().get_context_data(
+            cluster=member_import.cluster,
+            processed=members.import_progress(member_import),
+            counts=summary.get("counts", {}),
+            changed_rows=[r for r in rows if r["action"] != "unchanged"][:500],
+            errors=member_import.errors[:500],
+            more_errors=max(0, len(member_import.errors) - 500),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        member_import = self.get_object()
+        if request.POST.get("action") == "discard":
+            if not can_edit(request.user, member_import) or not member_import.finished:
+                raise PermissionDenied
+            cluster = member_import.cluster
+            member_import.delete()
+            messages.info(request, _("The upload was discarded; nothing was imported."))
+            return redirect("partnerships:member_import", cluster_pk=cluster.pk)
+        try:
+            member_import = members.import_confirm(actor=request.user, member_import=member_import)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(member_import)
+        if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
+            transaction.on_commit(lambda: apply_member_import.delay(member_import.pk))
+        else:
+            members.import_apply(member_import.pk)
+        return redirect(member_import)
+
+
+class MemberImportStatusView(LoginRequiredMixin, View):
+    """The import's progress as JSON, for the page to follow without reloading."""
+
+    def get(self, request, pk):
+        member_import = get_object_or_404(MemberImport.objects.visible_to(request.user), pk=pk)
+        processed = members.import_progress(member_import)
+        total = member_import.total_rows
+        return JsonResponse(
+            {
+                "status": member_import.status,
+                "status_display": member_import.get_status_display(),
+                "processed": processed,
+                "total": total,
+                "progress": round(100 * processed / total) if total else 100,
+                "finished": member_import.finished,
+            }
+        )
+
+
+class MemberObjectMixin(LoginRequiredMixin):
+    def get_member(self):
+        queryset = with_contact_visibility(
+            Member.objects.visible_to(self.request.user), self.request.user
+        ).prefetch_related("competences", "memberships__cluster")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+
+class MemberDetailView(MemberObjectMixin, TemplateView):
+    template_name = "partnerships/member_detail.html"
+
+    def get_context_data(self, **kwargs):
+        member = self.get_member()
+        user = self.request.user
+        managed = [m for m in member.memberships.all() if can_manage_members(user, m.cluster)]
+        return super().get_context_data(
+            member=member,
+            nace_title=nace.title(member.nace_code),
+            can_edit=bool(managed) and not member.erased_at,
+            managed_memberships=managed,
+            **kwargs,
+        )
+
+
+class MemberUpdateView(MemberObjectMixin, FormView):
+    form_class = MemberForm
+    template_name = "partnerships/member_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.member = self.get_member()
+        if not can_edit(request.user, self.member) or self.member.erased_at:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Member.objects.get(pk=self.member.pk)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            members.member_update(
+                actor=self.request.user,
+                member=Member.objects.get(pk=self.member.pk),
+                competences=form.competences(),
+                **form.member_data(),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The member was saved."))
+        return redirect(self.member)
+
+
+class MemberRemoveView(MemberObjectMixin, View):
+    def post(self, request, pk):
+        member = self.get_member()
+        cluster = get_object_or_404(ClusterOrganisation, pk=request.POST.get("cluster") or 0)
+        if not can_manage_members(request.user, cluster):
+            raise PermissionDenied
+        try:
+            deleted = members.member_remove(actor=request.user, member=member, cluster=cluster)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(member)
+        if deleted:
+            text = _("%(name)s was deleted.")
+        else:
+            text = _("%(name)s is no longer a member of this cluster.")
+        messages.success(request, text % {"name": member.name})
+        return redirect("partnerships:member_list", cluster_pk=cluster.pk)
+
+
+class MemberEraseView(MemberObjectMixin, TemplateView):
+    template_name = "partnerships/member_confirm_erase.html"
+
+    def get_context_data(self, **kwargs):
+        member = self.get_member()
+        if not can_edit(self.request.user, member):
+            raise PermissionDenied
+        return super().get_context_data(member=member, **kwargs)
+
+    def post(self, request, pk):
+        member = self.get_member()
+        members.member_erase(actor=request.user, member=member)
+        messages.success(
+            request,
+            _("The member's personal and identifying data was erased. Its counts remain."),
+        )
+        return redirect(member)
+
+
+class MemberPersonalDataView(MemberObjectMixin, View):
+    def get(self, request, pk):
+        data = members.member_personal_data(actor=request.user, member=self.get_member())
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="member-{pk}-data.json"'
+        return response

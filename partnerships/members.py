@@ -1,0 +1,245 @@
+"""Writes to member data, with their rules; pages, API and tasks call these."""
+
+from __future__ import annotations
+
+from auditlog.context import set_actor
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from escp_portal.accounts.policy import can_create, can_edit, can_manage_members
+
+from . import member_io
+from .models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport
+
+MEMBER_FIELDS = member_io.MEMBER_FIELDS
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _competences(names) -> list[Competence]:
+    result = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        competence, _created = Competence.objects.get_or_create(
+            slug=slugify(name)[:80], defaults={"name": name[:80]}
+        )
+        result.append(competence)
+    return result
+
+
+def member_create(
+    *, actor, cluster: ClusterOrganisation, competences=(), member_since=None, **data
+) -> Member:
+    _require(can_create(actor, Member, cluster))
+    member = Member(**{k: v for k, v in data.items() if k in MEMBER_FIELDS})
+    with transaction.atomic(), set_actor(actor):
+        member.full_clean()
+        member.save()
+        ClusterMembership.objects.create(member=member, cluster=cluster, joined_on=member_since)
+        member.competences.set(_competences(competences))
+    return member
+
+
+def member_update(*, actor, member: Member, competences=None, **data) -> Member:
+    _require(can_edit(actor, member))
+    if member.erased_at:
+        raise ValidationError(_("This member's data was erased; it cannot be edited."))
+    for name, value in data.items():
+        if name not in MEMBER_FIELDS:
+            raise PermissionDenied(f"Field not editable: {name}")
+        setattr(member, name, value)
+    with transaction.atomic(), set_actor(actor):
+        member.full_clean()
+        member.save()
+        if competences is not None:
+            member.competences.set(_competences(competences))
+    member.refresh_from_db(fields=["is_sme", "size_class"])
+    return member
+
+
+def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> bool:
+    """Take the member out of the cluster; a member left in no cluster is deleted.
+
+    Returns whether the member itself was deleted.
+    """
+    _require(can_manage_members(actor, cluster))
+    with transaction.atomic(), set_actor(actor):
+        deleted, _rows = ClusterMembership.objects.filter(member=member, cluster=cluster).delete()
+        if not deleted:
+            raise ValidationError(_("This member does not belong to the cluster."))
+        if not member.memberships.exists():
+            member.delete()
+            return True
+    return False
+
+
+ERASED_NAME = "Erased member"
+
+
+def member_erase(*, actor, member: Member) -> Member:
+    """Erase a member's identifying and personal data on request.
+
+    What statistics need stays: country, region, sector, size figures and memberships, so the
+    counts of members and SMEs do not change.
+    """
+    _require(can_edit(actor, member))
+    with transaction.atomic(), set_actor(actor):
+        member.name = f"{ERASED_NAME} #{member.pk}"
+        member.city = ""
+        member.website = ""
+        member.contact_name = member.contact_email = member.contact_phone = ""
+        member.erased_at = timezone.now()
+        member.save()
+        member.competences.clear()
+    return member
+
+
+def member_personal_data(*, actor, member: Member) -> dict:
+    """Everything the portal holds on a member, for a data-access request."""
+    _require(can_edit(actor, member))
+    return {
+        "id": member.pk,
+        **{name: _plain(getattr(member, name)) for name in MEMBER_FIELDS},
+        "founded_year": member.founded_year,
+        "is_sme": member.is_sme,
+        "size_class": member.size_class,
+        "competences": [c.name for c in member.competences.all()],
+        "clusters": [
+            {"cluster": m.cluster.name, "member_since": _plain(m.joined_on)}
+            for m in member.memberships.select_related("cluster")
+        ],
+        "erased_at": _plain(member.erased_at),
+        "created_at": _plain(member.created_at),
+        "updated_at": _plain(member.updated_at),
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list | tuple) or value.__class__.__name__ == "MultipleCountriesDescriptor":
+        return [str(v) for v in value]
+    return str(value)
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def _progress_key(member_import_id: int) -> str:
+    return f"member-import:{member_import_id}:progress"
+
+
+def import_progress(member_import: MemberImport) -> int:
+    """Rows done so far: the cache holds it while a transaction has it unseen."""
+    if member_import.finished:
+        return member_import.processed_rows
+    return cache.get(_progress_key(member_import.pk), member_import.processed_rows)
+
+
+def _report(member_import_id: int):
+    def progress(done: int, total: int) -> None:
+        cache.set(_progress_key(member_import_id), done, timeout=3600)
+
+    return progress
+
+
+def import_upload(*, actor, cluster: ClusterOrganisation, upload) -> MemberImport:
+    """Store an upload for checking. The rows are read here; bad files fail at once."""
+    _require(can_create(actor, MemberImport, cluster))
+    rows = member_io.read_table(upload)  # FileError for an unreadable file
+    return MemberImport.objects.create(
+        cluster=cluster,
+        uploaded_by=actor,
+        file_name=getattr(upload, "name", "upload")[:255],
+        total_rows=len(rows),
+        rows=rows,
+    )
+
+
+def import_validate(member_import_id: int) -> MemberImport:
+    """Check every row (nothing is written to member data) and keep the preview."""
+    member_import = MemberImport.objects.select_related("cluster").get(pk=member_import_id)
+    if member_import.status != MemberImport.Status.VALIDATING:
+        return member_import
+    plan = member_io.plan_import(member_import.cluster, member_import.rows)
+    member_import.errors = plan.errors
+    member_import.summary = {"counts": plan.counts(), "rows": member_io.plan_to_json(plan)}
+    member_import.status = MemberImport.Status.READY if plan.valid else MemberImport.Status.INVALID
+    member_import.processed_rows = 0
+    member_import.save(update_fields=["errors", "summary", "status", "processed_rows"])
+    return member_import
+
+
+def import_confirm(*, actor, member_import: MemberImport) -> MemberImport:
+    _require(can_edit(actor, member_import))
+    with transaction.atomic():
+        locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+        if locked.status != MemberImport.Status.READY:
+            raise ValidationError(_("This import is not ready to be confirmed."))
+        locked.status = MemberImport.Status.IMPORTING
+        locked.save(update_fields=["status"])
+    return locked
+
+
+def import_apply(member_import_id: int) -> MemberImport:
+    """Write a confirmed import: every row or none. Safe to run twice."""
+    with transaction.atomic():
+        member_import = (
+            MemberImport.objects.select_for_update()
+            .select_related("cluster", "uploaded_by")
+            .get(pk=member_import_id)
+        )
+        if member_import.status != MemberImport.Status.IMPORTING:
+            return member_import
+        # Checked again: members may have changed since the preview.
+        plan = member_io.plan_import(member_import.cluster, member_import.rows)
+        if not plan.valid:
+            member_import.status = MemberImport.Status.FAILED
+            member_import.errors = plan.errors
+        else:
+            with set_actor(member_import.uploaded_by):
+                counts = member_io.apply_plan(
+                    member_import.cluster, plan, progress=_report(member_import.pk)
+                )
+            member_import.status = MemberImport.Status.DONE
+            member_import.summary = {"counts": counts, "rows": member_io.plan_to_json(plan)}
+            member_import.processed_rows = member_import.total_rows
+        member_import.finished_at = timezone.now()
+        member_import.save()
+    cache.delete(_progress_key(member_import.pk))
+    return member_import
+
+
+def bulk_upsert(*, actor, cluster: ClusterOrganisation, rows: list, dry_run=False) -> dict:
+    """The API's bulk write: the import's checks, all rows or none."""
+    _require(can_manage_members(actor, cluster))
+    plan = member_io.plan_import(cluster, rows, first_row=0)
+    if not plan.valid:
+        raise member_io_errors(plan)
+    if dry_run:
+        return {"dry_run": True, **plan.counts(), "rows": member_io.plan_to_json(plan)}
+    with set_actor(actor):
+        counts = member_io.apply_plan(cluster, plan)
+    return {"dry_run": False, **counts, "members": [r.member_id for r in plan.rows]}
+
+
+class RowErrors(ValidationError):
+    def __init__(self, errors):
+        super().__init__(_("Some rows have errors; nothing was written."))
+        self.row_errors = errors
+
+
+def member_io_errors(plan) -> RowErrors:
+    return RowErrors(plan.errors)

@@ -1,0 +1,81 @@
+"""NACE Rev. 2, the EU classification of economic activities, from the project's own copy.
+
+Accepted codes: a division (``62``), a group (``62.0``) or a class (``62.01``); ``6201`` and
+``62.1`` style spellings are normalised. Sections are letters (``J``) and group divisions.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "nace_rev2.tsv"
+
+
+@cache
+def table() -> dict[str, str]:
+    """Code -> title for sections, divisions, groups and classes."""
+    entries: dict[str, str] = {}
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, title = line.split("\t", 1)
+        entries[code] = title
+    groups: dict[str, list[str]] = {}
+    for code in entries:
+        if re.fullmatch(r"\d\d\.\d\d", code):
+            groups.setdefault(code[:4], []).append(code)
+    for group, classes in groups.items():
+        # The copy lists no group titles: a one-class group is named by its class, a larger
+        # one by its division.
+        entries[group] = entries[classes[0]] if len(classes) == 1 else entries[group[:2]]
+    return dict(sorted(entries.items()))
+
+
+@cache
+def sections() -> dict[str, str]:
+    """Division (``62``) -> its section letter (``J``)."""
+    result, current = {}, None
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code = line.split("\t", 1)[0]
+        if re.fullmatch(r"[A-U]", code):
+            current = code
+        elif re.fullmatch(r"\d\d", code):
+            result[code] = current
+    return result
+
+
+def normalise(value: str) -> str:
+    value = (value or "").strip().upper().replace(" ", "")
+    if value[:1].isalpha() and len(value) > 1:  # "J62.01" as some registers write it
+        value = value[1:]
+    if re.fullmatch(r"\d{4}", value):
+        value = f"{value[:2]}.{value[2:]}"
+    elif re.fullmatch(r"\d{3}", value):
+        value = f"{value[:2]}.{value[2]}"
+    return value
+
+
+def validate_nace(value: str) -> None:
+    if value and value not in table():
+        raise ValidationError(
+            _("%(code)s is not a NACE Rev. 2 code (e.g. 62.01)."),
+            code="invalid_nace",
+            params={"code": value},
+        )
+
+
+def title(code: str) -> str:
+    return table().get(code, "")
+
+
+def section_of(code: str) -> str:
+    return sections().get((code or "")[:2], "")
+
+
+def section_choices() -> list[tuple[str, str]]:
+    return [(c, f"{c} — {t}") for c, t in table().items() if re.fullmatch(r"[A-U]", c)]
