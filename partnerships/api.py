@@ -269,12 +269,24 @@ class ProgrammeViewSet(ReadOnlyPolicyViewSet):
 # --- members --------------------------------------------------------------------------------------
 
 
+class CompetenceNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=80)
+
+    def to_representation(self, data):
+        return [c.name for c in data.all()]
+
+
+class CountryCodesField(serializers.ListField):
+    child = CountryField()
+
+    def to_representation(self, data):
+        return [c.code for c in data]
+
+
 class MemberSerializer(serializers.ModelSerializer):
     country = CountryField()
-    export_markets = serializers.ListField(
-        child=CountryField(), required=False, help_text="ISO country codes."
-    )
-    competences = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+    export_markets = CountryCodesField(required=False, help_text="ISO country codes.")
+    competences = CompetenceNamesField(required=False)
     clusters = serializers.SerializerMethodField()
     cluster = serializers.PrimaryKeyRelatedField(
         queryset=ClusterOrganisation.objects.all(),
@@ -324,8 +336,6 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["competences"] = [c.name for c in instance.competences.all()]
-        data["export_markets"] = [c.code for c in instance.export_markets]
         if not getattr(instance, "contacts_visible", False):
             for name in member_io.CONTACT_FIELDS:
                 data[name] = None
@@ -353,6 +363,7 @@ class MemberViewSet(PolicyViewSet):
 
     queryset = Member.objects.prefetch_related("competences", "memberships")
     serializer_class = MemberSerializer
+    login_required = True
     filterset_class = MemberFilterSet
 
     def get_queryset(self):
@@ -417,7 +428,14 @@ class MemberViewSet(PolicyViewSet):
                 {"index": e["row"], "field": e["field"], "message": e["message"]}
                 for e in exc.row_errors
             ]
-            raise serializers.ValidationError({"rows": rows}) from exc
+            # The shape of every 400, with the row errors as a list (indexes stay numbers).
+            body = {
+                "status": 400,
+                "code": "invalid",
+                "detail": exc.message,
+                "errors": {"rows": rows},
+            }
+            return Response(body, status=400)
         return Response(result)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})

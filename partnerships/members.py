@@ -76,7 +76,7 @@ def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> boo
         deleted, _rows = ClusterMembership.objects.filter(member=member, cluster=cluster).delete()
         if not deleted:
             raise ValidationError(_("This member does not belong to the cluster."))
-        if not member.memberships.exists():
+        if not ClusterMembership.objects.filter(member=member).exists():
             member.delete()
             return True
     return False
@@ -197,7 +197,7 @@ def import_apply(member_import_id: int) -> MemberImport:
     """Write a confirmed import: every row or none. Safe to run twice."""
     with transaction.atomic():
         member_import = (
-            MemberImport.objects.select_for_update()
+            MemberImport.objects.select_for_update(of=("self",))
             .select_related("cluster", "uploaded_by")
             .get(pk=member_import_id)
         )

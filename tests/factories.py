@@ -90,3 +90,13 @@ def make_world() -> World:
         officer=user("officer@example.org", role=Role.EC_OFFICER),
         staff=user("staff@example.org", is_staff=True),
     )
+
+
+def member(cluster=None, name=None, country="DE", **fields):
+    from partnerships.models import ClusterMembership, Member
+
+    obj = Member.objects.create(name=name or f"Member {next(_seq)}", country=country, **fields)
+    if cluster is not None:
+        ClusterMembership.objects.create(member=obj, cluster=cluster)
+    obj.refresh_from_db()
+    return obj

@@ -65,3 +65,42 @@ def test_detail_page_query_count_is_flat(client, django_assert_max_num_queries, 
         Partner.objects.create(partnership=first, cluster=factories.cluster(f"Extra {i}", "NL"))
     with django_assert_max_num_queries(LIST_BUDGET):
         assert client.get(first.get_absolute_url()).status_code == 200
+
+
+def build_members(n: int, cluster):
+    from partnerships.models import ClusterMembership, Competence, Member
+
+    tags = [Competence.objects.create(name=f"Skill {i}", slug=f"skill-{i}") for i in range(3)]
+    members = Member.objects.bulk_create(
+        [
+            Member(name=f"M{i:04d}", country="DE", employees=i, export_markets=["US"])
+            for i in range(n)
+        ]
+    )
+    ClusterMembership.objects.bulk_create(
+        [ClusterMembership(member=m, cluster=cluster) for m in members]
+    )
+    Member.competences.through.objects.bulk_create(
+        [
+            Member.competences.through(member=m, competence=tags[i % 3])
+            for i, m in enumerate(members)
+        ]
+    )
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("viewer", ["manager", "coordinator"])
+@pytest.mark.parametrize("kind", ["page", "api", "export"])
+def test_member_lists_query_count_is_flat(
+    client, django_assert_max_num_queries, world, rows, viewer, kind
+):
+    build_members(rows, world.cluster_a)
+    client.force_login(world.manager_a if viewer == "manager" else world.coord_a)
+    url = {
+        "page": reverse("partnerships:member_list", args=[world.cluster_a.pk]),
+        "api": "/api/v1/members/?page_size=200&sme=true",
+        "export": reverse("partnerships:member_export", args=[world.cluster_a.pk, "csv"]),
+    }[kind]
+    with django_assert_max_num_queries(LIST_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
