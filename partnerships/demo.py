@@ -97,7 +97,7 @@ def _phase(record) -> str:
 
 
 @transaction.atomic
-def load(*, stdout=None, **options) -> dict:
+def load(*, stdout=None, scale: int = 1, **options) -> dict:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     today = timezone.localdate()
     programmes = {}
@@ -145,6 +145,7 @@ def load(*, stdout=None, **options) -> dict:
                     "joined_on": start,
                 },
             )
+    load_members(scale=scale, stdout=stdout)
     counts = {
         "programmes": Programme.objects.count(),
         "partnerships": Partnership.objects.count(),
@@ -161,3 +162,134 @@ def load(*, stdout=None, **options) -> dict:
             "as coordinator."
         )
     return counts
+
+
+# --- synthetic members ---------------------------------------------------------------------------
+# Clearly marked: every synthetic member's name ends in "(demo)" and uses example.org addresses.
+DEMO_SUFFIX = "(demo)"
+NAME_PARTS = (
+    [
+        "Nord",
+        "Sud",
+        "Alto",
+        "Blue",
+        "Civi",
+        "Delta",
+        "Euro",
+        "Flux",
+        "Gran",
+        "Helio",
+        "Iber",
+        "Jade",
+        "Kappa",
+        "Lumen",
+        "Meri",
+        "Nova",
+        "Orbi",
+        "Pax",
+        "Quanta",
+        "Rhein",
+        "Silva",
+        "Terra",
+    ],
+    ["pack", "mobil", "sens", "form", "tech", "fib", "plast", "nav", "grid", "cell", "print"],
+    [
+        "Labs",
+        "Systems",
+        "Solutions",
+        "Industries",
+        "Works",
+        "Engineering",
+        "Components",
+        "GmbH",
+        "S.A.",
+        "S.r.l.",
+        "Oy",
+        "AB",
+        "s.r.o.",
+    ],
+)
+COMPETENCES = [
+    "Smart labels",
+    "Barrier coatings",
+    "Bioplastics",
+    "Recycled fibres",
+    "Printed electronics",
+    "Cold chain",
+    "Connected vehicles",
+    "Battery systems",
+    "Autonomous driving",
+    "V2X",
+    "Fleet software",
+    "Machine vision",
+    "Cybersecurity",
+    "Lightweight materials",
+    "Logistics",
+]
+NACE_CODES = [
+    "17.21",
+    "22.22",
+    "28.29",
+    "62.01",
+    "72.19",
+    "29.32",
+    "26.30",
+    "71.12",
+    "25.92",
+    "20.16",
+    "26.11",
+    "49.41",
+    "46.76",
+]
+
+
+def synthetic_rows(cluster, count: int, markets: list[str], seed: int) -> list[dict]:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(count):
+        first, middle, last = (rng.choice(part) for part in NAME_PARTS)
+        employees = int(rng.lognormvariate(3.2, 1.3))
+        turnover = employees * rng.randint(60_000, 220_000)
+        rows.append(
+            {
+                "name": f"{first}{middle} {last} {i + 1:03d} {DEMO_SUFFIX}",
+                "kind": rng.choices(["enterprise", "research", "university"], [0.88, 0.08, 0.04])[
+                    0
+                ],
+                "country": str(cluster.country),
+                "city": "",
+                "nace_code": rng.choice(NACE_CODES),
+                "employees": str(employees),
+                "annual_turnover": str(turnover),
+                "founded_year": str(rng.randint(1950, 2024)),
+                "competences": "; ".join(rng.sample(COMPETENCES, rng.randint(1, 3))),
+                "export_markets": "; ".join(rng.sample(markets, rng.randint(0, len(markets)))),
+                "website": f"https://member{i + 1}.cluster{cluster.pk}.example.org",
+                "contact_name": f"Contact {i + 1:03d} {DEMO_SUFFIX}",
+                "contact_email": f"contact{i + 1}@cluster{cluster.pk}.example.org",
+            }
+        )
+    return rows
+
+
+def load_members(*, scale: int = 1, stdout=None) -> int:
+    """Synthetic members for the partner clusters of the demo coordinator's partnerships."""
+    from .member_io import apply_plan, plan_import
+
+    record = {p["acronym"]: p for p in json.loads(DATA_FILE.read_text("utf-8"))["partnerships"]}
+    created = 0
+    for acronym in DEMO_COORDINATED:
+        partnership = Partnership.objects.get(acronym=acronym, generation=2)
+        markets = record[acronym]["target_countries"] or ["US", "CN"]
+        for partner in partnership.partners.select_related("cluster").order_by("cluster__name"):
+            cluster = partner.cluster
+            rows = synthetic_rows(cluster, 20 * scale, markets, seed=cluster.pk * 7919)
+            plan = plan_import(cluster, rows)
+            if not plan.valid:  # pragma: no cover - the generator makes valid rows
+                raise RuntimeError(plan.errors[:3])
+            created += apply_plan(cluster, plan)["create"]
+    if stdout:
+        stdout.write(f"Synthetic members: {created} created (names end in {DEMO_SUFFIX}).")
+    return created

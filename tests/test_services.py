@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.conftest import require
+from tests.services import require
 
 
 @pytest.mark.postgres

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import chromium_path, require
+from tests.services import chromium_path, require
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from escp_portal.accounts.models import RoleAssignment, User
-from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+from partnerships.models import ClusterOrganisation, Member, Partner, Partnership, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def counts():
             User,
             RoleAssignment,
             LogEntry,
+            Member,
         )
     }
 
@@ -34,6 +35,9 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
     assert first["Partner"] == 286
     # Clusters in several partnerships are one organisation (spelling variants included).
     assert first["ClusterOrganisation"] == 230
+    # Synthetic members for the 10 partner clusters of the demo coordinator's partnerships.
+    assert first["Member"] == 200
+    assert not Member.objects.exclude(name__endswith="(demo)").exists()
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())

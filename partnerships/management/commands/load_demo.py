@@ -18,6 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply the synthetic data (20 members per cluster times N), for benchmarks.",
+        )
+        parser.add_argument(
             "--password",
             default=DEFAULT_PASSWORD,
             help="Password of the demo users (set when they are created, or when given).",

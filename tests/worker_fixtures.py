@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import require
+from tests.services import require
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _redis_answers(url: str) -> bool:
