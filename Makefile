@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check-compose clean migrate demo worker beat
+.PHONY: run test install lint format clean migrate demo worker beat bench-import
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -51,3 +51,6 @@ beat: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+bench-import: install
+	$(BIN)/python scripts/bench_member_import.py

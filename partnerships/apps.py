@@ -33,3 +33,11 @@ class PartnershipsConfig(AppConfig):
             m2m_fields={"sectors"},
         )
         auditlog.register(models.Programme, include_fields=editable(models.Programme))
+        # Member changes are audited with the contact person masked: the trail must not become
+        # a second copy of personal data that an erasure would miss.
+        auditlog.register(
+            models.Member,
+            include_fields=editable(models.Member),
+            mask_fields=["contact_name", "contact_email", "contact_phone"],
+            m2m_fields={"competences"},
+        )

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -206,10 +207,15 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;|\n]", value or "") if part.strip()]
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
 def _country(value: str) -> str:
     code = (value or "").strip().upper()
     code = COUNTRY_ALIASES.get(code, code)
-    if code and code not in dict(countries):
+    if code and code not in _country_codes():
         raise ValidationError(_("%(code)s is not an ISO country code.") % {"code": value})
     return code
 
@@ -364,7 +370,13 @@ def plan_import(cluster, raw_rows: list[dict], *, first_row: int = 2) -> Plan:
                 member = by_key.get(key)
         candidate = Member(**{k: v for k, v in values.items() if k in MEMBER_FIELDS})
         try:
-            candidate.full_clean(validate_unique=False, validate_constraints=False)
+            # Countries were checked above against the code list, far faster than the
+            # field's own check against its translated choices.
+            candidate.full_clean(
+                exclude=["country", "export_markets"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 if name not in result.errors:
@@ -399,13 +411,14 @@ def _jsonable(value):
 
 
 def plan_to_json(plan: Plan) -> list[dict]:
+    """What each row does, kept with the import (contact persons left out)."""
     return [
         {
             "row": r.row,
             "action": r.action,
             "member_id": r.member_id,
             "name": r.values.get("name", ""),
-            "changes": r.changes,
+            "changes": {k: v for k, v in r.changes.items() if k not in CONTACT_FIELDS},
             "size_class": size_class_of(
                 r.values.get("employees"),
                 r.values.get("annual_turnover"),

@@ -16,6 +16,7 @@ from escp_portal.accounts.policy import (
     can_edit,
     can_manage_members,
     can_view_members,
+    scope_for,
     with_contact_visibility,
 )
 from escp_portal.forms import add_validation_error
@@ -231,11 +232,16 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
         member = self.get_member()
         user = self.request.user
         managed = [m for m in member.memberships.all() if can_manage_members(user, m.cluster)]
+        joined = {m.cluster_id for m in member.memberships.all()}
+        other_clusters = ClusterOrganisation.objects.filter(
+            pk__in=scope_for(user).managed_clusters
+        ).exclude(pk__in=joined)
         return super().get_context_data(
             member=member,
             nace_title=nace.title(member.nace_code),
             can_edit=bool(managed) and not member.erased_at,
             managed_memberships=managed,
+            other_clusters=other_clusters if managed else [],
             **kwargs,
         )
 
@@ -290,6 +296,25 @@ class MemberRemoveView(MemberObjectMixin, View):
             text = _("%(name)s is no longer a member of this cluster.")
         messages.success(request, text % {"name": member.name})
         return redirect("partnerships:member_list", cluster_pk=cluster.pk)
+
+
+class MemberJoinView(MemberObjectMixin, View):
+    """Add the member to another cluster the user manages (a member may be in several)."""
+
+    def post(self, request, pk):
+        member = self.get_member()
+        cluster = get_object_or_404(ClusterOrganisation, pk=request.POST.get("cluster") or 0)
+        try:
+            members.member_join(actor=request.user, member=member, cluster=cluster)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now also a member of %(cluster)s.")
+                % {"name": member.name, "cluster": cluster.name},
+            )
+        return redirect(member)
 
 
 class MemberEraseView(MemberObjectMixin, TemplateView):

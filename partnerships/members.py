@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from auditlog.context import set_actor
+from datetime import timedelta
+
+from auditlog.context import disable_auditlog, set_actor
+from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -66,6 +69,26 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
     return member
 
 
+def member_join(*, actor, member: Member, cluster: ClusterOrganisation, joined_on=None):
+    """Add a member the user already manages elsewhere to another cluster they manage."""
+    _require(can_edit(actor, member) and can_manage_members(actor, cluster))
+    membership = ClusterMembership(member=member, cluster=cluster, joined_on=joined_on)
+    with transaction.atomic(), set_actor(actor):
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def import_purge(*, older_than_days: int = 30) -> int:
+    """Delete uploads never confirmed (their rows hold personal data) after a while."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    stale = MemberImport.objects.filter(created_at__lt=cutoff).exclude(
+        status=MemberImport.Status.DONE
+    )
+    deleted, _rows = stale.delete()
+    return deleted
+
+
 def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> bool:
     """Take the member out of the cluster; a member left in no cluster is deleted.
 
@@ -98,8 +121,28 @@ def member_erase(*, actor, member: Member) -> Member:
         member.website = ""
         member.contact_name = member.contact_email = member.contact_phone = ""
         member.erased_at = timezone.now()
-        member.save()
-        member.competences.clear()
+        with disable_auditlog():
+            member.save()
+            member.competences.clear()
+        # The trail keeps who did what and when, not the erased values.
+        LogEntry.objects.get_for_object(member).update(
+            object_repr=member.name, changes={}, changes_text=""
+        )
+        LogEntry.objects.log_create(
+            member,
+            action=LogEntry.Action.UPDATE,
+            changes={"erased_at": [None, "erased"]},
+            force_log=True,
+        )
+        for member_import in MemberImport.objects.filter(cluster__memberships__member=member):
+            rows = (member_import.summary or {}).get("rows", [])
+            touched = False
+            for row in rows:
+                if row.get("member_id") == member.pk:
+                    row.update(name=member.name, changes={})
+                    touched = True
+            if touched:
+                member_import.save(update_fields=["summary"])
     return member
 
 
@@ -216,6 +259,7 @@ def import_apply(member_import_id: int) -> MemberImport:
             member_import.status = MemberImport.Status.DONE
             member_import.summary = {"counts": counts, "rows": member_io.plan_to_json(plan)}
             member_import.processed_rows = member_import.total_rows
+            member_import.rows = []  # written; the raw file is not kept
         member_import.finished_at = timezone.now()
         member_import.save()
     cache.delete(_progress_key(member_import.pk))

@@ -66,6 +66,7 @@ urlpatterns = [
     path("members/<int:pk>/", member_views.MemberDetailView.as_view(), name="member_detail"),
     path("members/<int:pk>/edit/", member_views.MemberUpdateView.as_view(), name="member_edit"),
     path("members/<int:pk>/remove/", member_views.MemberRemoveView.as_view(), name="member_remove"),
+    path("members/<int:pk>/join/", member_views.MemberJoinView.as_view(), name="member_join"),
     path("members/<int:pk>/erase/", member_views.MemberEraseView.as_view(), name="member_erase"),
     path(
         "members/<int:pk>/personal-data/",

@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escp_portal.accounts.tasks.clear_expired_tokens",
         "schedule": timedelta(hours=24),
     },
+    "purge-stale-member-imports": {
+        "task": "partnerships.tasks.purge_stale_member_imports",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 REST_FRAMEWORK = {

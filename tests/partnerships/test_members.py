@@ -429,3 +429,64 @@ def test_manager_adds_edits_and_removes_a_member_on_pages(client, world):
         reverse("partnerships:member_remove", args=[member.pk]), {"cluster": world.cluster_a.pk}
     )
     assert not Member.objects.filter(pk=member.pk).exists()
+
+
+def test_a_member_can_belong_to_several_clusters(client, world, members):
+    from escp_portal.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(
+        user=world.manager_a, role=Role.CLUSTER_MANAGER, cluster=world.cluster_x
+    )
+    client.force_login(world.manager_a)
+    acme = members["acme"]
+    client.post(
+        reverse("partnerships:member_join", args=[acme.pk]), {"cluster": world.cluster_x.pk}
+    )
+    assert set(acme.memberships.values_list("cluster_id", flat=True)) == {
+        world.cluster_a.pk,
+        world.cluster_x.pk,
+    }
+    # Not into a cluster the user does not manage.
+    client.post(
+        reverse("partnerships:member_join", args=[acme.pk]), {"cluster": world.cluster_b.pk}
+    )
+    assert acme.memberships.count() == 2
+    # Taken out of one cluster, it stays in the other.
+    client.post(
+        reverse("partnerships:member_remove", args=[acme.pk]), {"cluster": world.cluster_a.pk}
+    )
+    assert list(acme.memberships.values_list("cluster_id", flat=True)) == [world.cluster_x.pk]
+
+
+def test_erasure_scrubs_the_audit_trail_and_import_records(client, world, members):
+    from auditlog.models import LogEntry
+
+    client.force_login(world.manager_a)
+    acme = members["acme"]
+    client.patch(
+        f"/api/v1/members/{acme.pk}/",
+        {"city": "Secretville", "contact_email": "new@acme.example"},
+        content_type="application/json",
+    )
+    entry = LogEntry.objects.get_for_object(acme).latest("timestamp")
+    assert "Secretville" in str(entry.changes) and "new@acme.example" not in str(entry.changes)
+    client.post(reverse("partnerships:member_erase", args=[acme.pk]))
+    trail = " ".join(str(e.changes) + e.object_repr for e in LogEntry.objects.get_for_object(acme))
+    assert "Secretville" not in trail and "Acme" not in trail
+    assert LogEntry.objects.get_for_object(acme).filter(actor=world.manager_a).exists()
+
+
+def test_stale_uploads_are_purged_but_done_imports_kept(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.members import import_purge
+
+    old = timezone.now() - timedelta(days=40)
+    for status in ("ready", "invalid", "done"):
+        MemberImport.objects.create(cluster=world.cluster_a, file_name=status, status=status)
+    MemberImport.objects.update(created_at=old)
+    MemberImport.objects.create(cluster=world.cluster_a, file_name="fresh", status="ready")
+    assert import_purge() == 2
+    assert set(MemberImport.objects.values_list("file_name", flat=True)) == {"done", "fresh"}
