@@ -4,6 +4,7 @@ browser and at ``/api/v1/``."""
 import re
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
@@ -154,7 +155,13 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
     cluster = id_filter(method="filter_cluster", label=_("Cluster (id)"))
     partnership = id_filter(method="filter_partnership", label=_("Partnership (id)"))
     country = django_filters.ChoiceFilter(choices=_country_choices, label=_("Country"))
-    sme = django_filters.BooleanFilter(field_name="is_sme", label=_("SME"))
+    sme = django_filters.BooleanFilter(
+        field_name="is_sme",
+        label=_("SME"),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("SMEs only")), ("false", _("Not SMEs"))]
+        ),
+    )
     size = django_filters.ChoiceFilter(
         field_name="size_class", choices=Member.Size.choices, label=_("Size")
     )

@@ -64,6 +64,12 @@ class MemberListView(ClusterMembersMixin, ForgivingPaginationMixin, FilterView):
     def get_queryset(self):
         return members_of(self.cluster, self.request.user)
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for fixed in ("cluster", "partnership"):  # the page is one cluster's list
+            filterset.filters.pop(fixed)
+        return filterset
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
