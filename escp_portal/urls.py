@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
+    path("", include("strategy.urls")),
 ]
 
 handler404 = "escp_portal.views.page_not_found"

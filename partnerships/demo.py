@@ -269,6 +269,9 @@ def synthetic_rows(cluster, count: int, markets: list[str], seed: int) -> list[d
                 "website": f"https://member{i + 1}.cluster{cluster.pk}.example.org",
                 "contact_name": f"Contact {i + 1:03d} {DEMO_SUFFIX}",
                 "contact_email": f"contact{i + 1}@cluster{cluster.pk}.example.org",
+                "member_since": date.fromordinal(
+                    date(2012, 1, 1).toordinal() + rng.randint(0, 2830)
+                ).isoformat(),
             }
         )
     return rows

@@ -58,6 +58,9 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         choices=_country_choices, method="filter_country", label=_("Partner country")
     )
+    target_country = django_filters.ChoiceFilter(
+        choices=_country_choices, method="filter_target_country", label=_("Target market")
+    )
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -75,7 +78,17 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     class Meta:
         model = Partnership
         form = FilterForm
-        fields = ["q", "programme", "generation", "phase", "status", "country", "sector", "cluster"]
+        fields = [
+            "q",
+            "programme",
+            "generation",
+            "phase",
+            "status",
+            "country",
+            "target_country",
+            "sector",
+            "cluster",
+        ]
 
     def filter_country(self, queryset, name, value: str):
         return queryset.filter(
@@ -85,6 +98,13 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     def filter_cluster(self, queryset, name, value):
         return queryset.filter(
             Exists(Partner.objects.filter(partnership=OuterRef("pk"), cluster=value))
+        )
+
+    def filter_target_country(self, queryset, name, value: str):
+        from strategy.models import TargetMarket
+
+        return queryset.filter(
+            Exists(TargetMarket.objects.filter(partnership=OuterRef("pk"), country=value))
         )
 
 

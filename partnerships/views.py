@@ -16,6 +16,7 @@ from escp_portal.accounts.policy import (
     can_edit,
     can_view_member_figures,
     can_view_members,
+    is_insider,
     scope_for,
     visible_to,
 )
@@ -71,7 +72,9 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
             .get_queryset()
             .select_related("programme")
             .prefetch_related(
-                "sectors", Prefetch("partners", queryset=Partner.objects.select_related("cluster"))
+                "sectors",
+                "target_markets",
+                Prefetch("partners", queryset=Partner.objects.select_related("cluster")),
             )
         )
 
@@ -88,6 +91,8 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
             country_count=len({p.cluster.country.code for p in partners}),
             can_edit=can_edit(user, partnership),
             can_see_history=can_edit(user, partnership) or scope.reads_everything,
+            insider=is_insider(user, partnership.pk) if user.is_authenticated else False,
+            target_countries=[m.country for m in partnership.target_markets.all()],
         )
         return context
 

@@ -345,3 +345,89 @@ rule(
     edit=lambda scope, imp: imp.cluster_id in scope.managed_clusters,
     create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
 )
+
+
+# --- the joint strategy: a partnership's own working data ---------------------------------------
+# Visible to its coordinators, to the managers of its current partner clusters (who contribute),
+# to EC officers (read) and staff. Never public. Coordinators edit; partners report values and
+# update the tasks they are responsible for (checked in the strategy services).
+
+
+def managed_partner_partnerships(scope: Scope):
+    """Partnerships (ids, a subquery) in which a cluster the user manages currently partners."""
+    return (
+        _model("partnerships.Partner")
+        .objects.filter(cluster_id__in=scope.managed_clusters, left_on__isnull=True)
+        .exclude(partnership__status="draft")
+        .values("partnership_id")
+    )
+
+
+def insider_q(scope: Scope, path: str):
+    """A Q on ``<path>`` (a partnership id) for the partnerships the scope works in."""
+    condition = models.Q(pk__in=[])
+    if scope.coordinated_partnerships:
+        condition |= models.Q(**{f"{path}__in": scope.coordinated_partnerships})
+    if scope.managed_clusters:
+        condition |= models.Q(**{f"{path}__in": managed_partner_partnerships(scope)})
+    return condition
+
+
+def is_insider(user, partnership_id: int) -> bool:
+    scope = scope_for(user)
+    if scope.reads_everything or partnership_id in scope.coordinated_partnerships:
+        return True
+    if not scope.managed_clusters:
+        return False
+    return managed_partner_partnerships(scope).filter(partnership_id=partnership_id).exists()
+
+
+def coordinates(user, partnership_id: int) -> bool:
+    scope = scope_for(user)
+    return scope.is_staff or partnership_id in scope.coordinated_partnerships
+
+
+def _strategy_rule(label: str, path: str, partnership_of):
+    def visible(qs, scope):
+        if scope.reads_everything:
+            return qs
+        if not scope.authenticated:
+            return qs.none()
+        return qs.filter(insider_q(scope, path))
+
+    def edit(scope, obj):
+        return partnership_of(obj) in scope.coordinated_partnerships
+
+    def create(scope, parent):
+        return parent is not None and partnership_of(parent) in scope.coordinated_partnerships
+
+    rule(label, visible=visible, edit=edit, create=create)
+
+
+def _partnership_id(obj) -> int | None:
+    """The partnership an object of the strategy belongs to, walking up its parents."""
+    for attribute in ("partnership_id", "strategy", "objective", "kpi", "chain", "stage",
+                      "target_market"):
+        value = getattr(obj, attribute, None)
+        if value is None:
+            continue
+        return value if attribute == "partnership_id" else _partnership_id(value)
+    if obj._meta.label == "partnerships.Partnership":
+        return obj.pk
+    return None
+
+
+for _model_label, _partnership_path in {
+    "strategy.Strategy": "partnership_id",
+    "strategy.Objective": "strategy__partnership_id",
+    "strategy.KPI": "objective__strategy__partnership_id",
+    "strategy.Measurement": "kpi__objective__strategy__partnership_id",
+    "strategy.Task": "objective__strategy__partnership_id",
+    "strategy.PeriodLock": "partnership_id",
+    "strategy.ValueChain": "partnership_id",
+    "strategy.ValueChainStage": "chain__partnership_id",
+    "strategy.StageAssignment": "stage__chain__partnership_id",
+    "strategy.TargetMarket": "partnership_id",
+    "strategy.MarketStudy": "target_market__partnership_id",
+}.items():
+    _strategy_rule(_model_label, _partnership_path, _partnership_id)

@@ -1,0 +1,175 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from escp_portal.forms import BootstrapFormMixin
+from partnerships.forms import DateInput
+
+from . import services
+from .models import KPI, MarketStudy, Objective, Strategy, TargetMarket, Task, ValueChainStage
+from .sources import source_choices
+
+
+class PartnerChoiceMixin:
+    """Limit partner fields to the partners of the partnership the form is for."""
+
+    partner_fields: tuple[str, ...] = ()
+
+    def limit_partners(self, partnership):
+        partners = partnership.partners.select_related("cluster").order_by("cluster__name")
+        for name in self.partner_fields:
+            if name in self.fields:
+                self.fields[name].queryset = partners
+                self.fields[name].label_from_instance = lambda p: str(p.cluster)
+
+
+class StrategyForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = list(services.STRATEGY_FIELDS)
+        widgets = {
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "mission": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ObjectiveForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    partner_fields = ("owner",)
+
+    class Meta:
+        model = Objective
+        fields = list(services.OBJECTIVE_FIELDS)
+        widgets = {
+            "start_date": DateInput(),
+            "target_date": DateInput(),
+            "statement": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class KPIForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    partner_fields = ("responsible",)
+
+    class Meta:
+        model = KPI
+        fields = list(services.KPI_FIELDS)
+        widgets = {
+            "baseline_date": DateInput(),
+            "target_date": DateInput(),
+            "collection_protocol": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = forms.ChoiceField(
+            label=_("Source of values"),
+            choices=source_choices(),
+            help_text=_("Reported by the partners, or computed from the portal's records."),
+        )
+        self.fields["source"].widget.attrs["class"] = "form-select"
+
+
+class TaskForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    partner_fields = ("responsible",)
+
+    class Meta:
+        model = Task
+        fields = [*services.TASK_FIELDS, "responsible"]
+        widgets = {
+            "due_date": DateInput(),
+            "completed_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "responsible": forms.CheckboxSelectMultiple(),
+        }
+
+
+class TaskStatusForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["status", "completed_on"]
+        widgets = {"completed_on": DateInput()}
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    period_end = forms.TypedChoiceField(label=_("Period"), coerce=str)
+    value = forms.DecimalField(label=_("Value"), max_digits=15, decimal_places=2)
+    evidence_url = forms.URLField(label=_("Evidence (link)"), required=False)
+    evidence_file = forms.FileField(label=_("Evidence (file)"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("Reason for a correction"),
+        required=False,
+        help_text=_("Needed when you change a value that was already approved."),
+    )
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_end"].choices = [(p.isoformat(), p.isoformat()) for p in periods]
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    comment = forms.CharField(required=False)
+
+
+class StageForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ValueChainStage
+        fields = ["name", "order", "description", "depends_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "depends_on": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = chain.stages.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
+
+
+class AssignmentForm(BootstrapFormMixin, forms.Form):
+    stage = forms.ModelChoiceField(queryset=ValueChainStage.objects.none(), label=_("Stage"))
+    partner = forms.ModelChoiceField(queryset=None, required=False, label=_("Partner cluster"))
+    member = forms.ModelChoiceField(queryset=None, required=False, label=_("or a member"))
+    contribution = forms.CharField(max_length=300, required=False, label=_("Contribution"))
+
+    def __init__(self, *args, chain, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = chain.stages.all()
+        self.fields["partner"].queryset = chain.partnership.partners.select_related("cluster")
+        self.fields["partner"].label_from_instance = lambda p: str(p.cluster)
+        self.fields["member"].queryset = members
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("partner")) == bool(data.get("member")):
+            raise forms.ValidationError(_("Choose a partner or a member (one of the two)."))
+        return data
+
+
+class TargetMarketForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    partner_fields = ("lead_partner",)
+
+    class Meta:
+        model = TargetMarket
+        fields = list(services.MARKET_FIELDS)
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
+
+
+class MarketStudyForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = MarketStudy
+        fields = list(services.STUDY_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "segments",
+                "growth",
+                "profitability",
+                "trends",
+                "key_success_factors",
+                "sources",
+            )
+        }

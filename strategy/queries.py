@@ -1,0 +1,226 @@
+"""Reads of the strategy: SMART checks, KPI values per period, reporting completeness."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import KPI, REPORTING_GRACE, Measurement, Objective, Strategy, Task, period_start
+from .sources import derived_series, registry
+
+SMART_RULES = [
+    ("S", _("Specific"), _("a statement of at least 30 characters and an owning partner")),
+    ("M", _("Measurable"), _("at least one KPI with a target value")),
+    ("A", _("Achievable"), _("at least one task on the roadmap that delivers it")),
+    ("R", _("Relevant"), _("its dates lie within the partnership's period")),
+    ("T", _("Time-bound"), _("a start date and a target date")),
+]
+
+
+def current_strategy(partnership, version: int | None = None) -> Strategy | None:
+    strategies = Strategy.objects.filter(partnership=partnership)
+    if version:
+        return strategies.filter(version=version).first()
+    return (
+        strategies.filter(status=Strategy.Status.ADOPTED).first()
+        or strategies.order_by("-version").first()
+    )
+
+
+def objectives_for(strategy: Strategy):
+    """Objectives with what the SMART check needs, in a fixed number of queries."""
+    return strategy.objectives.select_related("owner__cluster").annotate(
+        kpi_count=Count("kpis", distinct=True),
+        targeted_kpis=Count("kpis", filter=Q(kpis__target_value__isnull=False), distinct=True),
+        task_count=Count("tasks", distinct=True),
+        open_tasks=Count(
+            "tasks", filter=~Q(tasks__status__in=["done", "cancelled"]), distinct=True
+        ),
+    )
+
+
+@dataclass
+class SmartCheck:
+    letters: dict[str, bool]
+    reasons: dict[str, str]
+
+    @property
+    def missing(self) -> list[str]:
+        return [letter for letter, ok in self.letters.items() if not ok]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def smart_check(objective: Objective, partnership) -> SmartCheck:
+    """Which SMART letters an objective meets; needs ``objectives_for`` annotations."""
+    start, end = partnership.start_date, partnership.end_date
+    dates = [d for d in (objective.start_date, objective.target_date) if d]
+    letters = {
+        "S": len(objective.statement.strip()) >= 30 and objective.owner_id is not None,
+        "M": getattr(objective, "targeted_kpis", 0) > 0,
+        "A": getattr(objective, "task_count", 0) > 0,
+        "R": bool(dates)
+        and all((start is None or d >= start) and (end is None or d <= end) for d in dates),
+        "T": objective.start_date is not None and objective.target_date is not None,
+    }
+    reasons = {}
+    if not letters["S"]:
+        reasons["S"] = (
+            _("Name the partner that owns it.")
+            if objective.owner_id is None
+            else _("Say more precisely what will be achieved (30 characters at least).")
+        )
+    if not letters["M"]:
+        reasons["M"] = (
+            _("Add a KPI.")
+            if not getattr(objective, "kpi_count", 0)
+            else _("Give its KPIs a target value.")
+        )
+    if not letters["A"]:
+        reasons["A"] = _("Plan at least one task that delivers it.")
+    if not letters["R"]:
+        reasons["R"] = (
+            _("Set its dates.")
+            if not dates
+            else _("Its dates fall outside the partnership's period.")
+        )
+    if not letters["T"]:
+        reasons["T"] = _("Set a start date and a target date.")
+    return SmartCheck(letters, reasons)
+
+
+def kpis_for(strategy: Strategy):
+    return (
+        KPI.objects.filter(objective__strategy=strategy)
+        .select_related("objective", "responsible__cluster")
+        .prefetch_related("milestones")
+        .order_by("objective__order", "objective__code", "pk")
+    )
+
+
+def combine(kpi: KPI, values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    if kpi.aggregation == KPI.Aggregation.SUM:
+        return sum(values, Decimal(0))
+    if kpi.aggregation == KPI.Aggregation.MAX:
+        return max(values)
+    return values[-1]
+
+
+@dataclass
+class KpiValues:
+    """A KPI's approved (or derived) value per period, and its current value."""
+
+    kpi: KPI
+    periods: list[date]
+    by_period: dict[date, Decimal | None]
+
+    @property
+    def reported(self) -> list[Decimal]:
+        return [self.by_period[p] for p in self.periods if self.by_period.get(p) is not None]
+
+    @property
+    def current(self) -> Decimal | None:
+        return combine(self.kpi, self.reported)
+
+    @property
+    def rows(self):
+        return [(p, self.by_period.get(p)) for p in self.periods]
+
+
+def kpi_values(kpis, until: date | None = None) -> dict[int, KpiValues]:
+    """Values of many KPIs: one query for all hand-reported ones, one per derived KPI (each
+    source answers all periods in one query)."""
+    until = until or timezone.localdate()
+    kpis = list(kpis)
+    manual = [k.pk for k in kpis if k.is_manual]
+    approved: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    if manual:
+        for kpi_id, period_end, total in (
+            Measurement.objects.filter(kpi_id__in=manual, status=Measurement.Status.APPROVED)
+            .values_list("kpi_id", "period_end")
+            .annotate(total=Sum("value"))
+        ):
+            approved[kpi_id][period_end] = total
+    result = {}
+    for kpi in kpis:
+        periods = kpi.periods(until)
+        if kpi.is_manual:
+            by_period = approved.get(kpi.pk, {})
+        elif kpi.source in registry():
+            by_period = derived_series(kpi, [(period_start(kpi.frequency, p), p) for p in periods])
+        else:
+            by_period = {}
+        result[kpi.pk] = KpiValues(kpi, periods, by_period)
+    return result
+
+
+@dataclass
+class CompletenessCell:
+    kpi: KPI
+    status: str  # approved / submitted / returned / missing / late / derived
+    partner: object
+
+
+def reporting_completeness(strategy: Strategy, until: date | None = None):
+    """Per period: every hand-reported KPI, whether its responsible partner has reported, and
+    who is late (period ended more than 30 days ago and nothing submitted)."""
+    today = until or timezone.localdate()
+    kpis = [k for k in kpis_for(strategy) if k.is_manual]
+    statuses = {
+        (kpi_id, period_end): status
+        for kpi_id, period_end, status in Measurement.objects.filter(kpi__in=kpis).values_list(
+            "kpi_id", "period_end", "status"
+        )
+    }
+    periods = sorted({p for k in kpis for p in k.periods(today)}, reverse=True)
+    table = []
+    for period in periods:
+        cells = []
+        for kpi in kpis:
+            if period not in kpi.periods(today):
+                continue
+            status = statuses.get((kpi.pk, period))
+            if status is None:
+                status = "late" if period + REPORTING_GRACE < today else "missing"
+            cells.append(CompletenessCell(kpi, status, kpi.responsible))
+        reported = sum(1 for c in cells if c.status in ("approved", "submitted"))
+        late = sorted(
+            {
+                str(c.partner.cluster) if c.partner else _("no partner named")
+                for c in cells
+                if c.status == "late"
+            }
+        )
+        table.append(
+            {
+                "period": period,
+                "cells": cells,
+                "reported": reported,
+                "expected": len(cells),
+                "late": late,
+                "due": period + REPORTING_GRACE,
+            }
+        )
+    return table
+
+
+def tasks_for(strategy: Strategy):
+    return Task.objects.filter(objective__strategy=strategy).prefetch_related(
+        Prefetch("responsible", queryset=_partners())
+    )
+
+
+def _partners():
+    from partnerships.models import Partner
+
+    return Partner.objects.select_related("cluster")

@@ -1,0 +1,647 @@
+"""Every write to the joint strategy, with its rules; pages, API and tasks call these."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from escp_portal.accounts.policy import can_create, can_edit, coordinates, scope_for
+
+from .models import (
+    KPI,
+    Measurement,
+    MeasurementRevision,
+    Milestone,
+    Objective,
+    PeriodLock,
+    StageAssignment,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChain,
+    ValueChainStage,
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _save(actor, obj):
+    with transaction.atomic(), set_actor(actor):
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def _apply(obj, data: dict, allowed) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise PermissionDenied(f"Fields not editable: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def _editable(strategy: Strategy) -> None:
+    if strategy.status == Strategy.Status.REVISED:
+        raise ValidationError(
+            _("Version %(v)s was replaced by a later one and is kept as it was.")
+            % {"v": strategy.version}
+        )
+
+
+# --- strategy versions ---------------------------------------------------------------------------
+
+STRATEGY_FIELDS = ("vision", "mission")
+
+
+def strategy_create(*, actor, partnership, **data) -> Strategy:
+    _require(coordinates(actor, partnership.pk))
+    with transaction.atomic():
+        last = Strategy.objects.filter(partnership=partnership).aggregate(v=Max("version"))["v"]
+        strategy = Strategy(partnership=partnership, version=(last or 0) + 1)
+        _apply(strategy, data, STRATEGY_FIELDS)
+        return _save(actor, strategy)
+
+
+def strategy_update(*, actor, strategy: Strategy, **data) -> Strategy:
+    _require(can_edit(actor, strategy))
+    _editable(strategy)
+    _apply(strategy, data, STRATEGY_FIELDS)
+    return _save(actor, strategy)
+
+
+def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
+    """Adopt a draft: the version adopted before it becomes 'revised'."""
+    _require(can_edit(actor, strategy))
+    if strategy.status != Strategy.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be adopted."))
+    with transaction.atomic(), set_actor(actor):
+        Strategy.objects.filter(
+            partnership_id=strategy.partnership_id, status=Strategy.Status.ADOPTED
+        ).update(status=Strategy.Status.REVISED)
+        strategy.status = Strategy.Status.ADOPTED
+        strategy.adopted_on = timezone.localdate()
+        strategy.save()
+    return strategy
+
+
+def strategy_revise(*, actor, strategy: Strategy) -> Strategy:
+    """Start the next version as a draft copy of this one: objectives, KPIs, milestones, tasks
+    and the values reported so far, so that series continue."""
+    _require(can_edit(actor, strategy))
+    if Strategy.objects.filter(
+        partnership_id=strategy.partnership_id, status=Strategy.Status.DRAFT
+    ).exists():
+        raise ValidationError(_("A draft version exists already: work on it."))
+    with transaction.atomic(), set_actor(actor):
+        draft = strategy_create(
+            actor=actor,
+            partnership=strategy.partnership,
+            vision=strategy.vision,
+            mission=strategy.mission,
+        )
+        for objective in strategy.objectives.prefetch_related(
+            "kpis__milestones", "kpis__measurements", "tasks__responsible"
+        ):
+            kpis, tasks = list(objective.kpis.all()), list(objective.tasks.all())
+            objective.pk, objective.strategy = None, draft
+            objective.save()
+            for kpi in kpis:
+                milestones, measurements = list(kpi.milestones.all()), list(kpi.measurements.all())
+                kpi.pk, kpi.objective = None, objective
+                kpi.save()
+                for item in milestones + measurements:
+                    item.pk, item.kpi = None, kpi
+                    item.save()
+            for task in tasks:
+                responsible = list(task.responsible.all())
+                task.pk, task.objective = None, objective
+                task.save()
+                task.responsible.set(responsible)
+    return draft
+
+
+# --- objectives, KPIs, tasks ----------------------------------------------------------------------
+
+OBJECTIVE_FIELDS = (
+    "code",
+    "statement",
+    "start_date",
+    "target_date",
+    "owner",
+    "benefits_smes",
+    "order",
+)
+KPI_FIELDS = (
+    "name",
+    "unit",
+    "kind",
+    "aggregation",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "frequency",
+    "source",
+    "responsible",
+    "data_source",
+    "collection_protocol",
+)
+TASK_FIELDS = ("title", "description", "due_date", "status", "completed_on")
+
+
+def _partner_of(partnership_id: int, partner, field: str) -> None:
+    if partner is not None and partner.partnership_id != partnership_id:
+        raise ValidationError({field: _("Choose a partner of this partnership.")})
+
+
+def objective_create(*, actor, strategy: Strategy, **data) -> Objective:
+    _require(can_create(actor, Objective, strategy))
+    _editable(strategy)
+    objective = Objective(strategy=strategy)
+    _apply(objective, data, OBJECTIVE_FIELDS)
+    _partner_of(strategy.partnership_id, objective.owner, "owner")
+    return _save(actor, objective)
+
+
+def objective_update(*, actor, objective: Objective, **data) -> Objective:
+    _require(can_edit(actor, objective))
+    _editable(objective.strategy)
+    _apply(objective, data, OBJECTIVE_FIELDS)
+    _partner_of(objective.strategy.partnership_id, objective.owner, "owner")
+    return _save(actor, objective)
+
+
+def objective_delete(*, actor, objective: Objective) -> None:
+    _require(can_edit(actor, objective))
+    _editable(objective.strategy)
+    with transaction.atomic(), set_actor(actor):
+        objective.delete()
+
+
+def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
+    _require(can_create(actor, KPI, objective))
+    _editable(objective.strategy)
+    kpi = KPI(objective=objective)
+    _apply(kpi, data, KPI_FIELDS)
+    _partner_of(objective.strategy.partnership_id, kpi.responsible, "responsible")
+    with transaction.atomic():
+        _save(actor, kpi)
+        _set_milestones(kpi, milestones)
+    return kpi
+
+
+def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
+    _require(can_edit(actor, kpi))
+    _editable(kpi.objective.strategy)
+    _apply(kpi, data, KPI_FIELDS)
+    _partner_of(kpi.objective.strategy.partnership_id, kpi.responsible, "responsible")
+    if not kpi.is_manual and kpi.measurements.exists():
+        raise ValidationError(
+            {"source": _("Values were reported by hand for this KPI; keep it reported by hand.")}
+        )
+    with transaction.atomic():
+        _save(actor, kpi)
+        if milestones is not None:
+            _set_milestones(kpi, milestones)
+    return kpi
+
+
+def _set_milestones(kpi: KPI, milestones) -> None:
+    items = [Milestone(kpi=kpi, date=m["date"], value=m["value"]) for m in milestones]
+    for item in items:
+        if not kpi.baseline_date < item.date <= kpi.target_date:
+            raise ValidationError(
+                {"milestones": _("A milestone falls between the baseline and target dates.")}
+            )
+    kpi.milestones.all().delete()
+    Milestone.objects.bulk_create(items)
+
+
+def kpi_delete(*, actor, kpi: KPI) -> None:
+    _require(can_edit(actor, kpi))
+    _editable(kpi.objective.strategy)
+    with transaction.atomic(), set_actor(actor):
+        kpi.delete()
+
+
+def task_create(*, actor, objective: Objective, responsible=(), **data) -> Task:
+    _require(can_create(actor, Task, objective))
+    _editable(objective.strategy)
+    task = Task(objective=objective)
+    _apply(task, data, TASK_FIELDS)
+    for partner in responsible:
+        _partner_of(objective.strategy.partnership_id, partner, "responsible")
+    with transaction.atomic():
+        _save(actor, task)
+        task.responsible.set(responsible)
+    return task
+
+
+def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
+    """Coordinators change anything; a responsible partner's manager changes the status."""
+    coordinator = can_edit(actor, task)
+    responsible_manager = task.responsible.filter(
+        cluster_id__in=scope_for(actor).managed_clusters
+    ).exists()
+    if not coordinator:
+        _require(
+            responsible_manager and set(data) <= {"status", "completed_on"} and responsible is None
+        )
+    _editable(task.objective.strategy)
+    _apply(task, data, TASK_FIELDS)
+    if task.status == Task.Status.DONE and task.completed_on is None:
+        task.completed_on = timezone.localdate()
+    if task.status != Task.Status.DONE:
+        task.completed_on = None
+    with transaction.atomic():
+        _save(actor, task)
+        if responsible is not None:
+            for partner in responsible:
+                _partner_of(task.objective.strategy.partnership_id, partner, "responsible")
+            task.responsible.set(responsible)
+    return task
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def locked_until(partnership_id: int) -> date | None:
+    """Periods ending on or before the latest lock are closed."""
+    return PeriodLock.objects.filter(partnership_id=partnership_id).aggregate(
+        last=Max("period_end")
+    )["last"]
+
+
+def _check_open(kpi: KPI, period_end: date) -> None:
+    partnership_id = kpi.objective.strategy.partnership_id
+    if PeriodLock.objects.filter(
+        partnership_id=partnership_id, period_end__gte=period_end
+    ).exists():
+        raise ValidationError(
+            _(
+                "The period ending %(date)s is locked: its values can no longer change. Ask the "
+                "coordinator to reopen it."
+            )
+            % {"date": period_end.isoformat()}
+        )
+
+
+def can_report(user, kpi: KPI, partner=None) -> bool:
+    """Coordinators report for any partner; a cluster manager for the partner their cluster is,
+    and only on KPIs that partner is responsible for."""
+    partnership_id = kpi.objective.strategy.partnership_id
+    if coordinates(user, partnership_id):
+        return True
+    partner = partner or kpi.responsible
+    return (
+        partner is not None
+        and kpi.responsible_id == partner.pk
+        and partner.cluster_id in scope_for(user).managed_clusters
+    )
+
+
+def _as_decimal(value, field="value") -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValidationError({field: _("Enter a number.")}) from exc
+    if not number.is_finite() or abs(number) >= Decimal("1e13"):
+        raise ValidationError({field: _("Enter a number below 10,000,000,000,000.")})
+    return number.quantize(Decimal("0.01"))
+
+
+def measurement_report(
+    *,
+    actor,
+    kpi: KPI,
+    period_end,
+    value,
+    partner=None,
+    evidence_url="",
+    evidence_file=None,
+    note="",
+    reason="",
+) -> Measurement:
+    """Report (or correct) a KPI's value for a period. A new value is 'submitted' until the
+    coordinator approves it; correcting an approved value needs a reason, kept with the old
+    value."""
+    if isinstance(period_end, str):
+        period_end = parse_date(period_end)
+    partner = partner or kpi.responsible
+    _require(can_report(actor, kpi, partner))
+    if not kpi.is_manual:
+        raise ValidationError(
+            _("This KPI is derived from the portal's records; it is not reported.")
+        )
+    if partner is None:
+        raise ValidationError({"partner": _("The KPI has no responsible partner: name one.")})
+    if partner.partnership_id != kpi.objective.strategy.partnership_id:
+        raise ValidationError({"partner": _("Choose a partner of this partnership.")})
+    if period_end is None or period_end not in kpi.periods():
+        raise ValidationError(
+            {
+                "period_end": _("Not a reporting period of this KPI (it reports %(f)s).")
+                % {"f": kpi.get_frequency_display().lower()}
+            }
+        )
+    if period_end > timezone.localdate():
+        raise ValidationError({"period_end": _("This period has not ended yet.")})
+    _editable(kpi.objective.strategy)
+    _check_open(kpi, period_end)
+    value = _as_decimal(value)
+    with transaction.atomic(), set_actor(actor):
+        measurement = (
+            Measurement.objects.select_for_update()
+            .filter(kpi=kpi, period_end=period_end, partner=partner)
+            .first()
+        )
+        if measurement is None:
+            measurement = Measurement(kpi=kpi, period_end=period_end, partner=partner)
+        elif measurement.status == Measurement.Status.APPROVED:
+            if not reason.strip():
+                raise ValidationError(
+                    {"reason": _("This value was approved: say why it is corrected.")}
+                )
+            MeasurementRevision.objects.create(
+                measurement=measurement,
+                old_value=measurement.value,
+                new_value=value,
+                old_status=measurement.status,
+                reason=reason.strip(),
+                changed_by=actor,
+            )
+        measurement.value = value
+        measurement.evidence_url = evidence_url or ""
+        if evidence_file:
+            measurement.evidence_file = evidence_file
+        measurement.note = note or ""
+        measurement.status = Measurement.Status.SUBMITTED
+        measurement.reported_by = actor
+        measurement.reviewed_by, measurement.reviewed_at = None, None
+        measurement.full_clean(validate_unique=False, validate_constraints=False)
+        measurement.save()
+    _scoreboard_changed(kpi)
+    return measurement
+
+
+def _review(actor, measurement: Measurement, status: str, comment: str) -> Measurement:
+    kpi = measurement.kpi
+    _require(coordinates(actor, kpi.objective.strategy.partnership_id))
+    _check_open(kpi, measurement.period_end)
+    with transaction.atomic(), set_actor(actor):
+        measurement.status = status
+        measurement.review_comment = comment
+        measurement.reviewed_by = actor
+        measurement.reviewed_at = timezone.now()
+        measurement.save()
+    _scoreboard_changed(kpi)
+    return measurement
+
+
+def measurement_approve(*, actor, measurement: Measurement) -> Measurement:
+    if measurement.status == Measurement.Status.APPROVED:
+        raise ValidationError(_("This value is already approved."))
+    return _review(actor, measurement, Measurement.Status.APPROVED, "")
+
+
+def measurement_return(*, actor, measurement: Measurement, comment: str) -> Measurement:
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what needs revising.")})
+    if measurement.status == Measurement.Status.RETURNED:
+        raise ValidationError(_("This value was already returned."))
+    return _review(actor, measurement, Measurement.Status.RETURNED, comment.strip())
+
+
+def _scoreboard_changed(kpi: KPI) -> None:
+    """Hook for the scoreboard: #6 (evaluation) recomputes on commit. Nothing to do yet."""
+
+
+def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
+    _require(coordinates(actor, partnership.pk))
+    try:
+        with transaction.atomic():
+            return PeriodLock.objects.create(
+                partnership=partnership, period_end=period_end, locked_by=actor
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This period is already locked.")) from exc
+
+
+def period_unlock(*, actor, partnership, period_end: date) -> None:
+    _require(coordinates(actor, partnership.pk))
+    deleted, _rows = PeriodLock.objects.filter(
+        partnership=partnership, period_end=period_end
+    ).delete()
+    if not deleted:
+        raise ValidationError(_("This period is not locked."))
+
+
+class RowErrors(ValidationError):
+    def __init__(self, errors):
+        super().__init__(_("Some rows have errors; nothing was written."))
+        self.row_errors = errors
+
+
+def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
+    """Many values at once (a partner reports a quarter): all rows or none, with the errors of
+    each row."""
+    errors, results = [], []
+    kpis = {
+        k.pk: k
+        for k in KPI.objects.visible_to(actor)
+        .select_related("objective__strategy", "responsible")
+        .filter(
+            pk__in=[
+                r.get("kpi") for r in rows if isinstance(r, dict) and isinstance(r.get("kpi"), int)
+            ]
+        )
+    }
+    try:
+        with transaction.atomic():
+            for index, row in enumerate(rows):
+                if not isinstance(row, dict):
+                    errors.append(
+                        {"index": index, "field": "row", "message": _("Expected an object.")}
+                    )
+                    continue
+                kpi = kpis.get(row.get("kpi"))
+                if kpi is None:
+                    errors.append({"index": index, "field": "kpi", "message": _("No such KPI.")})
+                    continue
+                partner = None
+                if row.get("partner") is not None:
+                    partner = kpi.objective.strategy.partnership.partners.filter(
+                        pk=row.get("partner")
+                    ).first()
+                    if partner is None:
+                        errors.append(
+                            {
+                                "index": index,
+                                "field": "partner",
+                                "message": _("Choose a partner of this partnership."),
+                            }
+                        )
+                        continue
+                try:
+                    with transaction.atomic():
+                        results.append(
+                            measurement_report(
+                                actor=actor,
+                                kpi=kpi,
+                                period_end=str(row.get("period_end") or ""),
+                                value=row.get("value"),
+                                partner=partner,
+                                evidence_url=row.get("evidence_url") or "",
+                                note=row.get("note") or "",
+                                reason=row.get("reason") or "",
+                            )
+                        )
+                except PermissionDenied:
+                    errors.append(
+                        {
+                            "index": index,
+                            "field": "kpi",
+                            "message": _("You cannot report this KPI."),
+                        }
+                    )
+                except ValidationError as exc:
+                    for field, messages in getattr(
+                        exc, "message_dict", {"row": exc.messages}
+                    ).items():
+                        for message in messages:
+                            errors.append(
+                                {
+                                    "index": index,
+                                    "field": "row" if field == "__all__" else field,
+                                    "message": message,
+                                }
+                            )
+            if errors:
+                raise RowErrors(errors)
+    except RowErrors:
+        raise
+    return results
+
+
+# --- value chain ---------------------------------------------------------------------------------
+
+
+def chain_create(*, actor, partnership, name, description="") -> ValueChain:
+    _require(coordinates(actor, partnership.pk))
+    return _save(actor, ValueChain(partnership=partnership, name=name, description=description))
+
+
+def stage_save(
+    *, actor, chain: ValueChain, stage: ValueChainStage | None = None, depends_on=(), **data
+) -> ValueChainStage:
+    _require(can_edit(actor, chain))
+    stage = stage or ValueChainStage(chain=chain)
+    _apply(stage, data, ("name", "order", "description"))
+    for dependency in depends_on:
+        if dependency.chain_id != chain.pk:
+            raise ValidationError({"depends_on": _("Choose stages of the same chain.")})
+        if stage.pk and _reaches(dependency, stage):
+            raise ValidationError(
+                {
+                    "depends_on": _("%(s)s already depends on this stage: that would be a loop.")
+                    % {"s": dependency.name}
+                }
+            )
+    with transaction.atomic():
+        _save(actor, stage)
+        stage.depends_on.set(depends_on)
+    return stage
+
+
+def _reaches(start: ValueChainStage, target: ValueChainStage) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        current = todo.pop()
+        if current.pk == target.pk:
+            return True
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        todo.extend(current.depends_on.all())
+    return False
+
+
+def assignment_create(
+    *, actor, stage: ValueChainStage, partner=None, member=None, contribution=""
+) -> StageAssignment:
+    """Coordinators place any partner or member; a cluster manager places their own cluster or
+    its members."""
+    partnership_id = stage.chain.partnership_id
+    managed = scope_for(actor).managed_clusters
+    if partner is not None:
+        _partner_of(partnership_id, partner, "partner")
+        own = partner.cluster_id in managed
+    elif member is not None:
+        own = member.memberships.filter(cluster_id__in=managed).exists()
+        partner_clusters = stage.chain.partnership.partners.values("cluster")
+        if not member.memberships.filter(cluster__in=partner_clusters).exists():
+            raise ValidationError({"member": _("Choose a member of a partner cluster.")})
+    else:
+        raise ValidationError(_("Choose a partner or a member."))
+    _require(coordinates(actor, partnership_id) or own)
+    return _save(
+        actor,
+        StageAssignment(stage=stage, partner=partner, member=member, contribution=contribution),
+    )
+
+
+def assignment_delete(*, actor, assignment: StageAssignment) -> None:
+    partnership_id = assignment.stage.chain.partnership_id
+    managed = scope_for(actor).managed_clusters
+    own = (assignment.partner and assignment.partner.cluster_id in managed) or (
+        assignment.member and assignment.member.memberships.filter(cluster_id__in=managed).exists()
+    )
+    _require(coordinates(actor, partnership_id) or bool(own))
+    assignment.delete()
+
+
+# --- target markets ------------------------------------------------------------------------------
+
+MARKET_FIELDS = ("country", "priority", "rationale", "lead_partner", "local_contact")
+STUDY_FIELDS = (
+    "segments",
+    "market_size_total",
+    "market_size_serviceable",
+    "target_share",
+    "growth",
+    "profitability",
+    "trends",
+    "key_success_factors",
+    "sources",
+)
+
+
+def target_market_save(*, actor, partnership, market: TargetMarket | None = None, **data):
+    _require(coordinates(actor, partnership.pk))
+    market = market or TargetMarket(partnership=partnership)
+    _apply(market, data, MARKET_FIELDS)
+    _partner_of(partnership.pk, market.lead_partner, "lead_partner")
+    return _save(actor, market)
+
+
+def market_study_save(*, actor, market: TargetMarket, **data):
+    from .models import MarketStudy
+
+    _require(coordinates(actor, market.partnership_id))
+    study = MarketStudy.objects.filter(target_market=market).first() or MarketStudy(
+        target_market=market
+    )
+    _apply(study, data, STUDY_FIELDS)
+    return _save(actor, study)

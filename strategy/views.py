@@ -1,0 +1,749 @@
+"""Pages of the joint strategy. Insiders of a partnership (its coordinators, the managers of its
+partner clusters, EC officers) read; coordinators edit; partners report their KPIs."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from escp_portal.accounts.policy import coordinates, is_insider, scope_for
+from escp_portal.forms import add_validation_error
+from partnerships.models import Member, Partnership
+
+from . import indicators, queries, services
+from .forms import (
+    AssignmentForm,
+    KPIForm,
+    MarketStudyForm,
+    ObjectiveForm,
+    ReportForm,
+    StageForm,
+    StrategyForm,
+    TargetMarketForm,
+    TaskForm,
+    TaskStatusForm,
+)
+from .models import (
+    KPI,
+    Measurement,
+    Objective,
+    PeriodLock,
+    StageAssignment,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChain,
+)
+
+
+class InsiderMixin(LoginRequiredMixin):
+    """Resolves the partnership of the page and lets only its insiders in (others: 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = self.get_partnership()
+        if not is_insider(request.user, self.partnership.pk):
+            raise Http404
+        self.coordinator = coordinates(request.user, self.partnership.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_partnership(self) -> Partnership:
+        return get_object_or_404(
+            Partnership.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            partnership=self.partnership, coordinator=self.coordinator, **kwargs
+        )
+
+    def require_coordinator(self):
+        if not self.coordinator:
+            raise PermissionDenied
+
+
+class ObjectMixin(InsiderMixin):
+    """Pages of one object of the strategy: its partnership comes from the object."""
+
+    model = None
+    related = ()
+
+    def get_partnership(self):
+        queryset = self.model.objects.visible_to(self.request.user).select_related(*self.related)
+        self.object = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return self.partnership_of(self.object)
+
+    def partnership_of(self, obj):
+        raise NotImplementedError
+
+
+class FormPage(FormView):
+    """A form page: the service call in ``save`` may refuse with a message on the form."""
+
+    template_name = "strategy/form.html"
+    title = ""
+    cancel_url = None
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            target = self.save(form)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(target)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, cancel_url=self.cancel_url, **kwargs)
+
+
+def _fields(form, names):
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+# --- overview ----------------------------------------------------------------------------------
+
+
+class StrategyOverviewView(InsiderMixin, TemplateView):
+    template_name = "strategy/overview.html"
+
+    def get_context_data(self, **kwargs):
+        version = self.request.GET.get("version")
+        strategy = queries.current_strategy(
+            self.partnership, int(version) if version and version.isdigit() else None
+        )
+        context = super().get_context_data(
+            strategy=strategy,
+            versions=Strategy.objects.filter(partnership=self.partnership).order_by("-version"),
+            smart_rules=queries.SMART_RULES,
+            **kwargs,
+        )
+        if strategy is None:
+            return context
+        objectives = list(queries.objectives_for(strategy))
+        kpis = list(queries.kpis_for(strategy))
+        values = queries.kpi_values(kpis)
+        tasks = list(queries.tasks_for(strategy))
+        for objective in objectives:
+            objective.smart = queries.smart_check(objective, self.partnership)
+            objective.kpi_rows = [(k, values[k.pk]) for k in kpis if k.objective_id == objective.pk]
+            objective.task_list = [t for t in tasks if t.objective_id == objective.pk]
+        context.update(
+            objectives=objectives,
+            editable=self.coordinator and strategy.status != Strategy.Status.REVISED,
+        )
+        return context
+
+
+class StrategyCreateView(InsiderMixin, View):
+    def post(self, request, pk):
+        self.require_coordinator()
+        services.strategy_create(actor=request.user, partnership=self.partnership)
+        messages.success(request, _("A draft strategy was started."))
+        return redirect("strategy:overview", pk=pk)
+
+
+class StrategyEditView(ObjectMixin, FormPage):
+    model = Strategy
+    related = ("partnership",)
+    form_class = StrategyForm
+    title = _("Vision and mission")
+
+    def partnership_of(self, obj):
+        return obj.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Strategy.objects.get(pk=self.object.pk)}
+
+    def save(self, form):
+        services.strategy_update(
+            actor=self.request.user, strategy=self.object, **_fields(form, services.STRATEGY_FIELDS)
+        )
+        return self.object
+
+
+class StrategyActionView(ObjectMixin, View):
+    model = Strategy
+    related = ("partnership",)
+
+    def partnership_of(self, obj):
+        return obj.partnership
+
+    def post(self, request, pk, action):
+        try:
+            if action == "adopt":
+                services.strategy_adopt(actor=request.user, strategy=self.object)
+                messages.success(
+                    request,
+                    _("Version %(v)s is now the adopted strategy.") % {"v": self.object.version},
+                )
+            elif action == "revise":
+                draft = services.strategy_revise(actor=request.user, strategy=self.object)
+                messages.success(
+                    request, _("Version %(v)s was started as a draft.") % {"v": draft.version}
+                )
+                return redirect(f"{draft.get_absolute_url()}?version={draft.version}")
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(f"{self.object.get_absolute_url()}?version={self.object.version}")
+
+
+# --- objectives, KPIs, tasks -------------------------------------------------------------------
+
+
+class ObjectiveCreateView(ObjectMixin, FormPage):
+    model = Strategy
+    related = ("partnership",)
+    form_class = ObjectiveForm
+    title = _("New objective")
+
+    def partnership_of(self, obj):
+        return obj.partnership
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def get_initial(self):
+        count = self.object.objectives.count()
+        return {
+            "code": f"O{count + 1}",
+            "order": count + 1,
+            "start_date": self.partnership.start_date,
+            "target_date": self.partnership.end_date,
+        }
+
+    def save(self, form):
+        return services.objective_create(
+            actor=self.request.user,
+            strategy=self.object,
+            **_fields(form, services.OBJECTIVE_FIELDS),
+        )
+
+
+class ObjectiveEditView(ObjectMixin, FormPage):
+    model = Objective
+    related = ("strategy__partnership",)
+    form_class = ObjectiveForm
+    title = _("Edit objective")
+
+    def partnership_of(self, obj):
+        return obj.strategy.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Objective.objects.get(pk=self.object.pk)}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def save(self, form):
+        services.objective_update(
+            actor=self.request.user,
+            objective=self.object,
+            **_fields(form, services.OBJECTIVE_FIELDS),
+        )
+        return self.object
+
+
+class ObjectiveDetailView(ObjectMixin, TemplateView):
+    model = Objective
+    related = ("strategy__partnership", "owner__cluster")
+    template_name = "strategy/objective_detail.html"
+
+    def partnership_of(self, obj):
+        return obj.strategy.partnership
+
+    def get_context_data(self, **kwargs):
+        objective = queries.objectives_for(self.object.strategy).get(pk=self.object.pk)
+        kpis = list(queries.kpis_for(self.object.strategy).filter(objective=objective))
+        values = queries.kpi_values(kpis)
+        return super().get_context_data(
+            objective=objective,
+            smart=queries.smart_check(objective, self.partnership),
+            smart_rules=queries.SMART_RULES,
+            kpi_rows=[(k, values[k.pk]) for k in kpis],
+            tasks=queries.tasks_for(self.object.strategy).filter(objective=objective),
+            editable=self.coordinator and objective.strategy.status != Strategy.Status.REVISED,
+            **kwargs,
+        )
+
+
+class KPICreateView(ObjectMixin, FormPage):
+    model = Objective
+    related = ("strategy__partnership",)
+    form_class = KPIForm
+    title = _("New KPI")
+
+    def partnership_of(self, obj):
+        return obj.strategy.partnership
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def get_initial(self):
+        return {
+            "baseline_date": self.object.start_date or self.partnership.start_date,
+            "target_date": self.object.target_date or self.partnership.end_date,
+            "responsible": self.object.owner,
+        }
+
+    def save(self, form):
+        return services.kpi_create(
+            actor=self.request.user, objective=self.object, **_fields(form, services.KPI_FIELDS)
+        )
+
+
+class KPIEditView(ObjectMixin, FormPage):
+    model = KPI
+    related = ("objective__strategy__partnership",)
+    form_class = KPIForm
+    title = _("Edit KPI")
+
+    def partnership_of(self, obj):
+        return obj.objective.strategy.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": KPI.objects.get(pk=self.object.pk)}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def save(self, form):
+        services.kpi_update(
+            actor=self.request.user, kpi=self.object, **_fields(form, services.KPI_FIELDS)
+        )
+        return self.object
+
+
+class KPIDetailView(ObjectMixin, TemplateView):
+    """A KPI's periods: values, who reported, review, corrections, and where derived values
+    come from."""
+
+    model = KPI
+    related = ("objective__strategy__partnership", "responsible__cluster")
+    template_name = "strategy/kpi_detail.html"
+
+    def partnership_of(self, obj):
+        return obj.objective.strategy.partnership
+
+    def get_context_data(self, form=None, **kwargs):
+        kpi = self.object
+        user = self.request.user
+        values = queries.kpi_values([kpi])[kpi.pk]
+        measurements = list(
+            kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
+            .prefetch_related("revisions__changed_by")
+            .order_by("-period_end")
+        )
+        reportable = kpi.is_manual and services.can_report(user, kpi)
+        locked = services.locked_until(self.partnership.pk)
+        open_periods = [p for p in values.periods if locked is None or p > locked]
+        trace = None
+        source = None
+        if not kpi.is_manual:
+            from .models import period_start
+            from .sources import registry
+
+            source = registry().get(kpi.source)
+            if source and source.records and values.periods:
+                last = values.periods[-1]
+                trace = source.records(kpi, period_start(kpi.frequency, last), last)[:50]
+        return super().get_context_data(
+            kpi=kpi,
+            values=values,
+            measurements=measurements,
+            form=form or (ReportForm(periods=open_periods) if reportable else None),
+            reportable=reportable,
+            locked_until=locked,
+            source=source,
+            trace=trace,
+            **kwargs,
+        )
+
+
+class ReportView(KPIDetailView):
+    def post(self, request, pk):
+        kpi = self.object
+        values = queries.kpi_values([kpi])[kpi.pk]
+        form = ReportForm(request.POST, request.FILES, periods=values.periods)
+        if form.is_valid():
+            try:
+                services.measurement_report(
+                    actor=request.user,
+                    kpi=kpi,
+                    period_end=date.fromisoformat(form.cleaned_data["period_end"]),
+                    value=form.cleaned_data["value"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                    evidence_file=form.cleaned_data["evidence_file"],
+                    note=form.cleaned_data["note"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The value was submitted for approval."))
+                return redirect(kpi)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ReviewView(ObjectMixin, View):
+    model = Measurement
+    related = ("kpi__objective__strategy__partnership",)
+
+    def partnership_of(self, obj):
+        return obj.kpi.objective.strategy.partnership
+
+    def post(self, request, pk):
+        self.require_coordinator()
+        measurement = self.object
+        try:
+            if request.POST.get("action") == "approve":
+                services.measurement_approve(actor=request.user, measurement=measurement)
+                messages.success(request, _("The value was approved."))
+            else:
+                services.measurement_return(
+                    actor=request.user,
+                    measurement=measurement,
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(request, _("The value was returned for revision."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(measurement.kpi)
+
+
+class TaskCreateView(ObjectMixin, FormPage):
+    model = Objective
+    related = ("strategy__partnership",)
+    form_class = TaskForm
+    title = _("New task")
+
+    def partnership_of(self, obj):
+        return obj.strategy.partnership
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def save(self, form):
+        services.task_create(
+            actor=self.request.user,
+            objective=self.object,
+            responsible=form.cleaned_data["responsible"],
+            **_fields(form, services.TASK_FIELDS),
+        )
+        return self.object
+
+
+class TaskEditView(ObjectMixin, FormPage):
+    """Coordinators edit the task; a responsible partner's manager updates its status."""
+
+    model = Task
+    related = ("objective__strategy__partnership",)
+    title = _("Task")
+
+    def partnership_of(self, obj):
+        return obj.objective.strategy.partnership
+
+    def get_form_class(self):
+        return TaskForm if self.coordinator else TaskStatusForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Task.objects.get(pk=self.object.pk)}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.coordinator:
+            form.limit_partners(self.partnership)
+        elif not self.object.responsible.filter(
+            cluster_id__in=scope_for(self.request.user).managed_clusters
+        ).exists():
+            raise PermissionDenied
+        return form
+
+    def save(self, form):
+        extra = {"responsible": form.cleaned_data["responsible"]} if self.coordinator else {}
+        services.task_update(
+            actor=self.request.user,
+            task=self.object,
+            **extra,
+            **_fields(form, services.TASK_FIELDS),
+        )
+        return self.object.objective
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+class ReportingView(InsiderMixin, TemplateView):
+    """Who has reported which period, who is late; coordinators lock periods here."""
+
+    template_name = "strategy/reporting.html"
+
+    def get_context_data(self, **kwargs):
+        strategy = queries.current_strategy(self.partnership)
+        table = queries.reporting_completeness(strategy) if strategy else []
+        locks = set(
+            PeriodLock.objects.filter(partnership=self.partnership).values_list(
+                "period_end", flat=True
+            )
+        )
+        locked = max(locks) if locks else None
+        for row in table:
+            row["locked"] = locked is not None and row["period"] <= locked
+            row["lock_row"] = row["period"] in locks
+        return super().get_context_data(
+            strategy=strategy, table=table, locked_until=locked, **kwargs
+        )
+
+    def post(self, request, pk):
+        self.require_coordinator()
+        try:
+            period_end = date.fromisoformat(request.POST.get("period_end", ""))
+        except ValueError:
+            messages.error(request, _("Choose a period."))
+            return redirect("strategy:reporting", pk=pk)
+        try:
+            if request.POST.get("action") == "unlock":
+                services.period_unlock(
+                    actor=request.user, partnership=self.partnership, period_end=period_end
+                )
+                messages.success(request, _("The period was reopened."))
+            else:
+                services.period_lock(
+                    actor=request.user, partnership=self.partnership, period_end=period_end
+                )
+                messages.success(
+                    request, _("Periods up to %(d)s are locked.") % {"d": period_end.isoformat()}
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("strategy:reporting", pk=pk)
+
+
+class IndicatorTableView(InsiderMixin, View):
+    def get(self, request, pk):
+        strategy = queries.current_strategy(self.partnership)
+        if strategy is None:
+            raise Http404
+        body = indicators.indicator_table_xlsx(strategy)
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = f"indicators-{self.partnership.acronym}-v{strategy.version}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+# --- value chain -------------------------------------------------------------------------------
+
+
+class ValueChainListView(InsiderMixin, TemplateView):
+    template_name = "strategy/value_chains.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            chains=ValueChain.objects.filter(partnership=self.partnership).prefetch_related(
+                "stages"
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        self.require_coordinator()
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, _("Give the value chain a name."))
+            return redirect("strategy:value_chains", pk=pk)
+        chain = services.chain_create(
+            actor=request.user, partnership=self.partnership, name=name[:200]
+        )
+        return redirect(chain)
+
+
+class ValueChainView(ObjectMixin, TemplateView):
+    """The stages in order, who covers each, the stages nobody covers and where partners
+    overlap: the balance the partnership checks before it grows."""
+
+    model = ValueChain
+    related = ("partnership",)
+    template_name = "strategy/value_chain.html"
+
+    def partnership_of(self, obj):
+        return obj.partnership
+
+    def members(self):
+        clusters = self.partnership.partners.values("cluster")
+        return (
+            Member.objects.visible_to(self.request.user)
+            .filter(memberships__cluster__in=clusters)
+            .distinct()
+            .order_by("name")
+        )
+
+    def get_context_data(self, stage_form=None, assignment_form=None, **kwargs):
+        chain = self.object
+        stages = list(
+            chain.stages.prefetch_related(
+                "depends_on", "assignments__partner__cluster", "assignments__member"
+            )
+        )
+        for stage in stages:
+            stage.partner_assignments = [a for a in stage.assignments.all() if a.partner_id]
+            stage.member_assignments = [a for a in stage.assignments.all() if a.member_id]
+        gaps = [s for s in stages if not s.assignments.all()]
+        overlaps = [s for s in stages if len({a.partner_id for a in s.partner_assignments}) > 1]
+        return super().get_context_data(
+            chain=chain,
+            stages=stages,
+            gaps=gaps,
+            overlaps=overlaps,
+            stage_form=stage_form or (StageForm(chain=chain) if self.coordinator else None),
+            assignment_form=assignment_form or AssignmentForm(chain=chain, members=self.members()),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        chain = self.object
+        if request.POST.get("form") == "stage":
+            self.require_coordinator()
+            form = StageForm(request.POST, chain=chain)
+            if form.is_valid():
+                try:
+                    services.stage_save(
+                        actor=request.user,
+                        chain=chain,
+                        depends_on=form.cleaned_data["depends_on"],
+                        **_fields(form, ("name", "order", "description")),
+                    )
+                    return redirect(chain)
+                except ValidationError as error:
+                    add_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(stage_form=form))
+        if request.POST.get("form") == "remove":
+            assignment = get_object_or_404(
+                StageAssignment.objects.visible_to(request.user).filter(stage__chain=chain),
+                pk=request.POST.get("assignment") or 0,
+            )
+            services.assignment_delete(actor=request.user, assignment=assignment)
+            return redirect(chain)
+        form = AssignmentForm(request.POST, chain=chain, members=self.members())
+        if form.is_valid():
+            try:
+                services.assignment_create(
+                    actor=request.user,
+                    stage=form.cleaned_data["stage"],
+                    partner=form.cleaned_data["partner"],
+                    member=form.cleaned_data["member"],
+                    contribution=form.cleaned_data["contribution"],
+                )
+                return redirect(chain)
+            except ValidationError as error:
+                add_validation_error(form, error)
+        return self.render_to_response(self.get_context_data(assignment_form=form))
+
+
+# --- target markets ----------------------------------------------------------------------------
+
+
+class TargetMarketListView(InsiderMixin, FormView):
+    template_name = "strategy/markets.html"
+    form_class = TargetMarketForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.limit_partners(self.partnership)
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            markets=TargetMarket.objects.filter(partnership=self.partnership).select_related(
+                "lead_partner__cluster", "study"
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        self.require_coordinator()
+        try:
+            market = services.target_market_save(
+                actor=self.request.user,
+                partnership=self.partnership,
+                **_fields(form, services.MARKET_FIELDS),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect("strategy:market", pk=market.pk)
+
+
+class TargetMarketView(ObjectMixin, TemplateView):
+    model = TargetMarket
+    related = ("partnership", "lead_partner__cluster")
+    template_name = "strategy/market.html"
+
+    def partnership_of(self, obj):
+        return obj.partnership
+
+    def get_context_data(self, market_form=None, study_form=None, **kwargs):
+        study = getattr(self.object, "study", None)
+        market_form = market_form or TargetMarketForm(instance=self.object)
+        market_form.limit_partners(self.partnership)
+        return super().get_context_data(
+            market=self.object,
+            study=study,
+            market_form=market_form,
+            study_form=study_form or MarketStudyForm(instance=study),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        self.require_coordinator()
+        market = TargetMarket.objects.get(pk=self.object.pk)
+        if request.POST.get("form") == "study":
+            form = MarketStudyForm(request.POST, instance=getattr(market, "study", None))
+            if form.is_valid():
+                try:
+                    services.market_study_save(
+                        actor=request.user, market=market, **_fields(form, services.STUDY_FIELDS)
+                    )
+                    messages.success(request, _("The market study was saved."))
+                    return redirect("strategy:market", pk=pk)
+                except ValidationError as error:
+                    add_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(study_form=form))
+        form = TargetMarketForm(request.POST, instance=market)
+        form.limit_partners(self.partnership)
+        if form.is_valid():
+            try:
+                services.target_market_save(
+                    actor=request.user,
+                    partnership=self.partnership,
+                    market=market,
+                    **_fields(form, services.MARKET_FIELDS),
+                )
+                messages.success(request, _("The target market was saved."))
+                return redirect("strategy:market", pk=pk)
+            except ValidationError as error:
+                add_validation_error(form, error)
+        return self.render_to_response(self.get_context_data(market_form=form))
