@@ -8,7 +8,12 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.accounts.policy import can_manage_members, visible_to, with_contact_visibility
+from escp_portal.accounts.policy import (
+    can_manage_members,
+    member_cluster_ids,
+    visible_to,
+    with_contact_visibility,
+)
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
 
 from . import member_io, members, nace, services
@@ -328,7 +333,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_clusters(self, obj):
-        return [m.cluster_id for m in obj.memberships.all()]
+        # Only clusters whose members the reader may see.
+        allowed = self.context.get("member_clusters")
+        return [
+            m.cluster_id
+            for m in obj.memberships.all()
+            if allowed is None or m.cluster_id in allowed
+        ]
 
     @extend_schema_field(serializers.CharField())
     def get_nace_title(self, obj):
@@ -368,6 +379,13 @@ class MemberViewSet(PolicyViewSet):
 
     def get_queryset(self):
         return with_contact_visibility(super().get_queryset(), self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated and not user.is_staff:
+            context["member_clusters"] = set(member_cluster_ids(user))
+        return context
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

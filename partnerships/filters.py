@@ -219,9 +219,15 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
         return queryset.filter(pk__in=matches)
 
     def filter_cluster(self, queryset, name, value: int):
-        return queryset.filter(
-            Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id=value))
-        )
+        # A cluster whose members the user may not see filters to nothing, even for members
+        # they see through another cluster.
+        from escp_portal.accounts.policy import member_cluster_ids
+
+        user = getattr(self.request, "user", None)
+        memberships = ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id=value)
+        if user is not None:
+            memberships = memberships.filter(cluster_id__in=member_cluster_ids(user))
+        return queryset.filter(Exists(memberships))
 
     def filter_partnership(self, queryset, name, value: int):
         user = getattr(self.request, "user", None)

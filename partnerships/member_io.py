@@ -77,6 +77,10 @@ MEMBER_FIELDS = [
 COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 
 
+# The line of the file a row came from, kept with the row so that errors name it.
+LINE = "_line"
+
+
 class FileError(ValueError):
     """The file as a whole cannot be read; the message says why."""
 
@@ -101,13 +105,28 @@ def read_table(upload) -> list[dict[str, str]]:
             _("Unknown columns: %(columns)s. Use the columns of the template.")
             % {"columns": ", ".join(unknown)}
         )
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicated:
+        raise FileError(
+            _("Columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
+        )
     if missing:
         raise FileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     rows = []
-    for values in table[1:]:
+    for line, values in enumerate(table[1:], start=2):
         if not any(str(v).strip() for v in values if v is not None):
-            continue  # blank lines are not rows
-        rows.append({h: _cell(v) for h, v in zip(header, values, strict=False) if h})
+            continue  # blank lines are not rows, but keep counting them
+        if any(
+            str(v).strip() for h, v in zip(header, values, strict=False) if not h and v is not None
+        ) or (len(values) > len(header) and any(str(v).strip() for v in values[len(header) :])):
+            raise FileError(
+                _("Line %(line)s has a value in a column without a header.") % {"line": line}
+            )
+        row = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+        row[LINE] = line
+        rows.append(row)
+    if not rows:
+        raise FileError(_("The file has a header but no rows."))
     if len(rows) > MAX_ROWS:
         raise FileError(_("At most %(n)s rows per file.") % {"n": f"{MAX_ROWS:,}"})
     return rows
@@ -140,10 +159,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise FileError(_("The file could not be read as CSV or Excel (.xlsx)."))
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        delimiter = ","
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"'))
+    except csv.Error as exc:
+        raise FileError(
+            _("The file could not be read as CSV: %(error)s") % {"error": str(exc)[:200]}
+        ) from exc
 
 
 def _read_xlsx(data: bytes) -> list[list]:
@@ -197,6 +221,19 @@ class Plan:
             if r.action:
                 counts[r.action] += 1
         return counts
+
+
+def check_competences(names: list[str]) -> None:
+    """The rule for competence names, shared by the import, the form and the API."""
+    if len(names) > 30:
+        raise ValidationError(_("At most 30 competences per member."))
+    for name in names:
+        slug = slugify(name)
+        if len(name) > 80 or not slug or len(slug) > 80:
+            raise ValidationError(
+                _("A competence has at most 80 characters, with letters or digits: %(name)s")
+                % {"name": name[:40]}
+            )
 
 
 def _key(name: str, country: str) -> tuple[str, str]:
@@ -274,6 +311,30 @@ def _website(value: str) -> str:
     return value
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Spreadsheets run a cell that starts with one of these as a formula: exports put an
+# apostrophe before such text, and imports take it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """A cell as text: lists (from the API) joined, control characters refused."""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    value = "" if value is None else str(value)
+    if CONTROL.search(value):
+        raise ValidationError(_("Remove the control characters from this value."))
+    if value.startswith("'") and value[1:2] in FORMULA_START:
+        value = value[1:]
+    return value
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _parse(raw: dict, result: RowResult) -> dict:
     """Text cells to typed values, with a message per bad cell."""
     parsers = {
@@ -290,23 +351,20 @@ def _parse(raw: dict, result: RowResult) -> dict:
     }
     values = {}
     for name in MEMBER_FIELDS:
-        raw_value = raw.get(name, "")
-        raw_value = "" if raw_value is None else str(raw_value)
         try:
-            values[name] = parsers.get(name, lambda v: v.strip())(raw_value)
+            values[name] = parsers.get(name, lambda v: v.strip())(_text(raw.get(name, "")))
         except ValidationError as exc:
             result.errors.setdefault(name, []).extend(exc.messages)
     try:
         result.member_since = _date(str(raw.get("member_since") or ""))
     except ValidationError as exc:
         result.errors.setdefault("member_since", []).extend(exc.messages)
-    competences = _split(str(raw.get("competences") or ""))
-    for name in competences:
-        if len(name) > 80 or not slugify(name):
-            result.errors.setdefault("competences", []).append(
-                _("A competence has at most 80 characters and some letters: %(name)s")
-                % {"name": name[:40]}
-            )
+    try:
+        competences = _split(_text(raw.get("competences")))
+        check_competences(competences)
+    except ValidationError as exc:
+        result.errors.setdefault("competences", []).extend(exc.messages)
+        competences = []
     result.competences = sorted(set(competences), key=str.casefold)
     return values
 
@@ -329,22 +387,24 @@ def plan_import(cluster, raw_rows: list[dict], *, first_row: int = 2) -> Plan:
         .prefetch_related("competences")
     }
     by_key = {_key(m.name, str(m.country)): m for m in existing.values()}
-    seen_ids: dict[int, int] = {}
+    seen_members: dict[int, int] = {}
     seen_keys: dict[tuple[str, str], int] = {}
     results = []
     for offset, raw in enumerate(raw_rows):
-        result = RowResult(row=first_row + offset)
+        line = raw.get(LINE) if isinstance(raw, dict) else None
+        result = RowResult(row=line if isinstance(line, int) else first_row + offset)
         results.append(result)
         if not isinstance(raw, dict):
             result.errors["row"] = [_("Each row must be an object of column values.")]
             continue
-        unknown = sorted(set(raw) - set(COLUMN_NAMES))
+        unknown = sorted(set(raw) - set(COLUMN_NAMES) - {LINE})
         if unknown:
             result.errors["row"] = [_("Unknown columns: %(c)s") % {"c": ", ".join(unknown)}]
         values = _parse(raw, result)
         member = None
+        raw_id = raw.get("id")
         try:
-            member_id = _integer(str(raw.get("id") or ""))
+            member_id = _integer("" if raw_id is None else _text(raw_id))
         except ValidationError as exc:
             result.errors["id"] = exc.messages
             member_id = None
@@ -354,11 +414,6 @@ def plan_import(cluster, raw_rows: list[dict], *, first_row: int = 2) -> Plan:
                 result.errors["id"] = [
                     _("No member with id %(id)s in this cluster.") % {"id": member_id}
                 ]
-            elif member_id in seen_ids:
-                result.errors["id"] = [
-                    _("Duplicate of row %(row)s.") % {"row": seen_ids[member_id]}
-                ]
-            seen_ids.setdefault(member_id, result.row)
         key = _key(values.get("name") or "", values.get("country") or "")
         if values.get("name") and values.get("country"):
             if key in seen_keys and "id" not in result.errors:
@@ -368,6 +423,17 @@ def plan_import(cluster, raw_rows: list[dict], *, first_row: int = 2) -> Plan:
             seen_keys.setdefault(key, result.row)
             if member is None and member_id is None:
                 member = by_key.get(key)
+        if member is not None:
+            # Two rows that resolve to one member (by id and by name) would overwrite each other.
+            if member.pk in seen_members and not result.errors:
+                result.errors["id"] = [
+                    _("Row %(row)s already updates this member.") % {"row": seen_members[member.pk]}
+                ]
+            seen_members.setdefault(member.pk, result.row)
+            if member.erased_at:
+                result.errors["id"] = [
+                    _("This member's data was erased on request; it cannot be imported again.")
+                ]
         candidate = Member(**{k: v for k, v in values.items() if k in MEMBER_FIELDS})
         try:
             # Countries were checked above against the code list, far faster than the
@@ -556,8 +622,16 @@ def write_csv(rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMN_NAMES)
-    writer.writerows(rows)
+    writer.writerows([escape_formula(v) for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def _xlsx_value(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
 
 
 def write_xlsx(rows, *, with_help=True) -> bytes:
@@ -571,7 +645,11 @@ def write_xlsx(rows, *, with_help=True) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_value(v) for v in row])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, never a formula
     sheet.freeze_panes = "A2"
     if with_help:
         notes = workbook.create_sheet("Columns")

@@ -186,12 +186,13 @@ class MemberImportDetailView(LoginRequiredMixin, DetailView):
     def post(self, request, *args, **kwargs):
         member_import = self.get_object()
         if request.POST.get("action") == "discard":
-            if not can_edit(request.user, member_import) or not member_import.finished:
-                raise PermissionDenied
-            cluster = member_import.cluster
-            member_import.delete()
+            try:
+                members.import_discard(actor=request.user, member_import=member_import)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(member_import)
             messages.info(request, _("The upload was discarded; nothing was imported."))
-            return redirect("partnerships:member_import", cluster_pk=cluster.pk)
+            return redirect("partnerships:member_import", cluster_pk=member_import.cluster_id)
         try:
             member_import = members.import_confirm(actor=request.user, member_import=member_import)
         except ValidationError as error:
@@ -238,6 +239,8 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
         member = self.get_member()
         user = self.request.user
         managed = [m for m in member.memberships.all() if can_manage_members(user, m.cluster)]
+        # Only the clusters whose members this user may see: the rest is not theirs to know.
+        memberships = [m for m in member.memberships.all() if can_view_members(user, m.cluster)]
         joined = {m.cluster_id for m in member.memberships.all()}
         other_clusters = ClusterOrganisation.objects.filter(
             pk__in=scope_for(user).managed_clusters
@@ -247,6 +250,7 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
             nace_title=nace.title(member.nace_code),
             can_edit=bool(managed) and not member.erased_at,
             managed_memberships=managed,
+            memberships=memberships,
             other_clusters=other_clusters if managed else [],
             **kwargs,
         )

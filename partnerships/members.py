@@ -8,7 +8,7 @@ from auditlog.context import disable_auditlog, set_actor
 from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,14 +27,18 @@ def _require(allowed: bool) -> None:
 
 
 def _competences(names) -> list[Competence]:
+    names = [n.strip() for n in names if n and n.strip()]
+    try:
+        member_io.check_competences(names)
+    except ValidationError as exc:
+        raise ValidationError({"competences": exc.messages}) from exc
     result = []
     for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        competence, _created = Competence.objects.get_or_create(
-            slug=slugify(name)[:80], defaults={"name": name[:80]}
-        )
+        competence = Competence.objects.filter(slug=slugify(name)).first()
+        if competence is None:
+            competence = Competence.objects.filter(name__iexact=name).first()
+        if competence is None:
+            competence = Competence.objects.create(slug=slugify(name), name=name)
         result.append(competence)
     return result
 
@@ -115,6 +119,17 @@ def member_erase(*, actor, member: Member) -> Member:
     counts of members and SMEs do not change.
     """
     _require(can_edit(actor, member))
+    identifying = {
+        v
+        for v in (
+            member.name,
+            member.website,
+            member.contact_name,
+            member.contact_email,
+            member.contact_phone,
+        )
+        if v
+    }
     with transaction.atomic(), set_actor(actor):
         member.name = f"{ERASED_NAME} #{member.pk}"
         member.city = ""
@@ -134,16 +149,31 @@ def member_erase(*, actor, member: Member) -> Member:
             changes={"erased_at": [None, "erased"]},
             force_log=True,
         )
-        for member_import in MemberImport.objects.filter(cluster__memberships__member=member):
-            rows = (member_import.summary or {}).get("rows", [])
-            touched = False
-            for row in rows:
-                if row.get("member_id") == member.pk:
-                    row.update(name=member.name, changes={})
-                    touched = True
-            if touched:
-                member_import.save(update_fields=["summary"])
+        _scrub_imports(member, identifying)
     return member
+
+
+def _scrub_imports(member: Member, identifying: set[str]) -> None:
+    """Import records name the members they touched; erased ones must not stay there. Any
+    import (of any cluster, the member may have moved) is checked."""
+    for member_import in MemberImport.objects.all().iterator():
+        touched = False
+        for row in (member_import.summary or {}).get("rows", []):
+            if row.get("member_id") == member.pk or row.get("name") in identifying:
+                row.update(name=member.name, changes={})
+                touched = True
+        raw_rows = member_import.rows or []
+        kept = [
+            r
+            for r in raw_rows
+            if not (isinstance(r, dict) and identifying & {str(v) for v in r.values()})
+        ]
+        if len(kept) != len(raw_rows):
+            member_import.rows = kept
+            member_import.total_rows = len(kept)
+            touched = True
+        if touched:
+            member_import.save(update_fields=["summary", "rows", "total_rows"])
 
 
 def member_personal_data(*, actor, member: Member) -> dict:
@@ -252,10 +282,26 @@ def import_apply(member_import_id: int) -> MemberImport:
             member_import.status = MemberImport.Status.FAILED
             member_import.errors = plan.errors
         else:
-            with set_actor(member_import.uploaded_by):
-                counts = member_io.apply_plan(
-                    member_import.cluster, plan, progress=_report(member_import.pk)
-                )
+            try:
+                with transaction.atomic(), set_actor(member_import.uploaded_by):
+                    counts = member_io.apply_plan(
+                        member_import.cluster, plan, progress=_report(member_import.pk)
+                    )
+            except (DatabaseError, ValidationError) as exc:
+                # Nothing of the rows was written (their savepoint rolled back); say so rather
+                # than leave the import "importing" for ever.
+                member_import.status = MemberImport.Status.FAILED
+                member_import.errors = [
+                    {
+                        "row": 0,
+                        "field": "file",
+                        "message": _("The import failed: %(e)s") % {"e": str(exc)[:300]},
+                    }
+                ]
+                member_import.finished_at = timezone.now()
+                member_import.save()
+                cache.delete(_progress_key(member_import.pk))
+                return member_import
             member_import.status = MemberImport.Status.DONE
             member_import.summary = {"counts": counts, "rows": member_io.plan_to_json(plan)}
             member_import.processed_rows = member_import.total_rows
@@ -264,6 +310,22 @@ def import_apply(member_import_id: int) -> MemberImport:
         member_import.save()
     cache.delete(_progress_key(member_import.pk))
     return member_import
+
+
+def import_discard(*, actor, member_import: MemberImport) -> bool:
+    """Drop an upload that was not (or could not be) imported; a done import is a record."""
+    _require(can_edit(actor, member_import))
+    discardable = [
+        MemberImport.Status.READY,
+        MemberImport.Status.INVALID,
+        MemberImport.Status.FAILED,
+    ]
+    deleted, _rows = MemberImport.objects.filter(
+        pk=member_import.pk, status__in=discardable
+    ).delete()
+    if not deleted:
+        raise ValidationError(_("This import cannot be discarded now."))
+    return True
 
 
 def bulk_upsert(*, actor, cluster: ClusterOrganisation, rows: list, dry_run=False) -> dict:

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -328,6 +329,9 @@ def size_class_of(employees, turnover, balance) -> str:
     return "large"
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class MemberQuerySet(PolicyQuerySet):
     pass
 
@@ -458,6 +462,9 @@ class Member(models.Model):
         return reverse("partnerships:member_detail", args=[self.pk])
 
     def clean(self):
+        for name in ("name", "city", "website", "contact_name", "contact_email", "contact_phone"):
+            if CONTROL_CHARACTERS.search(getattr(self, name) or ""):
+                raise ValidationError({name: _("Remove the control characters from this value.")})
         if self.nuts_region:
             self.nuts_region = self.nuts_region.upper()
             prefix = {"GR": "EL", "GB": "UK"}.get(str(self.country), str(self.country))

@@ -53,6 +53,8 @@ def normalise(value: str) -> str:
     value = (value or "").strip().upper().replace(" ", "")
     if value[:1].isalpha() and len(value) > 1:  # "J62.01" as some registers write it
         value = value[1:]
+    if re.fullmatch(r"\d\.\d{1,2}", value):  # a spreadsheet dropped the leading zero
+        value = "0" + value
     if re.fullmatch(r"\d{4}", value):
         value = f"{value[:2]}.{value[2:]}"
     elif re.fullmatch(r"\d{3}", value):
@@ -61,7 +63,8 @@ def normalise(value: str) -> str:
 
 
 def validate_nace(value: str) -> None:
-    if value and value not in table():
+    # Section letters group divisions; a member's activity is a numeric code.
+    if value and (value not in table() or not value[:1].isdigit()):
         raise ValidationError(
             _("%(code)s is not a NACE Rev. 2 code (e.g. 62.01)."),
             code="invalid_nace",

@@ -264,6 +264,17 @@ def _members(qs, scope):
     return qs.filter(models.Exists(memberships.filter(member=models.OuterRef("pk"))))
 
 
+def member_cluster_ids(user):
+    """Ids of the clusters whose members the user may see (a queryset of ids)."""
+    clusters = member_clusters_q(scope_for(user), field="pk")
+    organisations = _model("partnerships.ClusterOrganisation").objects
+    if scope_for(user).is_staff:
+        return organisations.values_list("pk", flat=True)
+    if clusters is None:
+        return organisations.none().values_list("pk", flat=True)
+    return organisations.filter(clusters).values_list("pk", flat=True)
+
+
 def with_contact_visibility(queryset, user):
     """Annotate members with ``contacts_visible``: may this user read the contact person?"""
     scope = scope_for(user)
@@ -406,8 +417,15 @@ def _strategy_rule(label: str, path: str, partnership_of):
 
 def _partnership_id(obj) -> int | None:
     """The partnership an object of the strategy belongs to, walking up its parents."""
-    for attribute in ("partnership_id", "strategy", "objective", "kpi", "chain", "stage",
-                      "target_market"):
+    for attribute in (
+        "partnership_id",
+        "strategy",
+        "objective",
+        "kpi",
+        "chain",
+        "stage",
+        "target_market",
+    ):
         value = getattr(obj, attribute, None)
         if value is None:
             continue

@@ -228,4 +228,6 @@ LOGGING = {
 }
 
 COUNTRIES_FIRST = []
+# The bulk member endpoint takes up to 5,000 rows in one JSON body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=500)

@@ -490,3 +490,138 @@ def test_stale_uploads_are_purged_but_done_imports_kept(world):
     MemberImport.objects.create(cluster=world.cluster_a, file_name="fresh", status="ready")
     assert import_purge() == 2
     assert set(MemberImport.objects.values_list("file_name", flat=True)) == {"done", "fresh"}
+
+
+def raw_upload(client, cluster, content: bytes, name="m.csv"):
+    return upload(client, cluster, SimpleUploadedFile(name, content))
+
+
+def test_file_problems_get_messages_not_errors(client, world):
+    client.force_login(world.manager_a)
+    cases = {
+        b"name,country,city\nH,FR," + b"B" * 200_000 + b"\n": "could not be read as CSV",
+        b"name,country,name\nFirst,FR,Second\n": "Columns appear twice: name.",
+        b"name,country\n": "a header but no rows",
+        b"name,country\nA,FR,stray\n": "Line 2 has a value in a column without a header.",
+    }
+    for content, message in cases.items():
+        page = raw_upload(client, world.cluster_a, content)
+        assert page.status_code == 200
+        assert message in page.content.decode(), message
+    assert not MemberImport.objects.exists()
+
+
+def test_errors_name_the_line_of_the_file_even_after_blank_lines(client, world):
+    client.force_login(world.manager_a)
+    raw_upload(client, world.cluster_a, b"name,country\n\n\nGood,FR\n\nBad,XX\n")
+    assert MemberImport.objects.get().errors == [
+        {"row": 6, "field": "country", "message": "XX is not an ISO country code."}
+    ]
+
+
+def test_control_characters_are_refused_everywhere(client, world, members):
+    client.force_login(world.manager_a)
+    raw_upload(client, world.cluster_a, b"name,country\nCtrl\x01Char,FR\n")
+    assert MemberImport.objects.get().errors[0]["field"] == "name"
+    response = client.post(
+        "/api/v1/members/",
+        {"name": "Nul\u0000Co", "country": "FR", "cluster": world.cluster_a.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert (
+        client.post(
+            "/api/v1/members/bulk/",
+            {"cluster": world.cluster_a.pk, "rows": [{"name": "Nul\u0000Co", "country": "FR"}]},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_do_not_run_formulas_and_still_round_trip(client, world, fmt):
+    factories.member(world.cluster_a, '=HYPERLINK("http://evil.example","click")', "FR")
+    client.force_login(world.manager_a)
+    exported = client.get(reverse("partnerships:member_export", args=[world.cluster_a.pk, fmt]))
+    if fmt == "csv":
+        assert b"'=HYPERLINK" in exported.content
+    else:
+        cell = load_workbook(io.BytesIO(exported.content)).worksheets[0]["B2"]
+        assert cell.data_type == "s" and cell.value.startswith("'=")
+    upload(client, world.cluster_a, SimpleUploadedFile(f"e.{fmt}", exported.content))
+    assert client.get(MemberImport.objects.get().get_absolute_url()).context["counts"] == {
+        "create": 0,
+        "update": 0,
+        "unchanged": 1,
+    }
+
+
+def test_two_rows_cannot_update_the_same_member(client, world, members):
+    client.force_login(world.manager_a)
+    acme = members["acme"]
+    response = client.post(
+        "/api/v1/members/bulk/",
+        {
+            "cluster": world.cluster_a.pk,
+            "rows": [
+                {"id": acme.pk, "name": "Renamed", "country": "DE", "employees": 1},
+                {"name": "Acme Robotics", "country": "DE", "employees": 999},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["rows"][0]["message"] == "Row 0 already updates this member."
+
+
+def test_an_erased_member_cannot_be_brought_back_by_import(client, world, members):
+    client.force_login(world.manager_a)
+    acme = members["acme"]
+    client.post(f"/api/v1/members/{acme.pk}/erase/")
+    response = client.post(
+        "/api/v1/members/bulk/",
+        {
+            "cluster": world.cluster_a.pk,
+            "rows": [
+                {
+                    "id": acme.pk,
+                    "name": "Acme Robotics",
+                    "country": "DE",
+                    "contact_name": "Jane Restored",
+                }
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    acme.refresh_from_db()
+    assert acme.contact_name == ""
+
+
+def test_a_done_import_cannot_be_discarded(client, world):
+    client.force_login(world.manager_a)
+    response = upload(client, world.cluster_a, csv_file(good_rows(2)))
+    client.post(response.url, {"action": "confirm"})
+    client.post(response.url, {"action": "discard"})
+    assert MemberImport.objects.get().status == "done"
+
+
+def test_coordinators_do_not_learn_a_members_other_clusters(client, world, members):
+    ClusterMembership.objects.create(member=members["acme"], cluster=world.cluster_x)
+    client.force_login(world.coord_a)
+    data = client.get(f"/api/v1/members/{members['acme'].pk}/").json()
+    assert data["clusters"] == [world.cluster_a.pk]
+    page = client.get(reverse("partnerships:member_detail", args=[members["acme"].pk]))
+    assert "Lone Cluster" not in page.content.decode()
+    assert client.get(f"/api/v1/members/?cluster={world.cluster_x.pk}").json()["count"] == 0
+
+
+def test_competence_names_follow_one_rule(client, world, members):
+    client.force_login(world.manager_a)
+    url = f"/api/v1/members/{members['acme'].pk}/"
+    for bad in (["!!!"], ["x" * 81], ["ﬁ" * 50]):
+        response = client.patch(url, {"competences": bad}, content_type="application/json")
+        assert response.status_code == 400, bad
+    ok = client.patch(url, {"competences": ["AI", "Big data"]}, content_type="application/json")
+    assert ok.json()["competences"] == ["AI", "Big data"]
