@@ -6,6 +6,7 @@ class BootstrapFormMixin:
     Django's own field template, which ties them to the input with aria-describedby."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget

@@ -104,7 +104,10 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period_end"].choices = [(p.isoformat(), p.isoformat()) for p in periods]
+        # The latest period first: it is the one usually reported.
+        self.fields["period_end"].choices = [
+            (p.isoformat(), p.isoformat()) for p in reversed(list(periods))
+        ]
 
 
 class ReviewForm(forms.Form):

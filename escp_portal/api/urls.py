@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
 from partnerships import api as partnerships_api
+from strategy import api as strategy_api
 
 app_name = "api"
 
@@ -13,6 +14,14 @@ router.register("partnerships", partnerships_api.PartnershipViewSet, basename="p
 router.register("clusters", partnerships_api.ClusterViewSet, basename="cluster")
 router.register("partners", partnerships_api.PartnerViewSet, basename="partner")
 router.register("members", partnerships_api.MemberViewSet, basename="member")
+router.register("strategies", strategy_api.StrategyViewSet, basename="strategy")
+router.register("objectives", strategy_api.ObjectiveViewSet, basename="objective")
+router.register("kpis", strategy_api.KPIViewSet, basename="kpi")
+router.register("measurements", strategy_api.MeasurementViewSet, basename="measurement")
+router.register("tasks", strategy_api.TaskViewSet, basename="task")
+router.register("target-markets", strategy_api.TargetMarketViewSet, basename="targetmarket")
+router.register("market-studies", strategy_api.MarketStudyViewSet, basename="marketstudy")
+router.register("value-chains", strategy_api.ValueChainViewSet, basename="valuechain")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.purge_stale_member_imports",
         "schedule": timedelta(hours=24),
     },
+    "send-kpi-reporting-reminders": {
+        "task": "strategy.tasks.send_kpi_reporting_reminders",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -205,6 +209,11 @@ SPECTACULAR_SETTINGS = {
         "PartnerRoleEnum": "partnerships.models.Partner.Role",
         "UserRoleEnum": "escp_portal.accounts.models.Role",
         "CountryEnum": "django_countries.countries",
+        "PartnershipStatusEnum": "partnerships.models.Partnership.Status",
+        "MemberImportStatusEnum": "partnerships.models.MemberImport.Status",
+        "StrategyStatusEnum": "strategy.models.Strategy.Status",
+        "MeasurementStatusEnum": "strategy.models.Measurement.Status",
+        "TaskStatusEnum": "strategy.models.Task.Status",
     },
 }
 
@@ -231,3 +240,8 @@ COUNTRIES_FIRST = []
 # The bulk member endpoint takes up to 5,000 rows in one JSON body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=500)
+
+# Overdue KPI reports older than this are not reminded any more (their period is history).
+KPI_REMINDER_WINDOW_DAYS = env.int("KPI_REMINDER_WINDOW_DAYS", default=180)
+# Absolute links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from escp_portal.accounts.models import RoleAssignment, User
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership, Programme
+from strategy.models import KPI, Measurement, Strategy, TargetMarket, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,11 @@ def counts():
             RoleAssignment,
             LogEntry,
             Member,
+            TargetMarket,
+            Strategy,
+            KPI,
+            Measurement,
+            Task,
         )
     }
 
@@ -38,6 +44,15 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
     # Synthetic members for the 10 partner clusters of the demo coordinator's partnerships.
     assert first["Member"] == 200
     assert not Member.objects.exclude(name__endswith="(demo)").exists()
+    # Target countries as published (88 across the partnerships), and a synthetic strategy for
+    # each of the demo coordinator's two partnerships.
+    assert first["TargetMarket"] == 88
+    assert set(
+        TargetMarket.objects.filter(partnership__acronym="AdPack2").values_list(
+            "country", flat=True
+        )
+    ) == {"CA", "CN", "US"}
+    assert first["Strategy"] == 2 and first["KPI"] == 8 and first["Measurement"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())

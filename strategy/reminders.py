@@ -1,0 +1,108 @@
+"""Reminders to responsible partners whose KPI report is overdue: one per KPI and period."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from escp_portal.accounts.models import Role, RoleAssignment
+
+from .models import KPI, REPORTING_GRACE, Measurement, PeriodLock, ReportingReminder, Strategy
+
+
+def overdue_reports(today: date) -> list[tuple[KPI, date]]:
+    """(KPI, period end) pairs whose report is more than the grace period late, recent enough
+    to be worth a reminder, in open periods, with nothing submitted or approved."""
+    window = timedelta(days=getattr(settings, "KPI_REMINDER_WINDOW_DAYS", 180))
+    kpis = list(
+        KPI.objects.filter(
+            source=KPI.MANUAL,
+            responsible__isnull=False,
+            objective__strategy__status__in=[Strategy.Status.DRAFT, Strategy.Status.ADOPTED],
+        ).select_related("objective__strategy__partnership", "responsible__cluster")
+    )
+    reported = set(
+        Measurement.objects.filter(
+            kpi__in=kpis, status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
+        ).values_list("kpi_id", "period_end")
+    )
+    reminded = set(
+        ReportingReminder.objects.filter(kpi__in=kpis).values_list("kpi_id", "period_end")
+    )
+    locks = dict(PeriodLock.objects.values_list("partnership_id").annotate(last=Max("period_end")))
+    due = []
+    for kpi in kpis:
+        locked = locks.get(kpi.objective.strategy.partnership_id)
+        for period in kpi.periods(today - REPORTING_GRACE):
+            if period + REPORTING_GRACE + window < today or (locked and period <= locked):
+                continue
+            if (kpi.pk, period) not in reported and (kpi.pk, period) not in reminded:
+                due.append((kpi, period))
+    return due
+
+
+def recipients(kpi: KPI) -> list:
+    """The managers of the responsible partner's cluster; its coordinators if it has none."""
+    managers = [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.CLUSTER_MANAGER, cluster_id=kpi.responsible.cluster_id, user__is_active=True
+        ).select_related("user")
+    ]
+    if managers:
+        return managers
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.COORDINATOR,
+            partnership_id=kpi.objective.strategy.partnership_id,
+            user__is_active=True,
+        ).select_related("user")
+    ]
+
+
+def send_reporting_reminders(today: date | None = None) -> int:
+    """Send what is due; returns how many reminders went. Running it twice, or on two
+    workers at once, sends each reminder once: the reminder row is claimed (unique per KPI and
+    period) in the same transaction as the sending."""
+    today = today or timezone.localdate()
+    sent = 0
+    for kpi, period in overdue_reports(today):
+        users = recipients(kpi)
+        if not users:
+            continue
+        try:
+            with transaction.atomic():
+                reminder = ReportingReminder.objects.create(kpi=kpi, period_end=period)
+                _send(kpi, period, users)
+                reminder.recipients = len(users)
+                reminder.save(update_fields=["recipients"])
+        except IntegrityError:
+            continue  # another run claimed it first
+        sent += 1
+    return sent
+
+
+def _send(kpi: KPI, period: date, users) -> None:
+    from django.utils import translation
+
+    for user in users:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = {
+                "kpi": kpi,
+                "period": period,
+                "user": user,
+                "partnership": kpi.objective.strategy.partnership,
+                "due": period + REPORTING_GRACE,
+                "site": getattr(settings, "SITE_URL", ""),
+            }
+            subject = render_to_string("strategy/email/reminder_subject.txt", context).strip()
+            text = render_to_string("strategy/email/reminder.txt", context)
+            html = render_to_string("strategy/email/reminder.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
