@@ -161,6 +161,7 @@ class ObjectiveViewSet(PolicyViewSet):
                 ),
                 task_count=Count("tasks", distinct=True),
             )
+            .order_by("strategy", "order", "code")
         )
 
     def perform_create(self, serializer):
