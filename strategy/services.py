@@ -392,7 +392,6 @@ def measurement_report(
         measurement.reviewed_by, measurement.reviewed_at = None, None
         measurement.full_clean(validate_unique=False, validate_constraints=False)
         measurement.save()
-    _scoreboard_changed(kpi)
     return measurement
 
 
@@ -406,7 +405,6 @@ def _review(actor, measurement: Measurement, status: str, comment: str) -> Measu
         measurement.reviewed_by = actor
         measurement.reviewed_at = timezone.now()
         measurement.save()
-    _scoreboard_changed(kpi)
     return measurement
 
 
@@ -422,10 +420,6 @@ def measurement_return(*, actor, measurement: Measurement, comment: str) -> Meas
     if measurement.status == Measurement.Status.RETURNED:
         raise ValidationError(_("This value was already returned."))
     return _review(actor, measurement, Measurement.Status.RETURNED, comment.strip())
-
-
-def _scoreboard_changed(kpi: KPI) -> None:
-    """Hook for the scoreboard: #6 (evaluation) recomputes on commit. Nothing to do yet."""
 
 
 def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
