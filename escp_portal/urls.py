@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("strategy.urls")),
+    path("", include("missions.urls")),
 ]
 
 handler404 = "escp_portal.views.page_not_found"

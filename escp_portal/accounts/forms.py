@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +21,17 @@ class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class PreferencesForm(BootstrapFormMixin, forms.Form):
+    muted_reminders = forms.MultipleChoiceField(
+        label=_("Mission reminders I do not want"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from missions.models import ReminderLog
+
+        super().__init__(*args, **kwargs)
+        self.fields["muted_reminders"].choices = ReminderLog.Kind.choices

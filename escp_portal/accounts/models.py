@@ -46,6 +46,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    muted_reminders = models.JSONField(
+        _("reminders turned off"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of mission reminders this user does not want."),
+    )
+    calendar_token = models.CharField(
+        _("calendar feed key"),
+        max_length=43,
+        blank=True,
+        db_index=True,
+        help_text=_("Secret part of the address of the user's calendar feed."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

@@ -28,3 +28,20 @@ def token_create(*, actor) -> tuple[AuthToken, str]:
     if not actor.is_authenticated:
         raise PermissionDenied
     return AuthToken.objects.create(user=actor)
+
+
+def calendar_token_renew(*, actor) -> str:
+    """A new secret address for the user's calendar feed (the old one stops working)."""
+    import secrets
+
+    actor.calendar_token = secrets.token_urlsafe(32)
+    actor.save(update_fields=["calendar_token"])
+    return actor.calendar_token
+
+
+def preferences_update(*, actor, muted_reminders) -> None:
+    from missions.models import ReminderLog
+
+    valid = set(ReminderLog.Kind.values)
+    actor.muted_reminders = sorted(k for k in muted_reminders if k in valid)
+    actor.save(update_fields=["muted_reminders"])

@@ -27,5 +27,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tokens/", views.TokenListView.as_view(), name="tokens"),
+    path("preferences/", views.PreferencesView.as_view(), name="preferences"),
     path("tokens/<str:token_key>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
 ]

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from knox.models import AuthToken
 
 from . import services
-from .forms import LoginForm, PasswordResetForm, SetPasswordForm
+from .forms import LoginForm, PasswordResetForm, PreferencesForm, SetPasswordForm
 from .policy import visible_to
 
 
@@ -58,3 +58,31 @@ class TokenRevokeView(LoginRequiredMixin, View):
         services.token_revoke(actor=request.user, token=token)
         messages.success(request, _("The token was revoked."))
         return redirect("accounts:tokens")
+
+
+class PreferencesView(LoginRequiredMixin, FormView):
+    """Which reminders to receive, and the secret address of the user's calendar feed."""
+
+    template_name = "accounts/preferences.html"
+    form_class = PreferencesForm
+    success_url = reverse_lazy("accounts:preferences")
+
+    def get_initial(self):
+        return {"muted_reminders": self.request.user.muted_reminders}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(token=self.request.user.calendar_token, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "feed":
+            services.calendar_token_renew(actor=request.user)
+            messages.success(request, _("Your calendar feed has a new address; the old one "
+                                        "no longer works."))
+            return redirect("accounts:preferences")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.preferences_update(actor=self.request.user,
+                                    muted_reminders=form.cleaned_data["muted_reminders"])
+        messages.success(self.request, _("Your preferences were saved."))
+        return super().form_valid(form)

@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.purge_stale_member_imports",
         "schedule": timedelta(hours=24),
     },
+    "send-mission-reminders": {
+        "task": "missions.tasks.send_mission_reminders",
+        "schedule": timedelta(hours=24),
+    },
     "send-kpi-reporting-reminders": {
         "task": "strategy.tasks.send_kpi_reporting_reminders",
         "schedule": timedelta(hours=24),

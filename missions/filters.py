@@ -1,0 +1,62 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from escp_portal.filters import id_filter
+from escp_portal.forms import FilterForm
+
+from .models import ExportGroup, Mission, Outcome, Participation
+
+
+class MissionFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
+    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    kind = django_filters.ChoiceFilter(choices=Mission.Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Mission.Status.choices, label=_("Status"))
+    starts_after = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", label=_("From")
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("To")
+    )
+
+    class Meta:
+        model = Mission
+        form = FilterForm
+        fields = ["partnership", "country", "kind", "status", "starts_after", "starts_before"]
+
+
+class ParticipationFilterSet(django_filters.FilterSet):
+    mission = id_filter(field_name="mission_id")
+    partnership = id_filter(field_name="mission__partnership_id")
+    member = id_filter(field_name="member_id")
+    cluster = id_filter(field_name="cluster_id")
+    status = django_filters.ChoiceFilter(choices=Participation.Status.choices)
+
+    class Meta:
+        model = Participation
+        form = FilterForm
+        fields = ["mission", "partnership", "member", "cluster", "status"]
+
+
+class OutcomeFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partnership_id")
+    mission = id_filter(field_name="mission_id")
+    kind = django_filters.ChoiceFilter(choices=Outcome.Kind.choices)
+    counterpart_country = django_filters.ChoiceFilter(choices=lambda: list(countries))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Outcome
+        form = FilterForm
+        fields = ["partnership", "mission", "kind", "counterpart_country"]
+
+
+class ExportGroupFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partnership_id")
+
+    class Meta:
+        model = ExportGroup
+        form = FilterForm
+        fields = ["partnership"]

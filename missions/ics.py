@@ -1,0 +1,39 @@
+"""Missions as iCalendar: one event per mission, for feeds and for email attachments."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def calendar_for(missions, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//ESCP Portal//missions//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for mission in missions:
+        calendar.add_component(event_for(mission))
+    return calendar.to_ical()
+
+
+def event_for(mission) -> Event:
+    event = Event()
+    event.add("uid", f"mission-{mission.pk}@escp-portal")
+    event.add("summary", f"{mission.title} ({mission.partnership.acronym})")
+    event.add("dtstart", mission.start_date)
+    event.add("dtend", mission.end_date + timedelta(days=1))  # all-day events end the day after
+    event.add("dtstamp", timezone.now())
+    event.add("location", ", ".join(p for p in (mission.city, mission.country.name) if p))
+    event.add(
+        "status",
+        "CANCELLED"
+        if mission.status == "cancelled"
+        else "CONFIRMED"
+        if mission.status in ("confirmed", "done")
+        else "TENTATIVE",
+    )
+    event.add("url", f"{settings.SITE_URL}{mission.get_absolute_url()}")
+    if mission.description:
+        event.add("description", mission.description)
+    return event

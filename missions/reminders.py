@@ -1,0 +1,135 @@
+"""Mission reminders: before a mission, before its registration deadline, and after it (to
+record outcomes, which often come months later). Each (mission, recipient, kind) once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from escp_portal.accounts.models import Role, RoleAssignment
+
+from . import ics
+from .models import Mission, Participation, ReminderLog
+
+Kind = ReminderLog.Kind
+
+
+def due_kinds(mission: Mission, today: date) -> list[str]:
+    """The reminder kinds whose window is open today. Windows (not single days) let a job that
+    missed a day catch up, without reminding of events long past."""
+    kinds = []
+    before = (mission.start_date - today).days
+    after = (today - mission.end_date).days
+    if 1 < before <= 7:
+        kinds.append(Kind.BEFORE_7)
+    if 0 <= before <= 1:
+        kinds.append(Kind.BEFORE_1)
+    if mission.registration_deadline and 0 <= (mission.registration_deadline - today).days <= 3:
+        kinds.append(Kind.DEADLINE)
+    if 7 <= after < 90:
+        kinds.append(Kind.AFTER_7)
+    if 90 <= after < 365:
+        kinds.append(Kind.AFTER_3M)
+    if 365 <= after < 395:
+        kinds.append(Kind.AFTER_12M)
+    return kinds
+
+
+def _managers(cluster_ids) -> dict[int, list]:
+    result = defaultdict(list)
+    for assignment in RoleAssignment.objects.filter(
+        role=Role.CLUSTER_MANAGER, cluster_id__in=cluster_ids, user__is_active=True
+    ).select_related("user"):
+        result[assignment.cluster_id].append(assignment.user)
+    return result
+
+
+def recipients(mission: Mission, kind: str) -> dict:
+    """User -> the participations the reminder is about (empty for the organiser)."""
+    participations = list(mission.participations.select_related("member", "cluster"))
+    if kind == Kind.DEADLINE:
+        relevant = [p for p in participations if p.status == Participation.Status.REGISTERED]
+    else:
+        relevant = [p for p in participations if p.status in Participation.HOLDS_A_PLACE]
+    managers = _managers(
+        {p.cluster_id for p in relevant}
+        | ({mission.organiser.cluster_id} if mission.organiser else set())
+    )
+    result: dict = defaultdict(list)
+    for participation in relevant:
+        for user in managers.get(participation.cluster_id, []):
+            result[user].append(participation)
+    if kind != Kind.DEADLINE:
+        organisers = (
+            list(managers.get(mission.organiser.cluster_id, [])) if mission.organiser else []
+        )
+        organisers += [
+            a.user
+            for a in RoleAssignment.objects.filter(
+                role=Role.COORDINATOR, partnership_id=mission.partnership_id, user__is_active=True
+            ).select_related("user")
+        ]
+        for user in organisers:
+            result.setdefault(user, [])
+    return {
+        user: items for user, items in result.items() if kind not in (user.muted_reminders or [])
+    }
+
+
+def send_mission_reminders(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    missions = (
+        Mission.objects.exclude(status=Mission.Status.CANCELLED)
+        .filter(
+            start_date__lte=date.fromordinal(today.toordinal() + 8),
+            end_date__gte=date.fromordinal(today.toordinal() - 400),
+        )
+        .select_related("partnership", "organiser__cluster")
+    )
+    sent = 0
+    for mission in missions:
+        for kind in due_kinds(mission, today):
+            for user, participations in recipients(mission, kind).items():
+                sent += _send_once(mission, user, kind, participations)
+    return sent
+
+
+def _send_once(mission, user, kind, participations) -> int:
+    """Claim the (mission, recipient, kind) row and send in one transaction: a crash before the
+    commit leaves nothing claimed, so the next run sends; a second run finds the row."""
+    if ReminderLog.objects.filter(mission=mission, recipient=user, kind=kind).exists():
+        return 0
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(mission=mission, recipient=user, kind=kind)
+            _send(mission, user, kind, participations)
+    except IntegrityError:
+        return 0  # another worker claimed it
+    return 1
+
+
+def _send(mission, user, kind, participations) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "mission": mission,
+            "user": user,
+            "kind": kind,
+            "participations": participations,
+            "site": settings.SITE_URL,
+            "kind_label": ReminderLog.Kind(kind).label,
+        }
+        subject = render_to_string("missions/email/reminder_subject.txt", context).strip()
+        text = render_to_string("missions/email/reminder.txt", context)
+        html = render_to_string("missions/email/reminder.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.attach(
+        f"mission-{mission.pk}.ics", ics.calendar_for([mission], mission.title), "text/calendar"
+    )
+    message.send()

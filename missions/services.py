@@ -1,0 +1,270 @@
+"""Every write to missions, participations, outcomes and export groups, with its rules."""
+
+from __future__ import annotations
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from escp_portal.accounts.policy import coordinates, is_insider, scope_for
+from partnerships.models import ClusterMembership, Partner
+
+from .models import ExportGroup, Mission, Outcome, Participation
+
+MISSION_FIELDS = (
+    "title",
+    "kind",
+    "country",
+    "city",
+    "start_date",
+    "end_date",
+    "registration_deadline",
+    "capacity",
+    "organiser",
+    "local_support",
+    "description",
+    "status",
+)
+OUTCOME_FIELDS = (
+    "mission",
+    "kind",
+    "counterpart",
+    "counterpart_country",
+    "value",
+    "date",
+    "description",
+    "evidence_url",
+)
+EXPORT_GROUP_FIELDS = ("name", "goal", "target_markets", "evaluation")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _apply(obj, data: dict, allowed) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise PermissionDenied(f"Fields not editable: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def _save(actor, obj):
+    with transaction.atomic(), set_actor(actor):
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def _current_partner_clusters(partnership_id: int):
+    return Partner.objects.filter(partnership_id=partnership_id, left_on__isnull=True).values(
+        "cluster_id"
+    )
+
+
+# --- missions -----------------------------------------------------------------------------------
+
+
+def mission_save(*, actor, partnership, mission: Mission | None = None, **data) -> Mission:
+    _require(coordinates(actor, partnership.pk))
+    mission = mission or Mission(partnership=partnership)
+    _apply(mission, data, MISSION_FIELDS)
+    if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
+        raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
+    return _save(actor, mission)
+
+
+# --- participations ------------------------------------------------------------------------------
+
+
+def _may_register(actor, mission: Mission, cluster_id: int) -> bool:
+    """Coordinators of the partnership register any partner cluster's members; a cluster
+    manager registers only their own cluster's."""
+    return (
+        coordinates(actor, mission.partnership_id)
+        or cluster_id in scope_for(actor).managed_clusters
+    )
+
+
+def participation_register(
+    *, actor, mission: Mission, member=None, cluster=None, note=""
+) -> Participation:
+    """Register a member (or a partner cluster itself). Beyond the places, the registration
+    goes to the waiting list; after the deadline it is refused."""
+    if member is None and cluster is None:
+        raise ValidationError(_("Choose a member or a cluster."))
+    today = timezone.localdate()
+    if mission.status in (Mission.Status.CANCELLED, Mission.Status.DONE):
+        raise ValidationError(
+            _("This mission is %(s)s: registration is closed.")
+            % {"s": mission.get_status_display().lower()}
+        )
+    if mission.registration_deadline and today > mission.registration_deadline:
+        raise ValidationError(
+            _("Registration closed on %(date)s.")
+            % {"date": mission.registration_deadline.isoformat()}
+        )
+    if today > mission.start_date:
+        raise ValidationError(_("This mission has started: registration is closed."))
+    partner_clusters = set(
+        _current_partner_clusters(mission.partnership_id).values_list("cluster_id", flat=True)
+    )
+    if member is not None:
+        memberships = ClusterMembership.objects.filter(
+            member=member, cluster_id__in=partner_clusters
+        )
+        if cluster is not None:
+            memberships = memberships.filter(cluster=cluster)
+        # The registering cluster is one the user may act for.
+        membership = next(
+            (
+                m
+                for m in memberships.select_related("cluster")
+                if _may_register(actor, mission, m.cluster_id)
+            ),
+            None,
+        )
+        if membership is None:
+            raise PermissionDenied
+        cluster = membership.cluster
+    elif cluster.pk not in partner_clusters:
+        raise ValidationError(_("Only partner clusters take part."))
+    _require(_may_register(actor, mission, cluster.pk))
+    with transaction.atomic(), set_actor(actor):
+        # One registration at a time per mission: the count of places cannot race.
+        locked = Mission.objects.select_for_update().get(pk=mission.pk)
+        held = locked.participations.filter(status__in=Participation.HOLDS_A_PLACE).count()
+        full = locked.capacity is not None and held >= locked.capacity
+        participation = Participation(
+            mission=locked,
+            member=member,
+            cluster=cluster,
+            note=note,
+            registered_by=actor,
+            status=Participation.Status.WAITING if full else Participation.Status.REGISTERED,
+        )
+        try:
+            with transaction.atomic():
+                participation.full_clean(validate_constraints=False)
+                participation.save()
+        except IntegrityError as exc:
+            raise ValidationError(_("Already registered for this mission.")) from exc
+    return participation
+
+
+def _may_change(actor, participation: Participation) -> bool:
+    return _may_register(actor, participation.mission, participation.cluster_id)
+
+
+def participation_confirm(*, actor, participation: Participation) -> Participation:
+    _require(_may_change(actor, participation))
+    if participation.status != Participation.Status.REGISTERED:
+        raise ValidationError(_("Only a registration waiting for confirmation can be confirmed."))
+    participation.status = Participation.Status.CONFIRMED
+    with set_actor(actor):
+        participation.save(update_fields=["status"])
+    return participation
+
+
+def participation_cancel(*, actor, participation: Participation) -> Participation | None:
+    """Cancel; a freed place goes to the first on the waiting list, who is returned."""
+    _require(_may_change(actor, participation))
+    if participation.status == Participation.Status.CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."))
+    with transaction.atomic(), set_actor(actor):
+        Mission.objects.select_for_update().get(pk=participation.mission_id)
+        freed = participation.status in Participation.HOLDS_A_PLACE
+        participation.status = Participation.Status.CANCELLED
+        participation.save(update_fields=["status"])
+        if freed:
+            first = (
+                participation.mission.participations.filter(status=Participation.Status.WAITING)
+                .order_by("registered_at", "pk")
+                .first()
+            )
+            if first is not None:
+                first.status = Participation.Status.REGISTERED
+                first.save(update_fields=["status"])
+                return first
+    return None
+
+
+def participation_attended(*, actor, participation: Participation, attended=True):
+    _require(coordinates(actor, participation.mission.partnership_id))
+    participation.status = (
+        Participation.Status.ATTENDED if attended else Participation.Status.CONFIRMED
+    )
+    with set_actor(actor):
+        participation.save(update_fields=["status"])
+    return participation
+
+
+# --- outcomes and export groups -----------------------------------------------------------------
+
+
+def _partner_members(partnership_id, members):
+    clusters = _current_partner_clusters(partnership_id)
+    allowed = set(
+        ClusterMembership.objects.filter(member__in=members, cluster_id__in=clusters).values_list(
+            "member_id", flat=True
+        )
+    )
+    strangers = [m for m in members if m.pk not in allowed]
+    if strangers:
+        raise ValidationError({"members": _("Choose members of the partner clusters.")})
+
+
+def outcome_save(
+    *, actor, partnership, outcome: Outcome | None = None, members=None, **data
+) -> Outcome:
+    """Record what came of the work; insiders record, coordinators or the recorder edit."""
+    if outcome is None:
+        _require(
+            (is_insider(actor, partnership.pk) and not scope_for(actor).is_officer)
+            or coordinates(actor, partnership.pk)
+        )
+        outcome = Outcome(partnership=partnership, recorded_by=actor)
+    else:
+        _require(coordinates(actor, partnership.pk) or outcome.recorded_by_id == actor.pk)
+    _apply(outcome, data, OUTCOME_FIELDS)
+    if outcome.mission is not None and outcome.mission.partnership_id != partnership.pk:
+        raise ValidationError({"mission": _("Choose a mission of this partnership.")})
+    if members is not None:
+        _partner_members(partnership.pk, members)
+    with transaction.atomic():
+        _save(actor, outcome)
+        if members is not None:
+            outcome.members.set(members)
+    return outcome
+
+
+def export_group_save(
+    *, actor, partnership, group: ExportGroup | None = None, members=(), **data
+) -> ExportGroup:
+    """An export group holds members of at least two different partner clusters."""
+    _require(coordinates(actor, partnership.pk))
+    members = list(members)
+    _partner_members(partnership.pk, members)
+    clusters = set(
+        ClusterMembership.objects.filter(
+            member__in=members, cluster_id__in=_current_partner_clusters(partnership.pk)
+        ).values_list("cluster_id", flat=True)
+    )
+    if len(members) < 2 or len(clusters) < 2:
+        raise ValidationError(
+            {
+                "members": _(
+                    "An export group brings together members of at least two partner clusters."
+                )
+            }
+        )
+    group = group or ExportGroup(partnership=partnership)
+    _apply(group, data, EXPORT_GROUP_FIELDS)
+    with transaction.atomic():
+        _save(actor, group)
+        group.members.set(members)
+    return group

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def send_mission_reminders() -> int:
+    """Daily: reminders before and after missions; each (mission, recipient, kind) once."""
+    from .reminders import send_mission_reminders as send
+
+    return send()

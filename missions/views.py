@@ -1,0 +1,360 @@
+"""Pages of missions: the calendar across partnerships, a mission with its registrations,
+outcomes and export groups, and the calendar feeds."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from escp_portal.accounts.models import User
+from escp_portal.accounts.policy import coordinates, insider_q, is_insider, scope_for
+from escp_portal.forms import add_validation_error
+from partnerships.models import Member, Partnership
+from strategy.views import InsiderMixin
+
+from . import ics, queries, services
+from .filters import MissionFilterSet
+from .forms import ExportGroupForm, MissionForm, OutcomeForm, RegisterForm
+from .models import ExportGroup, Mission, Outcome, Participation
+
+
+def _month(value: str | None) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        date(year, month, 1)
+        return year, month
+    except (TypeError, ValueError):
+        return today.year, today.month
+
+
+class MissionCalendarView(LoginRequiredMixin, FilterView):
+    """Missions of every partnership the user may see: a month grid or a list."""
+
+    filterset_class = MissionFilterSet
+    template_name = "missions/calendar.html"
+    strict = True
+
+    def get_queryset(self):
+        return (
+            queries.places(Mission.objects.visible_to(self.request.user))
+            .select_related("partnership")
+            .order_by("start_date", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        view = "list" if self.request.GET.get("view") == "list" else "month"
+        year, month = _month(self.request.GET.get("month"))
+        missions = list(context["object_list"])
+        query = self.request.GET.copy()
+        query.pop("month", None)
+        previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        context.update(
+            view=view,
+            missions=missions,
+            month=date(year, month, 1),
+            previous=previous,
+            following=following,
+            query=query.urlencode(),
+            weeks=queries.month_grid(year, month, missions) if view == "month" else None,
+            feed_token=self.request.user.calendar_token,
+        )
+        return context
+
+
+class OverlapView(LoginRequiredMixin, TemplateView):
+    """Where two partnerships plan to go to the same country in the same weeks."""
+
+    template_name = "missions/overlaps.html"
+
+    def get_context_data(self, **kwargs):
+        upcoming = Mission.objects.visible_to(self.request.user).filter(
+            end_date__gte=timezone.localdate()
+        )
+        if self.request.GET.get("all"):
+            upcoming = Mission.objects.visible_to(self.request.user)
+        return super().get_context_data(
+            overlaps=queries.overlaps(upcoming), days=queries.OVERLAP_DAYS, **kwargs
+        )
+
+
+class MissionDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "missions/mission_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.mission = get_object_or_404(
+            queries.places(Mission.objects.visible_to(request.user)).select_related(
+                "partnership", "organiser__cluster"
+            ),
+            pk=kwargs["pk"],
+        )
+        self.insider = is_insider(request.user, self.mission.partnership_id)
+        self.coordinator = coordinates(request.user, self.mission.partnership_id)
+        return super().dispatch(request, *args, **kwargs)
+
+    def registrable_members(self):
+        """Members of partner clusters the user may register for, not yet registered."""
+        scope = scope_for(self.request.user)
+        clusters = self.mission.partnership.partners.filter(left_on__isnull=True)
+        if not self.coordinator:
+            clusters = clusters.filter(cluster_id__in=scope.managed_clusters)
+        taken = self.mission.participations.exclude(member=None).values("member")
+        return (
+            Member.objects.filter(
+                memberships__cluster__in=clusters.values("cluster"), erased_at__isnull=True
+            )
+            .exclude(pk__in=taken)
+            .distinct()
+            .order_by("name")
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        participations = []
+        if self.insider:
+            participations = list(
+                self.mission.participations.select_related("member", "cluster").order_by(
+                    "status", "registered_at"
+                )
+            )
+        scope = scope_for(self.request.user)
+        for p in participations:
+            p.can_change = self.coordinator or p.cluster_id in scope.managed_clusters
+        members = self.registrable_members() if self.insider else Member.objects.none()
+        can_register = self.insider and (self.coordinator or scope.is_cluster_manager)
+        return super().get_context_data(
+            mission=self.mission,
+            insider=self.insider,
+            coordinator=self.coordinator,
+            participations=participations,
+            form=form or (RegisterForm(members=members) if can_register else None),
+            outcomes=self.mission.outcomes.all() if self.insider else [],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        if not self.insider:
+            raise Http404
+        form = RegisterForm(request.POST, members=self.registrable_members())
+        if form.is_valid():
+            try:
+                participation = services.participation_register(
+                    actor=request.user,
+                    mission=self.mission,
+                    member=form.cleaned_data["member"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                if participation.status == Participation.Status.WAITING:
+                    messages.warning(
+                        request,
+                        _("The mission is full: %(m)s is on the waiting list.")
+                        % {"m": participation.member},
+                    )
+                else:
+                    messages.success(
+                        request, _("%(m)s is registered.") % {"m": participation.member}
+                    )
+                return redirect(self.mission)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ParticipationActionView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        participation = get_object_or_404(
+            Participation.objects.visible_to(request.user).select_related("mission"), pk=pk
+        )
+        try:
+            if action == "confirm":
+                services.participation_confirm(actor=request.user, participation=participation)
+                messages.success(request, _("The registration is confirmed."))
+            elif action == "cancel":
+                promoted = services.participation_cancel(
+                    actor=request.user, participation=participation
+                )
+                messages.success(request, _("The registration is cancelled."))
+                if promoted:
+                    messages.info(
+                        request,
+                        _("%(m)s moved up from the waiting list.")
+                        % {"m": promoted.member or promoted.cluster},
+                    )
+            elif action == "attended":
+                services.participation_attended(actor=request.user, participation=participation)
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(participation.mission)
+
+
+class MissionFormView(InsiderMixin, FormView):
+    template_name = "strategy/form.html"
+    form_class = MissionForm
+    mission = None
+
+    def get_partnership(self):
+        if "mission_pk" in self.kwargs:
+            self.mission = get_object_or_404(
+                Mission.objects.visible_to(self.request.user), pk=self.kwargs["mission_pk"]
+            )
+            return self.mission.partnership
+        return super().get_partnership()
+
+    def get_form_kwargs(self):
+        self.require_coordinator()
+        return {
+            **super().get_form_kwargs(),
+            "partnership": self.partnership,
+            "instance": self.mission,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Edit mission") if self.mission else _("New mission"), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            mission = services.mission_save(
+                actor=self.request.user,
+                partnership=self.partnership,
+                mission=self.mission,
+                **{name: form.cleaned_data[name] for name in services.MISSION_FIELDS},
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The mission was saved."))
+        return redirect(mission)
+
+
+def _partner_members(partnership, user):
+    clusters = partnership.partners.filter(left_on__isnull=True).values("cluster")
+    return (
+        Member.objects.visible_to(user)
+        .filter(memberships__cluster__in=clusters)
+        .distinct()
+        .order_by("name")
+    )
+
+
+class OutcomeListView(InsiderMixin, FormView):
+    template_name = "missions/outcomes.html"
+    form_class = OutcomeForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "partnership": self.partnership,
+            "members": _partner_members(self.partnership, self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        outcomes = (
+            Outcome.objects.filter(partnership=self.partnership)
+            .select_related("mission")
+            .prefetch_related("members")
+        )
+        return super().get_context_data(
+            outcomes=outcomes,
+            can_record=not scope_for(self.request.user).is_officer or self.coordinator,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.OUTCOME_FIELDS}
+        try:
+            services.outcome_save(
+                actor=self.request.user,
+                partnership=self.partnership,
+                members=form.cleaned_data["members"],
+                **data,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The outcome was recorded."))
+        return redirect("missions:outcomes", pk=self.partnership.pk)
+
+
+class ExportGroupListView(InsiderMixin, FormView):
+    template_name = "missions/export_groups.html"
+    form_class = ExportGroupForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "members": _partner_members(self.partnership, self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        groups = ExportGroup.objects.filter(partnership=self.partnership).prefetch_related(
+            "members__memberships__cluster"
+        )
+        return super().get_context_data(groups=groups, **kwargs)
+
+    def form_valid(self, form):
+        self.require_coordinator()
+        data = {name: form.cleaned_data[name] for name in services.EXPORT_GROUP_FIELDS}
+        try:
+            services.export_group_save(
+                actor=self.request.user,
+                partnership=self.partnership,
+                members=form.cleaned_data["members"],
+                **data,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The export group was saved."))
+        return redirect("missions:export_groups", pk=self.partnership.pk)
+
+
+class MissionIcsView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        mission = get_object_or_404(
+            Mission.objects.visible_to(request.user).select_related("partnership"), pk=pk
+        )
+        return _ics_response(ics.calendar_for([mission], mission.title), f"mission-{pk}")
+
+
+class FeedView(View):
+    """A user's calendar feed (their partnerships' missions), or one partnership's, addressed
+    by the user's secret feed key so that calendar programs can subscribe without a login."""
+
+    def get(self, request, token, pk=None):
+        if len(token) < 20:
+            raise Http404
+        user = get_object_or_404(User, calendar_token=token, is_active=True)
+        missions = Mission.objects.visible_to(user).select_related("partnership")
+        if pk is None:
+            # The missions of the user's own partnerships, not the whole common database.
+            missions = missions.filter(insider_q(scope_for(user), "partnership_id"))
+            name = _("My missions")
+        else:
+            partnership = get_object_or_404(Partnership.objects.visible_to(user), pk=pk)
+            if not is_insider(user, partnership.pk):
+                raise Http404
+            missions = missions.filter(partnership=partnership)
+            name = _("Missions of %(p)s") % {"p": partnership.acronym}
+        return _ics_response(ics.calendar_for(missions, str(name)), "missions")
+
+
+def _ics_response(body: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{stem}.ics"'
+    return response
