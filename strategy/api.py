@@ -56,6 +56,7 @@ class StrategySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["version", "status", "adopted_on", "updated_at"]
+        validators = []  # the version is numbered by the service
 
     def get_fields(self):
         fields = super().get_fields()
@@ -372,7 +373,9 @@ class MeasurementViewSet(PolicyViewSet):
     def bulk(self, request):
         """Rows of `{"kpi", "period_end", "value", "partner"?, "evidence_url"?, "note"?,
         "reason"?}`: every row is written or none, with the errors of each row."""
-        rows = request.data if isinstance(request.data, list) else request.data.get("rows")
+        rows = request.data
+        if isinstance(rows, dict):
+            rows = rows.get("rows")
         if not isinstance(rows, list) or not rows or len(rows) > 1000:
             return Response(
                 {
@@ -454,9 +457,7 @@ class TaskViewSet(PolicyViewSet):
         )
 
     def perform_destroy(self, instance):
-        if not services.can_edit(self.request.user, instance):
-            raise PermissionDenied
-        instance.delete()
+        services.task_delete(actor=self.request.user, task=instance)
 
 
 class MarketStudySerializer(serializers.ModelSerializer):
@@ -521,9 +522,7 @@ class TargetMarketViewSet(PolicyViewSet):
         )
 
     def perform_destroy(self, instance):
-        if not services.coordinates(self.request.user, instance.partnership_id):
-            raise PermissionDenied
-        instance.delete()
+        services.target_market_delete(actor=self.request.user, market=instance)
 
 
 class MarketStudyWriteSerializer(MarketStudySerializer):

@@ -51,6 +51,18 @@ def indicator_rows(strategy):
     return header, rows
 
 
+def _cell(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from partnerships.member_io import escape_formula
+
+    if hasattr(value, "as_tuple"):
+        return float(value)
+    if isinstance(value, str):
+        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
 def indicator_table_xlsx(strategy) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -69,7 +81,11 @@ def indicator_table_xlsx(strategy) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        sheet.append([_cell(v) for v in row])
+    for line in sheet.iter_rows(min_row=3):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, never a formula
     sheet.freeze_panes = "D3"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -187,6 +187,15 @@ class KPI(models.Model):
         related_name="responsible_kpis",
         verbose_name=_("responsible partner"),
     )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
+        help_text="The KPI of the previous version this one continues.",
+    )
     data_source = models.CharField(
         _("data source"), max_length=300, blank=True, help_text=_("Where the figure comes from.")
     )
@@ -227,6 +236,10 @@ class KPI(models.Model):
 
         if self.source != self.MANUAL and self.source not in registry():
             raise ValidationError({"source": _("Unknown source of values.")})
+
+    @property
+    def strategy(self):
+        return self.objective.strategy
 
     def periods(self, until: date | None = None) -> list[date]:
         """Ends of the reporting periods from the baseline to the target date (calendar
@@ -280,6 +293,27 @@ class Milestone(models.Model):
         return f"{self.kpi}: {self.value} by {self.date}"
 
 
+EVIDENCE_EXTENSIONS = [
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "xlsx",
+    "xls",
+    "docx",
+    "doc",
+    "csv",
+    "txt",
+    "odt",
+    "ods",
+]
+
+
+def validate_evidence_size(file) -> None:
+    if file.size > 10 * 1024 * 1024:
+        raise ValidationError(_("The file is larger than 10 MB."))
+
+
 class Measurement(models.Model):
     """One reported value of a KPI for a period, by a partner, with its evidence."""
 
@@ -300,7 +334,13 @@ class Measurement(models.Model):
     )
     value = models.DecimalField(_("value"), max_digits=15, decimal_places=2)
     evidence_url = models.URLField(_("evidence (link)"), blank=True)
-    evidence_file = models.FileField(_("evidence (file)"), upload_to="evidence/%Y/", blank=True)
+    evidence_file = models.FileField(
+        _("evidence (file)"),
+        upload_to="evidence/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
+        help_text=_("PDF, image, spreadsheet or document; at most 10 MB."),
+    )
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED

@@ -176,11 +176,14 @@ def reporting_completeness(strategy: Strategy, until: date | None = None):
     who is late (period ended more than 30 days ago and nothing submitted)."""
     today = until or timezone.localdate()
     kpis = [k for k in kpis_for(strategy) if k.is_manual]
+    # The responsible partner's own report is what counts as reported.
+    responsible = {k.pk: k.responsible_id for k in kpis}
     statuses = {
         (kpi_id, period_end): status
-        for kpi_id, period_end, status in Measurement.objects.filter(kpi__in=kpis).values_list(
-            "kpi_id", "period_end", "status"
-        )
+        for kpi_id, period_end, status, partner_id in Measurement.objects.filter(
+            kpi__in=kpis
+        ).values_list("kpi_id", "period_end", "status", "partner_id")
+        if responsible.get(kpi_id) == partner_id
     }
     periods = sorted({p for k in kpis for p in k.periods(today)}, reverse=True)
     table = []

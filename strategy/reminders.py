@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -18,12 +18,17 @@ def overdue_reports(today: date) -> list[tuple[KPI, date]]:
     """(KPI, period end) pairs whose report is more than the grace period late, recent enough
     to be worth a reminder, in open periods, with nothing submitted or approved."""
     window = timedelta(days=getattr(settings, "KPI_REMINDER_WINDOW_DAYS", 180))
+    # Only the version values are reported on (the adopted one, or a first draft): a draft
+    # revision's copies of the KPIs are not reminded twice.
+    adopted = Strategy.objects.filter(status=Strategy.Status.ADOPTED).values("partnership_id")
     kpis = list(
-        KPI.objects.filter(
-            source=KPI.MANUAL,
-            responsible__isnull=False,
-            objective__strategy__status__in=[Strategy.Status.DRAFT, Strategy.Status.ADOPTED],
-        ).select_related("objective__strategy__partnership", "responsible__cluster")
+        KPI.objects.filter(source=KPI.MANUAL, responsible__isnull=False)
+        .filter(
+            Q(objective__strategy__status=Strategy.Status.ADOPTED)
+            | Q(objective__strategy__status=Strategy.Status.DRAFT)
+            & ~Q(objective__strategy__partnership_id__in=adopted)
+        )
+        .select_related("objective__strategy__partnership", "responsible__cluster")
     )
     reported = set(
         Measurement.objects.filter(

@@ -66,6 +66,8 @@ STRATEGY_FIELDS = ("vision", "mission")
 
 def strategy_create(*, actor, partnership, **data) -> Strategy:
     _require(coordinates(actor, partnership.pk))
+    if Strategy.objects.filter(partnership=partnership, status=Strategy.Status.DRAFT).exists():
+        raise ValidationError(_("A draft version exists already: work on it."))
     with transaction.atomic():
         last = Strategy.objects.filter(partnership=partnership).aggregate(v=Max("version"))["v"]
         strategy = Strategy(partnership=partnership, version=(last or 0) + 1)
@@ -86,6 +88,17 @@ def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
     if strategy.status != Strategy.Status.DRAFT:
         raise ValidationError(_("Only a draft can be adopted."))
     with transaction.atomic(), set_actor(actor):
+        # Values were reported on the adopted version while the draft was prepared: the draft's
+        # KPIs take their originals' values as they are now, so that nothing is lost.
+        for kpi in KPI.objects.filter(objective__strategy=strategy, copied_from__isnull=False):
+            kpi.measurements.all().delete()
+            for measurement in Measurement.objects.filter(kpi_id=kpi.copied_from_id):
+                revisions = list(measurement.revisions.all())
+                measurement.pk, measurement.kpi = None, kpi
+                measurement.save()
+                for revision in revisions:
+                    revision.pk, revision.measurement = None, measurement
+                    revision.save()
         Strategy.objects.filter(
             partnership_id=strategy.partnership_id, status=Strategy.Status.ADOPTED
         ).update(status=Strategy.Status.REVISED)
@@ -99,10 +112,8 @@ def strategy_revise(*, actor, strategy: Strategy) -> Strategy:
     """Start the next version as a draft copy of this one: objectives, KPIs, milestones, tasks
     and the values reported so far, so that series continue."""
     _require(can_edit(actor, strategy))
-    if Strategy.objects.filter(
-        partnership_id=strategy.partnership_id, status=Strategy.Status.DRAFT
-    ).exists():
-        raise ValidationError(_("A draft version exists already: work on it."))
+    if strategy.status != Strategy.Status.ADOPTED:
+        raise ValidationError(_("Revise the adopted version."))
     with transaction.atomic(), set_actor(actor):
         draft = strategy_create(
             actor=actor,
@@ -118,7 +129,8 @@ def strategy_revise(*, actor, strategy: Strategy) -> Strategy:
             objective.save()
             for kpi in kpis:
                 milestones, measurements = list(kpi.milestones.all()), list(kpi.measurements.all())
-                kpi.pk, kpi.objective = None, objective
+                original = kpi.pk
+                kpi.pk, kpi.objective, kpi.copied_from_id = None, objective, original
                 kpi.save()
                 for item in milestones + measurements:
                     item.pk, item.kpi = None, kpi
@@ -211,6 +223,16 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
         raise ValidationError(
             {"source": _("Values were reported by hand for this KPI; keep it reported by hand.")}
         )
+    periods = set(kpi.periods())
+    stranded = kpi.measurements.exclude(period_end__in=periods)
+    if kpi.pk and stranded.exists():
+        raise ValidationError(
+            _(
+                "Values were reported for periods this change would drop (e.g. %(d)s): keep the "
+                "frequency and dates, or start a new KPI."
+            )
+            % {"d": stranded.first().period_end.isoformat()}
+        )
     with transaction.atomic():
         _save(actor, kpi)
         if milestones is not None:
@@ -263,6 +285,8 @@ def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
     _apply(task, data, TASK_FIELDS)
     if task.status == Task.Status.DONE and task.completed_on is None:
         task.completed_on = timezone.localdate()
+    if task.completed_on and task.completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("A task cannot be completed in the future.")})
     if task.status != Task.Status.DONE:
         task.completed_on = None
     with transaction.atomic():
@@ -272,6 +296,13 @@ def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
                 _partner_of(task.objective.strategy.partnership_id, partner, "responsible")
             task.responsible.set(responsible)
     return task
+
+
+def task_delete(*, actor, task: Task) -> None:
+    _require(can_edit(actor, task))
+    _editable(task.objective.strategy)
+    with transaction.atomic(), set_actor(actor):
+        task.delete()
 
 
 # --- reporting -----------------------------------------------------------------------------------
@@ -296,6 +327,14 @@ def _check_open(kpi: KPI, period_end: date) -> None:
             )
             % {"date": period_end.isoformat()}
         )
+
+
+def live_strategy_id(partnership_id: int) -> int | None:
+    """The version values are reported on: the adopted one, or a draft when none is adopted."""
+    versions = dict(
+        Strategy.objects.filter(partnership_id=partnership_id).values_list("status", "pk")
+    )
+    return versions.get(Strategy.Status.ADOPTED) or versions.get(Strategy.Status.DRAFT)
 
 
 def can_report(user, kpi: KPI, partner=None) -> bool:
@@ -338,7 +377,10 @@ def measurement_report(
     coordinator approves it; correcting an approved value needs a reason, kept with the old
     value."""
     if isinstance(period_end, str):
-        period_end = parse_date(period_end)
+        try:
+            period_end = parse_date(period_end)
+        except ValueError:
+            period_end = None
     partner = partner or kpi.responsible
     _require(can_report(actor, kpi, partner))
     if not kpi.is_manual:
@@ -359,8 +401,13 @@ def measurement_report(
     if period_end > timezone.localdate():
         raise ValidationError({"period_end": _("This period has not ended yet.")})
     _editable(kpi.objective.strategy)
+    if kpi.objective.strategy_id != live_strategy_id(kpi.objective.strategy.partnership_id):
+        raise ValidationError(
+            _("Report on the adopted version of the strategy; this one is a draft of the next.")
+        )
     _check_open(kpi, period_end)
     value = _as_decimal(value)
+    reason = str(reason or "")
     with transaction.atomic(), set_actor(actor):
         measurement = (
             Measurement.objects.select_for_update()
@@ -398,6 +445,7 @@ def measurement_report(
 def _review(actor, measurement: Measurement, status: str, comment: str) -> Measurement:
     kpi = measurement.kpi
     _require(coordinates(actor, kpi.objective.strategy.partnership_id))
+    _editable(kpi.objective.strategy)
     _check_open(kpi, measurement.period_end)
     with transaction.atomic(), set_actor(actor):
         measurement.status = status
@@ -424,6 +472,12 @@ def measurement_return(*, actor, measurement: Measurement, comment: str) -> Meas
 
 def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
     _require(coordinates(actor, partnership.pk))
+    live = live_strategy_id(partnership.pk)
+    ends = {p for k in KPI.objects.filter(objective__strategy_id=live) for p in k.periods()}
+    if period_end not in ends:
+        raise ValidationError(_("Lock the end of a reporting period of the strategy."))
+    if period_end > timezone.localdate():
+        raise ValidationError(_("This period has not ended yet."))
     try:
         with transaction.atomic():
             return PeriodLock.objects.create(
@@ -435,6 +489,8 @@ def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
 
 def period_unlock(*, actor, partnership, period_end: date) -> None:
     _require(coordinates(actor, partnership.pk))
+    if PeriodLock.objects.filter(partnership=partnership, period_end__gt=period_end).exists():
+        raise ValidationError(_("A later period is locked: reopen that one first."))
     deleted, _rows = PeriodLock.objects.filter(
         partnership=partnership, period_end=period_end
     ).delete()
@@ -451,81 +507,71 @@ class RowErrors(ValidationError):
 def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
     """Many values at once (a partner reports a quarter): all rows or none, with the errors of
     each row."""
-    errors, results = [], []
+    errors, results, seen = [], [], {}
+
+    def error(index, field, message):
+        errors.append({"index": index, "field": field, "message": str(message)})
+
+    def as_id(value):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    kpi_ids = [as_id(r.get("kpi")) for r in rows if isinstance(r, dict)]
     kpis = {
         k.pk: k
         for k in KPI.objects.visible_to(actor)
-        .select_related("objective__strategy", "responsible")
-        .filter(
-            pk__in=[
-                r.get("kpi") for r in rows if isinstance(r, dict) and isinstance(r.get("kpi"), int)
-            ]
-        )
+        .select_related("objective__strategy__partnership", "responsible")
+        .filter(pk__in=[i for i in kpi_ids if i is not None])
     }
-    try:
-        with transaction.atomic():
-            for index, row in enumerate(rows):
-                if not isinstance(row, dict):
-                    errors.append(
-                        {"index": index, "field": "row", "message": _("Expected an object.")}
-                    )
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                error(index, "row", _("Expected an object."))
+                continue
+            kpi = kpis.get(as_id(row.get("kpi")))
+            if kpi is None:
+                error(index, "kpi", _("No such KPI."))
+                continue
+            partner = None
+            if row.get("partner") is not None:
+                partner_id = as_id(row.get("partner"))
+                partner = (
+                    partner_id
+                    and kpi.objective.strategy.partnership.partners.filter(pk=partner_id).first()
+                )
+                if not partner:
+                    error(index, "partner", _("Choose a partner of this partnership."))
                     continue
-                kpi = kpis.get(row.get("kpi"))
-                if kpi is None:
-                    errors.append({"index": index, "field": "kpi", "message": _("No such KPI.")})
-                    continue
-                partner = None
-                if row.get("partner") is not None:
-                    partner = kpi.objective.strategy.partnership.partners.filter(
-                        pk=row.get("partner")
-                    ).first()
-                    if partner is None:
-                        errors.append(
-                            {
-                                "index": index,
-                                "field": "partner",
-                                "message": _("Choose a partner of this partnership."),
-                            }
+            key = (kpi.pk, str(row.get("period_end")), (partner or kpi.responsible or kpi).pk)
+            if key in seen:
+                error(
+                    index,
+                    "period_end",
+                    _("Row %(row)s reports the same period already.") % {"row": seen[key]},
+                )
+                continue
+            seen[key] = index
+            try:
+                with transaction.atomic():
+                    results.append(
+                        measurement_report(
+                            actor=actor,
+                            kpi=kpi,
+                            period_end=str(row.get("period_end") or ""),
+                            value=row.get("value"),
+                            partner=partner,
+                            evidence_url=str(row.get("evidence_url") or ""),
+                            note=str(row.get("note") or ""),
+                            reason=str(row.get("reason") or ""),
                         )
-                        continue
-                try:
-                    with transaction.atomic():
-                        results.append(
-                            measurement_report(
-                                actor=actor,
-                                kpi=kpi,
-                                period_end=str(row.get("period_end") or ""),
-                                value=row.get("value"),
-                                partner=partner,
-                                evidence_url=row.get("evidence_url") or "",
-                                note=row.get("note") or "",
-                                reason=row.get("reason") or "",
-                            )
-                        )
-                except PermissionDenied:
-                    errors.append(
-                        {
-                            "index": index,
-                            "field": "kpi",
-                            "message": _("You cannot report this KPI."),
-                        }
                     )
-                except ValidationError as exc:
-                    for field, messages in getattr(
-                        exc, "message_dict", {"row": exc.messages}
-                    ).items():
-                        for message in messages:
-                            errors.append(
-                                {
-                                    "index": index,
-                                    "field": "row" if field == "__all__" else field,
-                                    "message": message,
-                                }
-                            )
-            if errors:
-                raise RowErrors(errors)
-    except RowErrors:
-        raise
+            except PermissionDenied:
+                error(index, "kpi", _("You cannot report this KPI."))
+            except ValidationError as exc:
+                for field, messages in getattr(exc, "message_dict", {"row": exc.messages}).items():
+                    for message in messages:
+                        error(index, "row" if field == "__all__" else field, message)
+        if errors:
+            raise RowErrors(errors)
     return results
 
 
@@ -628,6 +674,12 @@ def target_market_save(*, actor, partnership, market: TargetMarket | None = None
     _apply(market, data, MARKET_FIELDS)
     _partner_of(partnership.pk, market.lead_partner, "lead_partner")
     return _save(actor, market)
+
+
+def target_market_delete(*, actor, market: TargetMarket) -> None:
+    _require(coordinates(actor, market.partnership_id))
+    with transaction.atomic(), set_actor(actor):
+        market.delete()
 
 
 def market_study_save(*, actor, market: TargetMarket, **data):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("kpis/<int:pk>/report/", views.ReportView.as_view(), name="kpi_report"),
     path("measurements/<int:pk>/review/", views.ReviewView.as_view(), name="measurement_review"),
     path("tasks/<int:pk>/edit/", views.TaskEditView.as_view(), name="task_edit"),
+    path("measurements/<int:pk>/evidence/", views.EvidenceView.as_view(), name="evidence"),
     path("partnerships/<int:pk>/reporting/", views.ReportingView.as_view(), name="reporting"),
     path(
         "partnerships/<int:pk>/indicators.xlsx",

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -45,6 +46,8 @@ from .models import (
 class InsiderMixin(LoginRequiredMixin):
     """Resolves the partnership of the page and lets only its insiders in (others: 404)."""
 
+    coordinators_only = False
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -52,6 +55,8 @@ class InsiderMixin(LoginRequiredMixin):
         if not is_insider(request.user, self.partnership.pk):
             raise Http404
         self.coordinator = coordinates(request.user, self.partnership.pk)
+        if self.coordinators_only and not self.coordinator:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_partnership(self) -> Partnership:
@@ -89,7 +94,6 @@ class FormPage(FormView):
 
     template_name = "strategy/form.html"
     title = ""
-    cancel_url = None
 
     def save(self, form):
         raise NotImplementedError
@@ -104,7 +108,8 @@ class FormPage(FormView):
         return redirect(target)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, cancel_url=self.cancel_url, **kwargs)
+        cancel = reverse("strategy:overview", args=[self.partnership.pk])
+        return super().get_context_data(title=self.title, cancel_url=cancel, **kwargs)
 
 
 def _fields(form, names):
@@ -118,10 +123,11 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
     template_name = "strategy/overview.html"
 
     def get_context_data(self, **kwargs):
-        version = self.request.GET.get("version")
-        strategy = queries.current_strategy(
-            self.partnership, int(version) if version and version.isdigit() else None
-        )
+        try:
+            version = int(self.request.GET.get("version", ""))
+        except ValueError:
+            version = None
+        strategy = queries.current_strategy(self.partnership, version)
         context = super().get_context_data(
             strategy=strategy,
             versions=Strategy.objects.filter(partnership=self.partnership).order_by("-version"),
@@ -154,6 +160,7 @@ class StrategyCreateView(InsiderMixin, View):
 
 
 class StrategyEditView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = Strategy
     related = ("partnership",)
     form_class = StrategyForm
@@ -204,6 +211,7 @@ class StrategyActionView(ObjectMixin, View):
 
 
 class ObjectiveCreateView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = Strategy
     related = ("partnership",)
     form_class = ObjectiveForm
@@ -235,6 +243,7 @@ class ObjectiveCreateView(ObjectMixin, FormPage):
 
 
 class ObjectiveEditView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = Objective
     related = ("strategy__partnership",)
     form_class = ObjectiveForm
@@ -284,6 +293,7 @@ class ObjectiveDetailView(ObjectMixin, TemplateView):
 
 
 class KPICreateView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = Objective
     related = ("strategy__partnership",)
     form_class = KPIForm
@@ -311,6 +321,7 @@ class KPICreateView(ObjectMixin, FormPage):
 
 
 class KPIEditView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = KPI
     related = ("objective__strategy__partnership",)
     form_class = KPIForm
@@ -432,6 +443,7 @@ class ReviewView(ObjectMixin, View):
 
 
 class TaskCreateView(ObjectMixin, FormPage):
+    coordinators_only = True
     model = Objective
     related = ("strategy__partnership",)
     form_class = TaskForm
@@ -458,6 +470,7 @@ class TaskCreateView(ObjectMixin, FormPage):
 class TaskEditView(ObjectMixin, FormPage):
     """Coordinators edit the task; a responsible partner's manager updates its status."""
 
+    coordinators_only = False
     model = Task
     related = ("objective__strategy__partnership",)
     title = _("Task")
@@ -747,3 +760,28 @@ class TargetMarketView(ObjectMixin, TemplateView):
             except ValidationError as error:
                 add_validation_error(form, error)
         return self.render_to_response(self.get_context_data(market_form=form))
+
+
+class EvidenceView(ObjectMixin, View):
+    """An evidence file, for those who may see the measurement, always as a download."""
+
+    model = Measurement
+    related = ("kpi__objective__strategy__partnership",)
+
+    def partnership_of(self, obj):
+        return obj.kpi.objective.strategy.partnership
+
+    def get(self, request, pk):
+        if not self.object.evidence_file:
+            raise Http404
+        from django.http import FileResponse
+
+        name = self.object.evidence_file.name.rsplit("/", 1)[-1]
+        response = FileResponse(
+            self.object.evidence_file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

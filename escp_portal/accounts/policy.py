@@ -495,3 +495,17 @@ rule(
     visible=lambda qs, scope: qs if scope.is_staff else qs.none(),
     edit=_nobody,
 )
+
+
+# A measurement is corrected by whoever may report it: the partnership's coordinators or the
+# manager of the responsible partner's cluster (the reporting service checks the rest).
+_measurement_visible = _visible["strategy.Measurement"]
+rule(
+    "strategy.Measurement",
+    visible=_measurement_visible,
+    edit=lambda scope, m: (
+        _partnership_id(m) in scope.coordinated_partnerships
+        or m.partner.cluster_id in scope.managed_clusters
+    ),
+    create=_create["strategy.Measurement"],
+)

@@ -76,13 +76,15 @@ class PreferencesView(LoginRequiredMixin, FormView):
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "feed":
             services.calendar_token_renew(actor=request.user)
-            messages.success(request, _("Your calendar feed has a new address; the old one "
-                                        "no longer works."))
+            messages.success(
+                request, _("Your calendar feed has a new address; the old one no longer works.")
+            )
             return redirect("accounts:preferences")
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.preferences_update(actor=self.request.user,
-                                    muted_reminders=form.cleaned_data["muted_reminders"])
+        services.preferences_update(
+            actor=self.request.user, muted_reminders=form.cleaned_data["muted_reminders"]
+        )
         messages.success(self.request, _("Your preferences were saved."))
         return super().form_valid(form)

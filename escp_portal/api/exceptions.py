@@ -42,6 +42,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        if "__all__" in detail:  # Django's name for errors of the object as a whole
+            detail = {
+                "non_field_errors": detail["__all__"],
+                **{k: v for k, v in detail.items() if k != "__all__"},
+            }
         body = {
             "status": response.status_code,
             "code": "invalid",
