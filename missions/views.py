@@ -53,8 +53,16 @@ class MissionCalendarView(LoginRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         view = "list" if self.request.GET.get("view") == "list" else "month"
-        year, month = _month(self.request.GET.get("month"))
         missions = list(context["object_list"])
+        year, month = _month(self.request.GET.get("month"))
+        today = timezone.localdate()
+        if (
+            not self.request.GET.get("month")
+            and missions
+            and not any(m.end_date >= today for m in missions)
+        ):
+            # Nothing ahead: open on the month of the latest mission rather than an empty one.
+            year, month = missions[-1].start_date.year, missions[-1].start_date.month
         query = self.request.GET.copy()
         query.pop("month", None)
         previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
+from missions import api as missions_api
 from partnerships import api as partnerships_api
 from strategy import api as strategy_api
 
@@ -22,6 +23,10 @@ router.register("tasks", strategy_api.TaskViewSet, basename="task")
 router.register("target-markets", strategy_api.TargetMarketViewSet, basename="targetmarket")
 router.register("market-studies", strategy_api.MarketStudyViewSet, basename="marketstudy")
 router.register("value-chains", strategy_api.ValueChainViewSet, basename="valuechain")
+router.register("missions", missions_api.MissionViewSet, basename="mission")
+router.register("participations", missions_api.ParticipationViewSet, basename="participation")
+router.register("outcomes", missions_api.OutcomeViewSet, basename="outcome")
+router.register("export-groups", missions_api.ExportGroupViewSet, basename="exportgroup")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

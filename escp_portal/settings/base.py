@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         "StrategyStatusEnum": "strategy.models.Strategy.Status",
         "MeasurementStatusEnum": "strategy.models.Measurement.Status",
         "TaskStatusEnum": "strategy.models.Task.Status",
+        "MissionStatusEnum": "missions.models.Mission.Status",
+        "ParticipationStatusEnum": "missions.models.Participation.Status",
+        "MissionKindEnum": "missions.models.Mission.Kind",
+        "OutcomeKindEnum": "missions.models.Outcome.Kind",
     },
 }
 
