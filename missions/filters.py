@@ -8,8 +8,16 @@ from escp_portal.forms import FilterForm
 from .models import ExportGroup, Mission, Outcome, Participation
 
 
+def _partnerships(request):
+    from partnerships.models import Partnership
+
+    user = getattr(request, "user", None)
+    return Partnership.objects.visible_to(user).filter(missions__isnull=False).distinct()
+
+
 class MissionFilterSet(django_filters.FilterSet):
-    partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
+    partnership = django_filters.ModelChoiceFilter(queryset=_partnerships,
+                                                   label=_("Partnership"))
     country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
     kind = django_filters.ChoiceFilter(choices=Mission.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Mission.Status.choices, label=_("Status"))

@@ -7,6 +7,8 @@ from datetime import date
 from escp_portal.accounts.models import Role, RoleAssignment, User
 from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
 
+__all__ = ["Partner"]
+
 PASSWORD = "a-long-test-password"
 _seq = itertools.count(1)
 

@@ -29,6 +29,76 @@ def redis_url():
     return url
 
 
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+class WorkerProcess:
+    """A Celery worker subprocess on its own queue, against the test database."""
+
+    def __init__(self, name: str, queue: str, redis_url: str, env: dict | None = None):
+        self.name = f"{name}-{os.getpid()}@localhost"
+        self.log_path = ROOT / "test-artifacts" / f"worker-{name}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "escp_portal",
+                "worker",
+                "--pool=solo",
+                "-l",
+                "info",
+                "-n",
+                self.name,
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "escp_portal.settings.test",
+                "DATABASE_URL": _database_url(),
+                "REDIS_URL": redis_url,
+                **(env or {}),
+            },
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        from escp_portal.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker {name} exited: see {self.log_path}")
+            if app.control.ping(destination=[self.name], timeout=0.5):
+                return
+        self.stop()
+        pytest.fail(f"the worker {name} did not answer within 60 s: see {self.log_path}")
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: no cleanup, no acknowledgement
+        self.process.wait(timeout=20)
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
     """A real worker process, on the real broker, against the test database."""

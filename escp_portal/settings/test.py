@@ -1,8 +1,10 @@
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import REST_FRAMEWORK, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Worker processes started by the integration tests write mail to files the test can count.
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="/tmp/escp-test-mail")
 # Unit tests run tasks in-process; the integration tests start a real worker against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK = {

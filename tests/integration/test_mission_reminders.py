@@ -1,0 +1,106 @@
+"""Mission reminders under real concurrency and real crashes: two worker processes running the
+job at the same moment against PostgreSQL, and a worker killed (SIGKILL) in the middle."""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from escp_portal.accounts.models import Role, RoleAssignment
+from missions.models import Mission, Participation, ReminderLog
+from missions.tasks import send_mission_reminders
+from tests import factories
+from tests.slow_email import count_messages
+from tests.worker_fixtures import WorkerProcess
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def many_due_reminders(world, missions=6):
+    """Missions starting in five days, each with members of several clusters: every mission
+    owes a week-before reminder to each participating cluster's managers and coordinators."""
+    today = timezone.localdate()
+    clusters = [factories.cluster(f"Extra {i}", "ES") for i in range(3)]
+    for cluster in clusters:
+        factories.Partner.objects.create(partnership=world.a, cluster=cluster)
+        RoleAssignment.objects.create(
+            user=factories.user(), role=Role.CLUSTER_MANAGER, cluster=cluster
+        )
+    for m in range(missions):
+        mission = Mission.objects.create(
+            partnership=world.a,
+            title=f"Mission {m}",
+            country="CA",
+            start_date=today + timedelta(days=5),
+            end_date=today + timedelta(days=6),
+        )
+        for cluster in clusters:
+            member = factories.member(cluster, f"Member {m}-{cluster.pk}")
+            Participation.objects.create(
+                mission=mission, member=member, cluster=cluster, status="confirmed"
+            )
+    # Per mission: the three clusters' managers and partnership A's coordinator.
+    return missions * 4
+
+
+def mail_env(tmp_path, delay):
+    return {
+        "TEST_EMAIL_BACKEND": "tests.slow_email.SlowFileBackend",
+        "TEST_EMAIL_FILE_PATH": str(tmp_path),
+        "TEST_EMAIL_DELAY": str(delay),
+    }
+
+
+def test_two_workers_running_the_job_at_once_send_each_email_once(
+    world, broker_tasks, redis_url, tmp_path
+):
+    expected = many_due_reminders(world)
+    queue = f"reminders-{os.getpid()}-concurrent"
+    workers = [
+        WorkerProcess(f"twin{i}", queue, redis_url, mail_env(tmp_path, 0.05)) for i in range(2)
+    ]
+    try:
+        results = [send_mission_reminders.apply_async(queue=queue) for _ in range(2)]
+        counts = [r.get(timeout=120) for r in results]
+    finally:
+        for worker in workers:
+            worker.stop()
+    messages = count_messages(tmp_path)
+    print(
+        f"\nconcurrent run: sent per worker {counts}, messages {len(messages)}, expected {expected}"
+    )
+    assert sum(counts) == expected
+    assert len(messages) == len(set(messages)) == expected
+    assert ReminderLog.objects.count() == expected
+    assert all(c > 0 for c in counts), "both workers should have sent part of the run"
+
+
+def test_a_worker_killed_mid_run_and_restarted_finishes_without_duplicates(
+    world, broker_tasks, redis_url, tmp_path
+):
+    expected = many_due_reminders(world)
+    queue = f"reminders-{os.getpid()}-crash"
+    slow = WorkerProcess("doomed", queue, redis_url, mail_env(tmp_path, 0.3))
+    send_mission_reminders.apply_async(queue=queue)
+    deadline = time.monotonic() + 60
+    while len(count_messages(tmp_path)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)  # into the next message's sending, before it is written
+    slow.kill()
+    before = len(count_messages(tmp_path))
+    assert 0 < before < expected, "the worker should have died part-way"
+    again = WorkerProcess("phoenix", queue, redis_url, mail_env(tmp_path, 0.0))
+    try:
+        rest = send_mission_reminders.apply_async(queue=queue).get(timeout=120)
+    finally:
+        again.stop()
+    messages = count_messages(tmp_path)
+    print(
+        f"\ncrash run: {before} sent before SIGKILL, {rest} after restart, "
+        f"{len(messages)} in all, expected {expected}"
+    )
+    assert before + rest == expected
+    assert len(messages) == len(set(messages)) == expected
+    assert ReminderLog.objects.count() == expected
