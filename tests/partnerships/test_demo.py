@@ -7,6 +7,7 @@ from django.test import Client
 
 from escp_portal.accounts.models import RoleAssignment, User
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership, Programme
+from missions.models import Mission, Outcome, Participation
 from strategy.models import KPI, Measurement, Strategy, TargetMarket, Task
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,9 @@ def counts():
             KPI,
             Measurement,
             Task,
+            Mission,
+            Participation,
+            Outcome,
         )
     }
 
@@ -53,6 +57,7 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
         )
     ) == {"CA", "CN", "US"}
     assert first["Strategy"] == 2 and first["KPI"] == 8 and first["Measurement"] > 0
+    assert first["Mission"] == 8 and first["Outcome"] == 8 and first["Participation"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())
