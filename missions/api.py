@@ -19,7 +19,10 @@ from .models import ExportGroup, Mission, Outcome, Participation
 
 
 def _visible(field, model, request):
-    field.queryset = model.objects.visible_to(request.user if request else None)
+    queryset = model.objects.visible_to(request.user if request else None)
+    if model is Member:
+        queryset = queryset.filter(erased_at__isnull=True)
+    field.queryset = queryset
 
 
 class MissionSerializer(serializers.ModelSerializer):

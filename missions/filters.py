@@ -11,13 +11,14 @@ from .models import ExportGroup, Mission, Outcome, Participation
 def _partnerships(request):
     from partnerships.models import Partnership
 
+    from .models import Mission
+
     user = getattr(request, "user", None)
-    return Partnership.objects.visible_to(user).filter(missions__isnull=False).distinct()
+    return Partnership.objects.filter(pk__in=Mission.objects.visible_to(user).values("partnership"))
 
 
 class MissionFilterSet(django_filters.FilterSet):
-    partnership = django_filters.ModelChoiceFilter(queryset=_partnerships,
-                                                   label=_("Partnership"))
+    partnership = django_filters.ModelChoiceFilter(queryset=_partnerships, label=_("Partnership"))
     country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
     kind = django_filters.ChoiceFilter(choices=Mission.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Mission.Status.choices, label=_("Status"))

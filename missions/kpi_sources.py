@@ -60,11 +60,13 @@ for _kind, _label in [(None, _("all kinds")), *Outcome.Kind.choices]:
 
 
 def _taking_part(kpi, smes=False):
+    # Members that actually went: attended, or confirmed on a mission that has taken place.
     participations = Participation.objects.filter(
-        mission__partnership_id=_partnership(kpi),
-        member__isnull=False,
-        status__in=[Participation.Status.CONFIRMED, Participation.Status.ATTENDED],
-    ).exclude(mission__status=Mission.Status.CANCELLED)
+        mission__partnership_id=_partnership(kpi), member__isnull=False
+    ).filter(
+        Q(status=Participation.Status.ATTENDED)
+        | Q(status=Participation.Status.CONFIRMED, mission__status=Mission.Status.DONE)
+    )
     return participations.filter(member__is_sme=True) if smes else participations
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -84,11 +85,17 @@ def recipients(mission: Mission, kind: str) -> dict:
 
 def send_mission_reminders(today: date | None = None) -> int:
     today = today or timezone.localdate()
+    soon = date.fromordinal(today.toordinal() + 8)
     missions = (
         Mission.objects.exclude(status=Mission.Status.CANCELLED)
         .filter(
-            start_date__lte=date.fromordinal(today.toordinal() + 8),
-            end_date__gte=date.fromordinal(today.toordinal() - 400),
+            # starting within a week, closing registration within three days, or ended
+            # within the last thirteen months (outcome reminders)
+            Q(start_date__lte=soon, end_date__gte=date.fromordinal(today.toordinal() - 400))
+            | Q(
+                registration_deadline__gte=today,
+                registration_deadline__lte=date.fromordinal(today.toordinal() + 3),
+            )
         )
         .select_related("partnership", "organiser__cluster")
     )

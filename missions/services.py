@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -75,7 +77,11 @@ def mission_save(*, actor, partnership, mission: Mission | None = None, **data) 
     _apply(mission, data, MISSION_FIELDS)
     if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
         raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
-    return _save(actor, mission)
+    with transaction.atomic():
+        _save(actor, mission)
+        if mission.pk:
+            _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
+    return mission
 
 
 # --- participations ------------------------------------------------------------------------------
@@ -97,6 +103,8 @@ def participation_register(
     goes to the waiting list; after the deadline it is refused."""
     if member is None and cluster is None:
         raise ValidationError(_("Choose a member or a cluster."))
+    if member is not None and member.erased_at:
+        raise ValidationError(_("This member's data was erased."))
     today = timezone.localdate()
     if mission.status in (Mission.Status.CANCELLED, Mission.Status.DONE):
         raise ValidationError(
@@ -139,14 +147,22 @@ def participation_register(
         locked = Mission.objects.select_for_update().get(pk=mission.pk)
         held = locked.participations.filter(status__in=Participation.HOLDS_A_PLACE).count()
         full = locked.capacity is not None and held >= locked.capacity
-        participation = Participation(
-            mission=locked,
-            member=member,
-            cluster=cluster,
-            note=note,
-            registered_by=actor,
-            status=Participation.Status.WAITING if full else Participation.Status.REGISTERED,
+        status = Participation.Status.WAITING if full else Participation.Status.REGISTERED
+        # A registration cancelled earlier comes back (at the end of the queue).
+        earlier = (
+            locked.participations.filter(member=member, status=Participation.Status.CANCELLED)
+            if member is not None
+            else locked.participations.filter(
+                member__isnull=True, cluster=cluster, status=Participation.Status.CANCELLED
+            )
         )
+        participation = earlier.first() or Participation(
+            mission=locked, member=member, cluster=cluster
+        )
+        participation.status, participation.note = status, note
+        participation.registered_by = actor
+        if participation.pk:
+            participation.registered_at = timezone.now()
         try:
             with transaction.atomic():
                 participation.full_clean(validate_constraints=False)
@@ -162,6 +178,8 @@ def _may_change(actor, participation: Participation) -> bool:
 
 def participation_confirm(*, actor, participation: Participation) -> Participation:
     _require(_may_change(actor, participation))
+    if participation.mission.status in (Mission.Status.CANCELLED, Mission.Status.DONE):
+        raise ValidationError(_("This mission is closed."))
     if participation.status != Participation.Status.REGISTERED:
         raise ValidationError(_("Only a registration waiting for confirmation can be confirmed."))
     participation.status = Participation.Status.CONFIRMED
@@ -170,31 +188,50 @@ def participation_confirm(*, actor, participation: Participation) -> Participati
     return participation
 
 
+def _fill_places(mission: Mission) -> list[Participation]:
+    """Move the waiting list up, in order, into the places free. The mission row must be
+    locked by the caller. Nothing moves on a mission that is done or cancelled."""
+    if mission.status in (Mission.Status.DONE, Mission.Status.CANCELLED):
+        return []
+    waiting = list(
+        mission.participations.filter(status=Participation.Status.WAITING).order_by(
+            "registered_at", "pk"
+        )
+    )
+    if mission.capacity is not None:
+        held = mission.participations.filter(status__in=Participation.HOLDS_A_PLACE).count()
+        waiting = waiting[: max(mission.capacity - held, 0)]
+    for participation in waiting:
+        participation.status = Participation.Status.REGISTERED
+        participation.save(update_fields=["status"])
+    return waiting
+
+
 def participation_cancel(*, actor, participation: Participation) -> Participation | None:
     """Cancel; a freed place goes to the first on the waiting list, who is returned."""
     _require(_may_change(actor, participation))
     if participation.status == Participation.Status.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."))
     with transaction.atomic(), set_actor(actor):
-        Mission.objects.select_for_update().get(pk=participation.mission_id)
-        freed = participation.status in Participation.HOLDS_A_PLACE
+        mission = Mission.objects.select_for_update().get(pk=participation.mission_id)
         participation.status = Participation.Status.CANCELLED
         participation.save(update_fields=["status"])
-        if freed:
-            first = (
-                participation.mission.participations.filter(status=Participation.Status.WAITING)
-                .order_by("registered_at", "pk")
-                .first()
-            )
-            if first is not None:
-                first.status = Participation.Status.REGISTERED
-                first.save(update_fields=["status"])
-                return first
-    return None
+        promoted = _fill_places(mission)
+    return promoted[0] if promoted else None
 
 
 def participation_attended(*, actor, participation: Participation, attended=True):
+    """After the mission has started, a confirmed or registered participant took part."""
     _require(coordinates(actor, participation.mission.partnership_id))
+    if participation.mission.start_date > timezone.localdate():
+        raise ValidationError(_("The mission has not started yet."))
+    allowed = (
+        Participation.Status.REGISTERED,
+        Participation.Status.CONFIRMED,
+        Participation.Status.ATTENDED,
+    )
+    if participation.status not in allowed:
+        raise ValidationError(_("Only a registered participant can have taken part."))
     participation.status = (
         Participation.Status.ATTENDED if attended else Participation.Status.CONFIRMED
     )
@@ -207,6 +244,8 @@ def participation_attended(*, actor, participation: Participation, attended=True
 
 
 def _partner_members(partnership_id, members):
+    if any(m.erased_at for m in members):
+        raise ValidationError({"members": _("An erased member cannot be named.")})
     clusters = _current_partner_clusters(partnership_id)
     allowed = set(
         ClusterMembership.objects.filter(member__in=members, cluster_id__in=clusters).values_list(
@@ -231,6 +270,8 @@ def outcome_save(
     else:
         _require(coordinates(actor, partnership.pk) or outcome.recorded_by_id == actor.pk)
     _apply(outcome, data, OUTCOME_FIELDS)
+    if outcome.date and outcome.date > timezone.localdate() + timedelta(days=366):
+        raise ValidationError({"date": _("An outcome is dated when it happened.")})
     if outcome.mission is not None and outcome.mission.partnership_id != partnership.pk:
         raise ValidationError({"mission": _("Choose a mission of this partnership.")})
     if members is not None:
@@ -247,14 +288,26 @@ def export_group_save(
 ) -> ExportGroup:
     """An export group holds members of at least two different partner clusters."""
     _require(coordinates(actor, partnership.pk))
-    members = list(members)
+    members = list({m.pk: m for m in members}.values())
     _partner_members(partnership.pk, members)
-    clusters = set(
-        ClusterMembership.objects.filter(
-            member__in=members, cluster_id__in=_current_partner_clusters(partnership.pk)
-        ).values_list("cluster_id", flat=True)
+    partner_clusters = set(
+        _current_partner_clusters(partnership.pk).values_list("cluster_id", flat=True)
     )
-    if len(members) < 2 or len(clusters) < 2:
+    clusters_of: dict[int, set[int]] = {m.pk: set() for m in members}
+    for member_id, cluster_id in ClusterMembership.objects.filter(
+        member__in=members, cluster_id__in=partner_clusters
+    ).values_list("member_id", "cluster_id"):
+        clusters_of[member_id].add(cluster_id)
+    # Two different members that can stand for two different partner clusters.
+    mixed = any(
+        c1 != c2
+        for a in members
+        for b in members
+        if a.pk != b.pk
+        for c1 in clusters_of[a.pk]
+        for c2 in clusters_of[b.pk]
+    )
+    if not mixed:
         raise ValidationError(
             {
                 "members": _(

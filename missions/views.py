@@ -1,6 +1,7 @@
 """Pages of missions: the calendar across partnerships, a mission with its registrations,
 outcomes and export groups, and the calendar feeds."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -31,6 +32,8 @@ def _month(value: str | None) -> tuple[int, int]:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         date(year, month, 1)
+        if not 2 <= year <= 9998:  # previous and next months must exist too
+            raise ValueError
         return year, month
     except (TypeError, ValueError):
         return today.year, today.month
@@ -130,7 +133,11 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         participations = []
-        if self.insider:
+        # EC officers read figures, not who the companies are.
+        self.names_visible = self.insider and (
+            self.coordinator or not scope_for(self.request.user).is_officer
+        )
+        if self.names_visible:
             participations = list(
                 self.mission.participations.select_related("member", "cluster").order_by(
                     "status", "registered_at"
@@ -144,6 +151,7 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             mission=self.mission,
             insider=self.insider,
+            names_visible=self.names_visible,
             coordinator=self.coordinator,
             participations=participations,
             form=form or (RegisterForm(members=members) if can_register else None),
@@ -254,7 +262,7 @@ def _partner_members(partnership, user):
     clusters = partnership.partners.filter(left_on__isnull=True).values("cluster")
     return (
         Member.objects.visible_to(user)
-        .filter(memberships__cluster__in=clusters)
+        .filter(memberships__cluster__in=clusters, erased_at__isnull=True)
         .distinct()
         .order_by("name")
     )
@@ -345,7 +353,7 @@ class FeedView(View):
     by the user's secret feed key so that calendar programs can subscribe without a login."""
 
     def get(self, request, token, pk=None):
-        if len(token) < 20:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token):
             raise Http404
         user = get_object_or_404(User, calendar_token=token, is_active=True)
         missions = Mission.objects.visible_to(user).select_related("partnership")

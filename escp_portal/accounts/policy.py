@@ -509,3 +509,15 @@ rule(
     ),
     create=_create["strategy.Measurement"],
 )
+
+
+# --- evaluation: a partnership's scoreboard is for its insiders and EC officers ---------------
+for _model_label in (
+    "evaluation.KPIStatus",
+    "evaluation.ScoreboardSnapshot",
+    "evaluation.Assessment",
+    "evaluation.Review",
+):
+    _strategy_rule(
+        _model_label, "partnership_id", lambda obj: getattr(obj, "partnership_id", obj.pk)
+    )

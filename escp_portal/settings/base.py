@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.send_mission_reminders",
         "schedule": timedelta(hours=24),
     },
+    "recompute-all-scoreboards": {
+        "task": "evaluation.tasks.recompute_all_scoreboards",
+        "schedule": timedelta(hours=24),
+    },
     "send-kpi-reporting-reminders": {
         "task": "strategy.tasks.send_kpi_reporting_reminders",
         "schedule": timedelta(hours=24),

@@ -31,8 +31,11 @@ def test_the_eleventh_registration_on_ten_seats_goes_to_the_waiting_list(
     first = Participation.objects.filter(mission=mission).order_by("pk").first()
     client.post(f"/api/v1/participations/{first.pk}/cancel/")
     assert Participation.objects.get(member=members_a[10]).status == "registered"
-    again = register(client, mission, members_a[0])
+    again = register(client, mission, members_a[1])
     assert again.status_code == 400 and "Already registered" in str(again.json())
+    # A cancelled registration can be made again: at the end of the queue.
+    back = register(client, mission, members_a[0])
+    assert back.status_code == 201 and back.json()["status"] == "waiting"
 
 
 def test_registration_after_the_deadline_is_refused_with_a_clear_message(

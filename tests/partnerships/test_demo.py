@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from escp_portal.accounts.models import RoleAssignment, User
-from partnerships.models import ClusterOrganisation, Member, Partner, Partnership, Programme
 from missions.models import Mission, Outcome, Participation
+from partnerships.models import ClusterOrganisation, Member, Partner, Partnership, Programme
 from strategy.models import KPI, Measurement, Strategy, TargetMarket, Task
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,21 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def recompute_scoreboard(partnership_id: int) -> dict:
+    from .services import recompute_scoreboard as recompute
+
+    return recompute(partnership_id)["statuses"]
+
+
+@shared_task(acks_late=True)
+def recompute_all_scoreboards() -> int:
+    """Nightly: every partnership with a strategy (derived values move with the records)."""
+    from strategy.models import Strategy
+
+    from .services import recompute_scoreboard as recompute
+
+    ids = set(Strategy.objects.values_list("partnership_id", flat=True))
+    for partnership_id in sorted(ids):
+        recompute(partnership_id)
+    return len(ids)
