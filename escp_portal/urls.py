@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
+    path("", include("evaluation.urls")),
 ]
 
 handler404 = "escp_portal.views.page_not_found"

@@ -98,15 +98,16 @@ def totals(partnership_id: int) -> dict:
     }
 
 
-def recompute_scoreboard(partnership_id: int) -> dict:
+def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
     """Statuses of the partnership's KPIs and today's snapshot, in a fixed number of set-based
     queries: values per KPI and period come from grouped aggregates, never a loop over
     measurements."""
     from strategy.models import Measurement
     from strategy.queries import kpi_values
 
-    cache.delete(_pending_key(partnership_id))
-    today = timezone.localdate()
+    if as_of is None:
+        cache.delete(_pending_key(partnership_id))
+    today = as_of or timezone.localdate()
     kpis = list(live_kpis(partnership_id))
     values = kpi_values(kpis, until=today)
     last = dict(
@@ -143,28 +144,29 @@ def recompute_scoreboard(partnership_id: int) -> dict:
             )
         )
     with transaction.atomic():
-        KPIStatus.objects.filter(partnership_id=partnership_id).exclude(kpi__in=kpis).delete()
-        KPIStatus.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["kpi"],
-            update_fields=[
-                "partnership",
-                "current_value",
-                "progress",
-                "expected",
-                "status",
-                "last_reported",
-                "computed_at",
-            ],
-        )
+        if as_of is None:  # a look back writes history only, never today's statuses
+            KPIStatus.objects.filter(partnership_id=partnership_id).exclude(kpi__in=kpis).delete()
+            KPIStatus.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["kpi"],
+                update_fields=[
+                    "partnership",
+                    "current_value",
+                    "progress",
+                    "expected",
+                    "status",
+                    "last_reported",
+                    "computed_at",
+                ],
+            )
         data = {
             "kpis": [
                 {
                     "kpi": r.kpi_id,
                     "name": r.kpi.name,
                     "status": r.status,
-                    "value": None if r.current_value is None else str(r.current_value),
+                    "value": None if r.current_value is None else f"{r.current_value:.2f}",
                     "progress": None if r.progress is None else str(r.progress),
                     "expected": str(r.expected),
                 }
@@ -210,7 +212,7 @@ def differences(signed: ScoreboardSnapshot, statuses) -> list[dict]:
     changed = []
     for status in statuses:
         old = before.get(status.kpi_id)
-        now_value = None if status.current_value is None else str(status.current_value)
+        now_value = None if status.current_value is None else f"{status.current_value:.2f}"
         if old and (old["value"] != now_value or old["status"] != status.status):
             changed.append(
                 {

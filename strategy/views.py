@@ -378,8 +378,15 @@ class KPIDetailView(ObjectMixin, TemplateView):
             if source and source.records and values.periods:
                 last = values.periods[-1]
                 trace = source.records(kpi, period_start(kpi.frequency, last), last)[:50]
+        from evaluation.models import Review
+        from evaluation.statistics import comparable_kpis
+
+        scope = scope_for(user)
         return super().get_context_data(
             kpi=kpi,
+            ambition=comparable_kpis(kpi) if kpi.target_value is not None else None,
+            can_review=scope.is_officer,
+            review_flags=Review.Flag.choices,
             values=values,
             measurements=measurements,
             form=form or (ReportForm(periods=open_periods) if reportable else None),

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
+from evaluation import api as evaluation_api
 from missions import api as missions_api
 from partnerships import api as partnerships_api
 from strategy import api as strategy_api
@@ -33,6 +34,12 @@ router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "scoreboards/<int:partnership_id>/",
+        evaluation_api.ScoreboardAPIView.as_view(),
+        name="scoreboard",
+    ),
+    path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -1,0 +1,95 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from escp_portal.accounts.policy import is_insider, scope_for
+from partnerships.models import Partnership
+
+from . import statistics
+from .models import ScoreboardSnapshot
+from .views import scoreboard
+
+
+class ScoreboardAPIView(APIView):
+    """A partnership's KPI statuses and totals, with the history of daily snapshots and the
+    signed-off ones. For its insiders and EC officers."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, partnership_id):
+        partnership = get_object_or_404(
+            Partnership.objects.visible_to(request.user), pk=partnership_id
+        )
+        if not is_insider(request.user, partnership.pk):
+            from django.http import Http404
+
+            raise Http404
+        statuses, history, totals = scoreboard(partnership)
+        signed = ScoreboardSnapshot.objects.filter(
+            partnership=partnership, signed_off_at__isnull=False
+        )
+        return Response(
+            {
+                "partnership": partnership.pk,
+                "kpis": [
+                    {
+                        "kpi": s.kpi_id,
+                        "name": s.kpi.name,
+                        "unit": s.kpi.unit,
+                        "status": s.status,
+                        "current_value": None if s.current_value is None else str(s.current_value),
+                        "target_value": None
+                        if s.kpi.target_value is None
+                        else str(s.kpi.target_value),
+                        "progress": None if s.progress is None else str(s.progress),
+                        "expected": str(s.expected),
+                        "last_reported": s.last_reported,
+                    }
+                    for s in statuses
+                ],
+                "totals": totals,
+                "history": [
+                    {"date": snap.date, "statuses": snap.data.get("statuses", {})}
+                    for snap in history
+                ],
+                "signed_off": [
+                    {
+                        "period_end": snap.period_end,
+                        "signed_off_at": snap.signed_off_at,
+                        "statuses": snap.data.get("statuses", {}),
+                    }
+                    for snap in signed
+                ],
+            }
+        )
+
+
+class StatisticsAPIView(APIView):
+    """Programme-wide figures for EC officers (filters: programme code, generation)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("programme", str), OpenApiParameter("generation", int)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        if not scope_for(request.user).reads_everything:
+            raise PermissionDenied
+        generation = request.query_params.get("generation") or None
+        if generation is not None and not generation.isdigit():
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"generation": ["A whole number."]})
+        figures = statistics.programme_statistics(
+            statistics.filtered_partnerships(
+                request.query_params.get("programme") or None,
+                int(generation) if generation else None,
+            )
+        )
+        return Response(figures)

@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("partnerships/<int:pk>/scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    re_path(
+        r"^partnerships/(?P<pk>[0-9]+)/scoreboard\.(?P<fmt>xlsx|pdf)$",
+        views.ScoreboardExportView.as_view(),
+        name="scoreboard_export",
+    ),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("kpis/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
+]

@@ -1,0 +1,82 @@
+"""The programme statistics of the demo come out of the data: checked against counts made here,
+independently, from the published list."""
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+DATA = json.loads(
+    (
+        Path(__file__).resolve().parents[2] / "partnerships" / "data" / "escp_partnerships.json"
+    ).read_text("utf-8")
+)["partnerships"]
+
+
+def expected(programme=None, generation=None):
+    rows = [
+        p
+        for p in DATA
+        if (programme is None or p["programme"] == programme)
+        and (generation is None or (p["generation"] or 1) == generation)
+    ]
+
+    def key(partner):
+        return partner["name"].strip().rstrip(".").casefold(), partner["country"]
+
+    clusters = {key(pa): pa["country"] for p in rows for pa in p["partners"]}
+    targets = Counter(c for p in rows for c in set(p["target_countries"]))
+    naming = [p for p in rows if p["target_countries"]]
+    return {
+        "partnerships": len(rows),
+        "partner_places": sum(len(p["partners"]) for p in rows),
+        "clusters": len(clusters),
+        "countries": len(set(clusters.values())),
+        "clusters_by_country": Counter(clusters.values()),
+        "target_countries": targets,
+        "average": round(sum(len(p["target_countries"]) for p in naming) / len(naming), 1)
+        if naming
+        else None,
+        "smes_declared": sum(p["sme_count"] or 0 for p in rows),
+    }
+
+
+@pytest.mark.parametrize(
+    ("programme", "generation"), [(None, None), ("ESCP-4i", 1), ("ESCP-4i", 2), ("ESCP-S3", None)]
+)
+def test_statistics_match_the_published_list(client, world, programme, generation):
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(world.officer)
+    query = {k: v for k, v in (("programme", programme), ("generation", generation)) if v}
+    figures = client.get("/api/v1/statistics/", query).json()
+    want = expected(programme, generation)
+    # The test world adds partnerships of its own (programme ESCP-4i, generation 1).
+    extra = (
+        {"partnerships": 2, "partner_places": 3, "clusters": 3}
+        if (programme in (None, "ESCP-4i") and generation in (None, 1))
+        else {}
+    )
+    assert figures["partnerships"] == want["partnerships"] + extra.get("partnerships", 0)
+    assert figures["partner_places"] == want["partner_places"] + extra.get("partner_places", 0)
+    assert figures["clusters"] == want["clusters"] + extra.get("clusters", 0)
+    assert figures["target_countries"] == dict(want["target_countries"])
+    assert figures["average_target_markets"] == want["average"]
+    assert figures["smes_declared"] == want["smes_declared"]
+    if not extra:
+        assert figures["clusters_by_country"] == dict(want["clusters_by_country"])
+        assert figures["countries"] == want["countries"]
+
+
+def test_second_generation_figures(client, world):
+    """The second call: 25 partnerships, the USA the most named target market."""
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(world.officer)
+    figures = client.get("/api/v1/statistics/", {"programme": "ESCP-4i", "generation": 2}).json()
+    assert figures["partnerships"] == 25
+    assert next(iter(figures["target_countries"])) == "US"
+    page = client.get("/statistics/", {"programme": "ESCP-4i", "generation": 2})
+    assert page.status_code == 200 and "Partnerships by KPI achievement" in page.content.decode()
