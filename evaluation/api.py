@@ -81,11 +81,15 @@ class StatisticsAPIView(APIView):
     def get(self, request):
         if not scope_for(request.user).reads_everything:
             raise PermissionDenied
-        generation = request.query_params.get("generation") or None
-        if generation is not None and not generation.isdigit():
+        raw = request.query_params.get("generation") or ""
+        try:
+            generation = int(raw) if raw else None
+        except ValueError:
+            generation = -1
+        if generation is not None and generation < 1:
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"generation": ["A whole number."]})
+            raise ValidationError({"generation": ["A whole number from 1."]})
         figures = statistics.programme_statistics(
             statistics.filtered_partnerships(
                 request.query_params.get("programme") or None,

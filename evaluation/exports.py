@@ -1,6 +1,7 @@
 """The scoreboard as XLSX and PDF, for funders and boards."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -87,9 +88,10 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     )
     styles = getSampleStyleSheet()
     story = [
-        Paragraph(f"{partnership.acronym} — scoreboard", styles["Title"]),
+        Paragraph(escape(f"{partnership.acronym} — scoreboard"), styles["Title"]),
         Paragraph(
-            f"{partnership.name}. Computed {timezone.localdate().isoformat()}.", styles["Normal"]
+            escape(f"{partnership.name}. Computed {timezone.localdate().isoformat()}."),
+            styles["Normal"],
         ),
         Spacer(1, 12),
     ]
@@ -97,7 +99,9 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
         [
             ""
             if v is None
-            else (f"{v:g}" if isinstance(v, float) else Paragraph(str(v), styles["BodyText"]))
+            else (
+                f"{v:g}" if isinstance(v, float) else Paragraph(escape(str(v)), styles["BodyText"])
+            )
             for v in row
         ]
         for row in _rows(statuses)

@@ -7,14 +7,14 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from escp_portal.accounts.policy import coordinates, scope_for
+from escp_portal.accounts.policy import scope_for
 
-from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot
+from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
 from .scoring import score
 
 COALESCE_SECONDS = 5
@@ -53,7 +53,7 @@ def live_kpis(partnership_id: int):
     strategy_id = live_strategy_id(partnership_id)
     return (
         KPI.objects.filter(objective__strategy_id=strategy_id)
-        .select_related("objective", "responsible__cluster")
+        .select_related("objective__strategy", "responsible__cluster")
         .order_by("objective__order", "objective__code", "pk")
     )
 
@@ -124,7 +124,8 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
             current=current,
             baseline_date=kpi.baseline_date,
             target_date=kpi.target_date,
-            today=today,
+            # Values are known up to the last ended period: measure the pace there.
+            today=values[kpi.pk].periods[-1] if values[kpi.pk].periods else kpi.baseline_date,
             decrease=kpi.direction == "decrease",
         )
         reported = (
@@ -184,26 +185,32 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
     return data
 
 
+def _strict_coordinator(actor, partnership_id: int) -> bool:
+    """The partnership's own coordinators (not staff acting in their place)."""
+    return partnership_id in scope_for(actor).coordinated_partnerships
+
+
 def sign_off(*, actor, partnership, period_end) -> ScoreboardSnapshot:
     """Freeze the scoreboard as it is now for a reporting period; later corrections show as a
     difference against it."""
-    if not coordinates(actor, partnership.pk):
+    if not _strict_coordinator(actor, partnership.pk):
         raise PermissionDenied
-    if period_end is None or period_end > timezone.localdate():
-        raise ValidationError(_("Sign off a reporting period that has ended."))
-    if ScoreboardSnapshot.objects.filter(
-        partnership=partnership, period_end=period_end, signed_off_at__isnull=False
-    ).exists():
-        raise ValidationError(_("This period is already signed off."))
+    ends = {p for kpi in live_kpis(partnership.pk) for p in kpi.periods(timezone.localdate())}
+    if period_end not in ends:
+        raise ValidationError(_("Sign off the end of a reporting period that has ended."))
     data = recompute_scoreboard(partnership.pk)
-    return ScoreboardSnapshot.objects.create(
-        partnership=partnership,
-        date=timezone.localdate(),
-        data=data,
-        period_end=period_end,
-        signed_off_by=actor,
-        signed_off_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            return ScoreboardSnapshot.objects.create(
+                partnership=partnership,
+                date=timezone.localdate(),
+                data=data,
+                period_end=period_end,
+                signed_off_by=actor,
+                signed_off_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This period is already signed off.")) from exc
 
 
 def differences(signed: ScoreboardSnapshot, statuses) -> list[dict]:
@@ -218,6 +225,7 @@ def differences(signed: ScoreboardSnapshot, statuses) -> list[dict]:
                 {
                     "kpi": status.kpi,
                     "before": old,
+                    "before_status": Status(old["status"]).label,
                     "value": now_value,
                     "status": status.get_status_display(),
                 }
@@ -226,12 +234,15 @@ def differences(signed: ScoreboardSnapshot, statuses) -> list[dict]:
 
 
 def assessment_save(*, actor, partnership, assessment=None, **data) -> Assessment:
-    if not coordinates(actor, partnership.pk):
+    if not _strict_coordinator(actor, partnership.pk):
         raise PermissionDenied
     assessment = assessment or Assessment(partnership=partnership, created_by=actor)
     for name in ("kind", "date", "title", "findings", "adjustments"):
         if name in data:
-            setattr(assessment, name, data[name])
+            value = data[name]
+            setattr(assessment, name, value.strip() if isinstance(value, str) else value)
+    if assessment.date and assessment.date > timezone.localdate():
+        raise ValidationError({"date": _("An assessment is dated when it took place.")})
     assessment.full_clean()
     assessment.save()
     return assessment
@@ -239,8 +250,9 @@ def assessment_save(*, actor, partnership, assessment=None, **data) -> Assessmen
 
 def review_open(*, actor, partnership, flag, comment, kpi=None, objective=None) -> Review:
     """EC officers flag a KPI or objective; the coordinators answer."""
-    if not scope_for(actor).is_officer and not actor.is_staff:
+    if not scope_for(actor).is_officer:
         raise PermissionDenied
+    comment = (comment or "").strip()
     owners = [
         kpi.objective.strategy.partnership_id if kpi else None,
         objective.strategy.partnership_id if objective else None,
@@ -261,8 +273,10 @@ def review_open(*, actor, partnership, flag, comment, kpi=None, objective=None) 
 
 
 def review_answer(*, actor, review: Review, response: str) -> Review:
-    if not coordinates(actor, review.partnership_id):
+    if not _strict_coordinator(actor, review.partnership_id):
         raise PermissionDenied
+    if review.state != Review.State.OPEN:
+        raise ValidationError(_("This review was answered already."))
     if not response.strip():
         raise ValidationError({"response": _("Write the answer.")})
     review.response = response.strip()

@@ -106,19 +106,30 @@ def filtered_partnerships(programme: str | None = None, generation: int | None =
     return partnerships
 
 
-def comparable_kpis(kpi):
+MIN_ANONYMOUS = 5
+
+
+def comparable_kpis(kpi, *, named: bool = False):
     """KPIs of other partnerships with the same unit and kind: their targets and what they
-    reached, to put this KPI's target in context (the evidence for an 'over-ambitious' flag)."""
+    reached, to put this KPI's target in context (the evidence for an 'over-ambitious' flag).
+
+    Other partnerships' KPIs are their working data: EC officers (``named``) see them row by
+    row; others get only the distribution, and only when it is wide enough not to point at a
+    partnership."""
+    from django.db.models.functions import Lower, Trim
+
     from strategy.models import KPI, Strategy
 
     others = (
-        KPI.objects.filter(
-            unit__iexact=kpi.unit.strip(),
+        KPI.objects.annotate(clean_unit=Lower(Trim("unit")))
+        .filter(
+            clean_unit=kpi.unit.strip().lower(),
             kind=kpi.kind,
             objective__strategy__status=Strategy.Status.ADOPTED,
             target_value__isnull=False,
         )
         .exclude(objective__strategy__partnership_id=kpi.objective.strategy.partnership_id)
+        .exclude(objective__strategy__partnership__status="draft")
         .select_related("objective__strategy__partnership", "status")
     )
     rows = []
@@ -138,6 +149,16 @@ def comparable_kpis(kpi):
     if targets and kpi.target_value is not None:
         below = sum(1 for t in targets if t < kpi.target_value)
         rank = round(100 * below / len(targets))
+    if not named:
+        if len(rows) < MIN_ANONYMOUS:
+            return {
+                "rows": [],
+                "percentile": None,
+                "count": 0,
+                "median_target": None,
+                "too_few": len(rows),
+            }
+        rows = [{**r, "kpi": None, "partnership": None} for r in rows]
     return {
         "rows": rows,
         "percentile": rank,

@@ -33,21 +33,29 @@ SYMBOLS = {
 
 def scoreboard(partnership):
     """Statuses (computed now if never computed), history and the latest totals."""
-    statuses = list(
-        KPIStatus.objects.filter(partnership=partnership)
-        .select_related("kpi__objective")
-        .order_by("kpi__objective__order", "kpi__objective__code", "kpi")
-    )
-    if not statuses and live_strategy_id(partnership.pk):
+
+    def statuses():
+        return list(
+            KPIStatus.objects.filter(partnership=partnership)
+            .select_related("kpi__objective")
+            .order_by("kpi__objective__order", "kpi__objective__code", "kpi")
+        )
+
+    rows = statuses()
+    if (
+        not rows
+        and not ScoreboardSnapshot.objects.filter(partnership=partnership).exists()
+        and live_strategy_id(partnership.pk)
+    ):
         services.recompute_scoreboard(partnership.pk)
-        return scoreboard(partnership)
+        rows = statuses()
     history = list(
         ScoreboardSnapshot.objects.filter(
             partnership=partnership, signed_off_at__isnull=True
         ).order_by("-date")[:60]
     )[::-1]
     latest = history[-1].data if history else {}
-    return statuses, history, latest.get("totals") or services.totals(partnership.pk)
+    return rows, history, latest.get("totals") or services.totals(partnership.pk)
 
 
 def _sparkline(points):
@@ -144,14 +152,17 @@ class ScoreboardView(InsiderMixin, TemplateView):
                     partnership=self.partnership,
                     kind=request.POST.get("kind", "other"),
                     date=date.fromisoformat(request.POST.get("date", "")),
-                    title=request.POST.get("title", "")[:200],
+                    title=request.POST.get("title", ""),
                     findings=request.POST.get("findings", ""),
                     adjustments=request.POST.get("adjustments", ""),
                 )
                 messages.success(request, _("The assessment was recorded."))
             elif action == "answer":
+                review_id = request.POST.get("review", "")
                 review = get_object_or_404(
-                    Review, pk=request.POST.get("review") or 0, partnership=self.partnership
+                    Review,
+                    pk=int(review_id) if review_id.isdecimal() else 0,
+                    partnership=self.partnership,
                 )
                 services.review_answer(
                     actor=request.user, review=review, response=request.POST.get("response", "")

@@ -5,8 +5,10 @@ and record who changed what in the audit trail."""
 from collections.abc import Iterable
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import can_create, can_edit
 
@@ -110,5 +112,13 @@ def partner_update(*, actor, partner: Partner, **data) -> Partner:
 
 def partner_remove(*, actor, partner: Partner) -> None:
     _require(can_edit(actor, partner))
-    with transaction.atomic(), set_actor(actor):
-        partner.delete()
+    try:
+        with transaction.atomic(), set_actor(actor):
+            partner.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _(
+                "This partner has reported values and other records: set the date it left "
+                "instead of removing it."
+            )
+        ) from exc

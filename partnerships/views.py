@@ -243,7 +243,11 @@ class PartnerDeleteView(EditObjectMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         partner = self.get_object()
-        services.partner_remove(actor=request.user, partner=partner)
+        try:
+            services.partner_remove(actor=request.user, partner=partner)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("partnerships:partner_edit", pk=partner.pk)
         messages.success(
             request,
             _("%(cluster)s is no longer listed as a partner.") % {"cluster": partner.cluster},

@@ -384,7 +384,9 @@ class KPIDetailView(ObjectMixin, TemplateView):
         scope = scope_for(user)
         return super().get_context_data(
             kpi=kpi,
-            ambition=comparable_kpis(kpi) if kpi.target_value is not None else None,
+            ambition=comparable_kpis(kpi, named=scope.reads_everything)
+            if kpi.target_value is not None
+            else None,
             can_review=scope.is_officer,
             review_flags=Review.Flag.choices,
             values=values,

@@ -1,0 +1,159 @@
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from knox.models import AuthToken
+
+from evaluation.models import Assessment, Review
+from evaluation.services import recompute_scoreboard
+from missions.models import ExportGroup, Mission, Outcome, Participation
+from partnerships.models import ClusterMembership, MemberImport
+from strategy.models import (
+    KPI,
+    MarketStudy,
+    Measurement,
+    Objective,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChain,
+    ValueChainStage,
+)
+from tests import factories
+
+ROLES = ["anonymous", "coord_a", "coord_b", "manager_a", "manager_x", "officer"]
+
+
+def _strategy(partnership, partner):
+    strategy = Strategy.objects.create(partnership=partnership, status="adopted")
+    objective = Objective.objects.create(
+        strategy=strategy,
+        code="O1",
+        owner=partner,
+        statement="Bring SMEs of the partner clusters to buyers in Canada by 2027.",
+        start_date=date(2024, 1, 1),
+        target_date=date(2027, 12, 31),
+    )
+    kpi = KPI.objects.create(
+        objective=objective,
+        name=f"KPI {partnership.acronym}",
+        unit="SMEs",
+        baseline_date=date(2023, 12, 31),
+        target_date=date(2027, 12, 31),
+        target_value=40,
+        responsible=partner,
+    )
+    measurement = Measurement.objects.create(
+        kpi=kpi, period_end=date(2025, 3, 31), partner=partner, value=3
+    )
+    task = Task.objects.create(objective=objective, title=f"Task {partnership.acronym}")
+    task.responsible.add(partner)
+    chain = ValueChain.objects.create(partnership=partnership, name="Chain")
+    ValueChainStage.objects.create(chain=chain, name="Stage", order=1)
+    market = TargetMarket.objects.create(partnership=partnership, country="CA")
+    study = MarketStudy.objects.create(target_market=market, segments="Buyers")
+    return SimpleNamespace(
+        strategy=strategy,
+        objective=objective,
+        kpi=kpi,
+        measurement=measurement,
+        task=task,
+        chain=chain,
+        market=market,
+        study=study,
+    )
+
+
+@pytest.fixture
+def s(world):
+    """Two partnerships with one of everything each, and an API token per user."""
+    today = timezone.localdate()
+    partner_a = world.a.partners.get(cluster=world.cluster_a)
+    partner_b = world.b.partners.get(cluster=world.cluster_b)
+    member_a = factories.member(
+        world.cluster_a, "Alder GmbH", employees=10, contact_email="a@member.example"
+    )
+    member_a2 = factories.member(world.cluster_a2, "Cedar AB", employees=10)
+    member_b = factories.member(
+        world.cluster_b, "Birch SA", employees=10, contact_email="b@member.example"
+    )
+    member_x = factories.member(world.cluster_x, "Xylo Oy", employees=10)
+    a, b = _strategy(world.a, partner_a), _strategy(world.b, partner_b)
+    missions = {}
+    for key, partnership, cluster, member in (
+        ("a", world.a, world.cluster_a, member_a),
+        ("b", world.b, world.cluster_b, member_b),
+    ):
+        mission = Mission.objects.create(
+            partnership=partnership,
+            title=f"Voyage {partnership.acronym.title()}",
+            country="CA",
+            start_date=today + timedelta(days=30),
+            end_date=today + timedelta(days=32),
+            capacity=5,
+        )
+        participation = Participation.objects.create(
+            mission=mission, member=member, cluster=cluster
+        )
+        outcome = Outcome.objects.create(
+            partnership=partnership,
+            mission=mission,
+            kind="mou",
+            counterpart="Buyer",
+            counterpart_country="CA",
+            date=date(2025, 5, 1),
+        )
+        group = ExportGroup.objects.create(partnership=partnership, name="Group", goal="Sell")
+        assessment = Assessment.objects.create(
+            partnership=partnership,
+            kind="survey",
+            date=date(2025, 1, 1),
+            title="Survey",
+            findings="Found",
+        )
+        missions[key] = SimpleNamespace(
+            mission=mission,
+            participation=participation,
+            outcome=outcome,
+            group=group,
+            assessment=assessment,
+        )
+    review = Review.objects.create(
+        partnership=world.a, kpi=a.kpi, flag="other", comment="?", created_by=world.officer
+    )
+    upload = MemberImport.objects.create(
+        cluster=world.cluster_a, uploaded_by=world.manager_a, file_name="m.csv", status="invalid"
+    )
+    recompute_scoreboard(world.a.pk)
+    recompute_scoreboard(world.b.pk)
+    tokens = {
+        role: AuthToken.objects.create(user=getattr(world, role))[1]
+        for role in ROLES
+        if role != "anonymous"
+    }
+    for role in ROLES[1:]:
+        user = getattr(world, role)
+        user.calendar_token = f"{role.replace('_', '-')}-calendar-token-0123456789"
+        user.save(update_fields=["calendar_token"])
+    ClusterMembership.objects.filter(member=member_a).update(joined_on=date(2020, 1, 1))
+    return SimpleNamespace(
+        world=world,
+        a=a,
+        b=b,
+        ma=missions["a"],
+        mb=missions["b"],
+        member_a=member_a,
+        member_a2=member_a2,
+        member_b=member_b,
+        member_x=member_x,
+        partner_a=partner_a,
+        partner_b=partner_b,
+        review=review,
+        upload=upload,
+        tokens=tokens,
+        token_key={
+            role: AuthToken.objects.filter(user=getattr(world, role)).first().token_key
+            for role in ROLES[1:]
+        },
+    )

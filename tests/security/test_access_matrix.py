@@ -1,0 +1,486 @@
+"""The access matrix: every page, endpoint and export of the URL conf and the API router, for
+every role (and, for the API, each role's token), against what the access policy promises.
+
+Each cell asserts the answer (200 / 302 to login / 401 / 403 / 404), and every answer is
+searched for what the role must never see: another scope's companies, contacts, KPIs, missions,
+draft partnerships. A URL that is not in the matrix fails the test, so a new endpoint cannot
+slip in unchecked.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+# What each role must never find in any answer (bodies of pages, API responses and exports).
+SECRETS = {
+    "anonymous": [
+        "Alder GmbH",
+        "Birch SA",
+        "a@member.example",
+        "b@member.example",
+        "KPI ALPHA",
+        "KPI BETA",
+        "Voyage Alpha",
+        "Voyage Beta",
+        "DRAFTY",
+    ],
+    "coord_a": ["Birch SA", "b@member.example", "KPI BETA", "Task BETA", "Xylo Oy"],
+    "coord_b": [
+        "Alder GmbH",
+        "a@member.example",
+        "KPI ALPHA",
+        "Task ALPHA",
+        "DRAFTY",
+        "Cedar AB",
+        "Xylo Oy",
+    ],
+    "manager_a": [
+        "Birch SA",
+        "b@member.example",
+        "KPI BETA",
+        "Task BETA",
+        "Voyage Beta",
+        "DRAFTY",
+        "Xylo Oy",
+    ],
+    "manager_x": [
+        "Alder GmbH",
+        "a@member.example",
+        "Birch SA",
+        "b@member.example",
+        "KPI ALPHA",
+        "KPI BETA",
+        "Voyage Alpha",
+        "Voyage Beta",
+        "DRAFTY",
+        "Cedar AB",
+    ],
+    "officer": ["a@member.example", "b@member.example", "Alder GmbH", "Birch SA"],
+}
+
+OK = 200
+# Answers per role, in ROLES order: anonymous, coord_a, coord_b, manager_a, manager_x, officer.
+PUBLIC = (OK, OK, OK, OK, OK, OK)
+LOGGED_IN = ("login", OK, OK, OK, OK, OK)
+INSIDER_A = ("login", OK, 404, OK, 404, OK)
+COORD_A_PUBLIC = ("login", OK, 403, 403, 403, 403)  # an object anyone sees, A's coordinator edits
+HISTORY_A = ("login", OK, 403, 403, 403, OK)
+COORD_A_INSIDE = ("login", OK, 404, 403, 404, 403)  # inside A: outsiders do not even see it
+MEMBERS_A = ("login", OK, 404, OK, 404, 404)
+MEMBER_EDIT_A = ("login", 403, 404, OK, 404, 404)
+MANAGER_A = ("login", 404, 404, OK, 404, 404)
+CLUSTER_EDIT_A = ("login", 403, 403, OK, 403, 403)
+CLUSTER_ADD = ("login", OK, OK, 403, 403, 403)
+OFFICER = ("login", 403, 403, 403, 403, OK)
+MISSION_A = ("login", OK, OK, OK, 404, OK)  # every coordinator sees every mission
+FEED = (404, OK, OK, OK, OK, OK)
+POST_ONLY = None
+
+
+def kw(**values):
+    return lambda s: {k: (v(s) if callable(v) else v) for k, v in values.items()}
+
+
+A = kw(pk=lambda s: s.world.a.pk)
+NONE = kw()
+
+# name -> (kwargs, GET answers, query string)
+MATRIX = {
+    "home": (NONE, PUBLIC),
+    "health": (NONE, PUBLIC),
+    "set_language": (NONE, POST_ONLY),
+    "accounts:login": (NONE, (OK, 302, 302, 302, 302, 302)),  # logged in: on to the home page
+    "accounts:logout": (NONE, POST_ONLY),
+    "accounts:password_reset": (NONE, PUBLIC),
+    "accounts:password_reset_done": (NONE, PUBLIC),
+    "accounts:password_reset_confirm": (kw(uidb64="MQ", token="set-password"), PUBLIC),
+    "accounts:password_reset_complete": (NONE, PUBLIC),
+    "accounts:tokens": (NONE, LOGGED_IN),
+    "accounts:preferences": (NONE, LOGGED_IN),
+    "accounts:token_revoke": (kw(token_key=lambda s: s.token_key["coord_a"]), POST_ONLY),
+    "partnerships:partnership_list": (NONE, PUBLIC),
+    "partnerships:partnership_detail": (A, PUBLIC),
+    "partnerships:partnership_edit": (A, COORD_A_PUBLIC),
+    "partnerships:partnership_history": (A, HISTORY_A),
+    "partnerships:partner_add": (A, COORD_A_PUBLIC),
+    "partnerships:partner_edit": (kw(pk=lambda s: s.partner_a.pk), COORD_A_PUBLIC),
+    "partnerships:partner_remove": (kw(pk=lambda s: s.partner_a.pk), COORD_A_PUBLIC),
+    "partnerships:cluster_list": (NONE, PUBLIC),
+    "partnerships:cluster_add": (NONE, CLUSTER_ADD),
+    "partnerships:cluster_detail": (kw(pk=lambda s: s.world.cluster_a.pk), PUBLIC),
+    "partnerships:cluster_edit": (kw(pk=lambda s: s.world.cluster_a.pk), CLUSTER_EDIT_A),
+    "partnerships:member_list": (kw(cluster_pk=lambda s: s.world.cluster_a.pk), MEMBERS_A),
+    "partnerships:member_export": (
+        kw(cluster_pk=lambda s: s.world.cluster_a.pk, fmt="csv"),
+        MEMBERS_A,
+    ),
+    "partnerships:member_template": (
+        kw(cluster_pk=lambda s: s.world.cluster_a.pk, fmt="csv"),
+        MANAGER_A,
+    ),
+    "partnerships:member_add": (kw(cluster_pk=lambda s: s.world.cluster_a.pk), MANAGER_A),
+    "partnerships:member_import": (kw(cluster_pk=lambda s: s.world.cluster_a.pk), MANAGER_A),
+    "partnerships:member_import_detail": (kw(pk=lambda s: s.upload.pk), MANAGER_A),
+    "partnerships:member_import_status": (kw(pk=lambda s: s.upload.pk), MANAGER_A),
+    "partnerships:member_detail": (kw(pk=lambda s: s.member_a.pk), MEMBERS_A),
+    "partnerships:member_edit": (kw(pk=lambda s: s.member_a.pk), MEMBER_EDIT_A),
+    "partnerships:member_remove": (kw(pk=lambda s: s.member_a.pk), POST_ONLY),
+    "partnerships:member_join": (kw(pk=lambda s: s.member_a.pk), POST_ONLY),
+    "partnerships:member_erase": (kw(pk=lambda s: s.member_a.pk), MEMBER_EDIT_A),
+    "partnerships:member_personal_data": (kw(pk=lambda s: s.member_a.pk), MEMBER_EDIT_A),
+    "strategy:overview": (A, INSIDER_A),
+    "strategy:strategy_create": (A, POST_ONLY),
+    "strategy:strategy_edit": (kw(pk=lambda s: s.a.strategy.pk), COORD_A_INSIDE),
+    "strategy:strategy_action": (kw(pk=lambda s: s.a.strategy.pk, action="revise"), POST_ONLY),
+    "strategy:objective_add": (kw(pk=lambda s: s.a.strategy.pk), COORD_A_INSIDE),
+    "strategy:objective_detail": (kw(pk=lambda s: s.a.objective.pk), INSIDER_A),
+    "strategy:objective_edit": (kw(pk=lambda s: s.a.objective.pk), COORD_A_INSIDE),
+    "strategy:kpi_add": (kw(pk=lambda s: s.a.objective.pk), COORD_A_INSIDE),
+    "strategy:task_add": (kw(pk=lambda s: s.a.objective.pk), COORD_A_INSIDE),
+    "strategy:kpi_detail": (kw(pk=lambda s: s.a.kpi.pk), INSIDER_A),
+    "strategy:kpi_edit": (kw(pk=lambda s: s.a.kpi.pk), COORD_A_INSIDE),
+    "strategy:kpi_report": (kw(pk=lambda s: s.a.kpi.pk), INSIDER_A),
+    "strategy:measurement_review": (kw(pk=lambda s: s.a.measurement.pk), POST_ONLY),
+    # A task's page is its update form: its coordinators and the responsible partner's manager.
+    "strategy:task_edit": (kw(pk=lambda s: s.a.task.pk), ("login", OK, 404, OK, 404, 403)),
+    "strategy:evidence": (kw(pk=lambda s: s.a.measurement.pk), ("login", 404, 404, 404, 404, 404)),
+    "strategy:reporting": (A, INSIDER_A),
+    "strategy:indicators": (A, INSIDER_A),
+    "strategy:value_chains": (A, INSIDER_A),
+    "strategy:value_chain": (kw(pk=lambda s: s.a.chain.pk), INSIDER_A),
+    "strategy:markets": (A, INSIDER_A),
+    "strategy:market": (kw(pk=lambda s: s.a.market.pk), INSIDER_A),
+    "missions:calendar": (NONE, LOGGED_IN),
+    "missions:overlaps": (NONE, LOGGED_IN),
+    "missions:mission_detail": (kw(pk=lambda s: s.ma.mission.pk), MISSION_A),
+    "missions:mission_edit": (kw(mission_pk=lambda s: s.ma.mission.pk), COORD_A_INSIDE),
+    "missions:mission_ics": (kw(pk=lambda s: s.ma.mission.pk), MISSION_A),
+    "missions:mission_add": (A, COORD_A_INSIDE),
+    "missions:outcomes": (A, INSIDER_A),
+    "missions:export_groups": (A, INSIDER_A),
+    "missions:participation_action": (
+        kw(pk=lambda s: s.ma.participation.pk, action="confirm"),
+        POST_ONLY,
+    ),
+    "missions:feed": (kw(token="not-a-real-calendar-token-000000"), (404,) * 6),
+    "missions:partnership_feed": (
+        kw(token="not-a-real-calendar-token-000000", pk=lambda s: s.world.a.pk),
+        (404,) * 6,
+    ),
+    "evaluation:scoreboard": (A, INSIDER_A),
+    "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
+    "evaluation:statistics": (NONE, OFFICER),
+    "evaluation:review_create": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
+    # --- the API (anonymous answers 401 instead of a redirect) ---
+    "api:api-root": (NONE, PUBLIC),
+    "api:schema": (NONE, PUBLIC),
+    "api:docs": (NONE, PUBLIC),
+    "api:auth-token": (NONE, POST_ONLY),
+    "api:me": (NONE, LOGGED_IN),
+    "api:scoreboard": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
+    "api:statistics": (NONE, OFFICER),
+    "api:programme-list": (NONE, PUBLIC),
+    "api:programme-detail": (kw(pk=lambda s: s.world.a.programme_id), PUBLIC),
+    "api:partnership-list": (NONE, PUBLIC),
+    "api:partnership-detail": (A, PUBLIC),
+    "api:cluster-list": (NONE, PUBLIC),
+    "api:cluster-detail": (kw(pk=lambda s: s.world.cluster_a.pk), PUBLIC),
+    "api:partner-list": (NONE, PUBLIC),
+    "api:partner-detail": (kw(pk=lambda s: s.partner_a.pk), PUBLIC),
+    "api:member-list": (NONE, LOGGED_IN),
+    "api:member-bulk": (NONE, POST_ONLY),
+    "api:member-detail": (kw(pk=lambda s: s.member_a.pk), MEMBERS_A),
+    "api:member-erase": (kw(pk=lambda s: s.member_a.pk), POST_ONLY),
+    "api:member-personal-data": (kw(pk=lambda s: s.member_a.pk), MEMBER_EDIT_A),
+    "api:strategy-list": (NONE, LOGGED_IN),
+    "api:strategy-detail": (kw(pk=lambda s: s.a.strategy.pk), INSIDER_A),
+    "api:strategy-adopt": (kw(pk=lambda s: s.a.strategy.pk), POST_ONLY),
+    "api:strategy-revise": (kw(pk=lambda s: s.a.strategy.pk), POST_ONLY),
+    "api:objective-list": (NONE, LOGGED_IN),
+    "api:objective-detail": (kw(pk=lambda s: s.a.objective.pk), INSIDER_A),
+    "api:kpi-list": (NONE, LOGGED_IN),
+    "api:kpi-detail": (kw(pk=lambda s: s.a.kpi.pk), INSIDER_A),
+    "api:measurement-list": (NONE, LOGGED_IN),
+    "api:measurement-bulk": (NONE, POST_ONLY),
+    "api:measurement-detail": (kw(pk=lambda s: s.a.measurement.pk), INSIDER_A),
+    "api:measurement-approve": (kw(pk=lambda s: s.a.measurement.pk), POST_ONLY),
+    "api:measurement-return-": (kw(pk=lambda s: s.a.measurement.pk), POST_ONLY),
+    "api:task-list": (NONE, LOGGED_IN),
+    "api:task-detail": (kw(pk=lambda s: s.a.task.pk), INSIDER_A),
+    "api:targetmarket-list": (NONE, LOGGED_IN),
+    "api:targetmarket-detail": (kw(pk=lambda s: s.a.market.pk), INSIDER_A),
+    "api:marketstudy-list": (NONE, LOGGED_IN),
+    "api:marketstudy-detail": (kw(pk=lambda s: s.a.study.pk), INSIDER_A),
+    "api:valuechain-list": (NONE, LOGGED_IN),
+    "api:valuechain-detail": (kw(pk=lambda s: s.a.chain.pk), INSIDER_A),
+    "api:mission-list": (NONE, LOGGED_IN),
+    "api:mission-overlaps": (NONE, LOGGED_IN),
+    "api:mission-detail": (kw(pk=lambda s: s.ma.mission.pk), MISSION_A),
+    "api:participation-list": (NONE, LOGGED_IN),
+    "api:participation-detail": (kw(pk=lambda s: s.ma.participation.pk), INSIDER_A),
+    "api:participation-cancel": (kw(pk=lambda s: s.ma.participation.pk), POST_ONLY),
+    "api:participation-confirm": (kw(pk=lambda s: s.ma.participation.pk), POST_ONLY),
+    "api:outcome-list": (NONE, LOGGED_IN),
+    "api:outcome-detail": (kw(pk=lambda s: s.ma.outcome.pk), INSIDER_A),
+    "api:exportgroup-list": (NONE, LOGGED_IN),
+    "api:exportgroup-detail": (kw(pk=lambda s: s.ma.group.pk), INSIDER_A),
+    "api:token-list": (NONE, LOGGED_IN),
+    "api:token-detail": (
+        kw(token_key=lambda s: s.token_key["coord_a"]),
+        ("login", OK, 404, 404, 404, 404),
+    ),
+    "api:roleassignment-list": (NONE, LOGGED_IN),
+    "api:roleassignment-detail": (
+        kw(pk=lambda s: s.world.coord_a.role_assignments.first().pk),
+        ("login", OK, 404, 404, 404, 404),
+    ),
+}
+
+# Writes: (method, name, kwargs, body, roles allowed). Allowed roles get an answer below 400
+# or a 400 about the data; the others get 401 (anonymous API), 302 (anonymous page), 403 or 404.
+WRITES = [
+    ("post", "partnerships:partnership_edit", A, {"name": ""}, {"coord_a"}),
+    ("post", "partnerships:partner_remove", kw(pk=lambda s: s.partner_a.pk), {}, {"coord_a"}),
+    (
+        "post",
+        "partnerships:cluster_edit",
+        kw(pk=lambda s: s.world.cluster_a.pk),
+        {"name": ""},
+        {"manager_a"},
+    ),
+    ("post", "partnerships:member_erase", kw(pk=lambda s: s.member_a.pk), {}, {"manager_a"}),
+    (
+        "post",
+        "partnerships:member_remove",
+        kw(pk=lambda s: s.member_a.pk),
+        {"cluster": "CLUSTER_A"},
+        {"manager_a"},
+    ),
+    (
+        "post",
+        "strategy:strategy_action",
+        kw(pk=lambda s: s.a.strategy.pk, action="revise"),
+        {},
+        {"coord_a"},
+    ),
+    (
+        "post",
+        "strategy:measurement_review",
+        kw(pk=lambda s: s.a.measurement.pk),
+        {"action": "approve"},
+        {"coord_a"},
+    ),
+    ("post", "strategy:reporting", A, {"period_end": "2025-03-31"}, {"coord_a"}),
+    (
+        "post",
+        "missions:participation_action",
+        kw(pk=lambda s: s.ma.participation.pk, action="cancel"),
+        {},
+        {"coord_a", "manager_a"},
+    ),
+    ("post", "evaluation:scoreboard", A, {"action": "recompute"}, {"coord_a"}),
+    (
+        "post",
+        "evaluation:review_create",
+        kw(pk=lambda s: s.a.kpi.pk),
+        {"flag": "other", "comment": "x"},
+        {"officer"},
+    ),
+    ("patch", "api:partnership-detail", A, {"website": "https://x.example"}, {"coord_a"}),
+    (
+        "patch",
+        "api:cluster-detail",
+        kw(pk=lambda s: s.world.cluster_a.pk),
+        {"city": "X"},
+        {"manager_a"},
+    ),
+    ("delete", "api:partner-detail", kw(pk=lambda s: s.partner_a.pk), None, {"coord_a"}),
+    ("patch", "api:member-detail", kw(pk=lambda s: s.member_a.pk), {"city": "X"}, {"manager_a"}),
+    ("post", "api:member-erase", kw(pk=lambda s: s.member_a.pk), None, {"manager_a"}),
+    (
+        "patch",
+        "api:strategy-detail",
+        kw(pk=lambda s: s.a.strategy.pk),
+        {"vision": "V"},
+        {"coord_a"},
+    ),
+    ("post", "api:strategy-revise", kw(pk=lambda s: s.a.strategy.pk), None, {"coord_a"}),
+    ("patch", "api:objective-detail", kw(pk=lambda s: s.a.objective.pk), {"order": 2}, {"coord_a"}),
+    ("delete", "api:kpi-detail", kw(pk=lambda s: s.a.kpi.pk), None, {"coord_a"}),
+    (
+        "patch",
+        "api:measurement-detail",
+        kw(pk=lambda s: s.a.measurement.pk),
+        {"value": "4"},
+        {"coord_a", "manager_a"},
+    ),
+    ("post", "api:measurement-approve", kw(pk=lambda s: s.a.measurement.pk), None, {"coord_a"}),
+    (
+        "patch",
+        "api:task-detail",
+        kw(pk=lambda s: s.a.task.pk),
+        {"status": "in_progress"},
+        {"coord_a", "manager_a"},
+    ),
+    ("delete", "api:targetmarket-detail", kw(pk=lambda s: s.a.market.pk), None, {"coord_a"}),
+    (
+        "patch",
+        "api:marketstudy-detail",
+        kw(pk=lambda s: s.a.study.pk),
+        {"trends": "Up"},
+        {"coord_a"},
+    ),
+    ("patch", "api:mission-detail", kw(pk=lambda s: s.ma.mission.pk), {"city": "X"}, {"coord_a"}),
+    (
+        "post",
+        "api:participation-cancel",
+        kw(pk=lambda s: s.ma.participation.pk),
+        None,
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "patch",
+        "api:outcome-detail",
+        kw(pk=lambda s: s.ma.outcome.pk),
+        {"counterpart": "Y"},
+        {"coord_a"},
+    ),
+    (
+        "delete",
+        "api:token-detail",
+        kw(token_key=lambda s: s.token_key["coord_a"]),
+        None,
+        {"coord_a"},
+    ),
+]
+
+
+def _names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_names(get_resolver().url_patterns))
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"add these to the access matrix: {missing}"
+    assert not sorted(set(MATRIX) - names), "the matrix names URLs that do not exist"
+
+
+def _client_for(client, s, role, token):
+    client.logout()
+    headers = {}
+    if role != "anonymous":
+        if token:
+            headers["HTTP_AUTHORIZATION"] = f"Token {s.tokens[role]}"
+        else:
+            client.force_login(getattr(s.world, role))
+    return headers
+
+
+def _expected(answer, name):
+    if answer == "login":
+        return 401 if name.startswith("api:") else 302
+    return answer
+
+
+def _check_secrets(role, name, response):
+    body = response.content.decode("utf-8", errors="replace")
+    found = [secret for secret in SECRETS[role] if secret in body]
+    assert not found, f"{role} sees {found} at {name}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_k, answers) in MATRIX.items() if answers))
+def test_get(client, s, name):
+    make_kwargs, answers = MATRIX[name]
+    url = reverse(name, kwargs=make_kwargs(s))
+    for role, answer in zip(ROLES, answers, strict=True):
+        for token in [False, True] if name.startswith("api:") and role != "anonymous" else [False]:
+            headers = _client_for(client, s, role, token)
+            response = client.get(url, **headers)
+            expected = _expected(answer, name)
+            assert response.status_code == expected, (name, role, token, response.status_code)
+            if answer == "login" and expected == 302:
+                assert "/accounts/login/" in response.url
+            _check_secrets(role, name, response)
+
+
+LIST_FILTERS = [
+    "/api/v1/members/?cluster={cluster_a}",
+    "/api/v1/members/?partnership={a}",
+    "/api/v1/kpis/?partnership={a}",
+    "/api/v1/measurements/?partnership={a}",
+    "/api/v1/participations/?partnership={a}",
+    "/api/v1/outcomes/?partnership={a}",
+    "/api/v1/clusters/?partnership={draft}",
+    "/api/v1/partners/?partnership={draft}",
+    "/api/v1/missions/?partnership={a}",
+    "/api/v1/tasks/?partnership={b}",
+    "/api/v1/role-assignments/?partnership={a}",
+    "/clusters/?partnership={draft}",
+    "/partnerships/?q=raft",
+    "/clusters/{cluster_a}/members/export.xlsx",
+    "/missions/?view=list",
+    "/missions/overlaps/?all=1",
+]
+
+
+@pytest.mark.parametrize("template", LIST_FILTERS)
+def test_filters_and_exports_leak_nothing(client, s, template):
+    url = template.format(
+        cluster_a=s.world.cluster_a.pk, a=s.world.a.pk, b=s.world.b.pk, draft=s.world.draft.pk
+    )
+    for role in ROLES:
+        headers = _client_for(client, s, role, token=False)
+        response = client.get(url, **headers)
+        assert response.status_code in (200, 302, 400, 401, 403, 404), (url, role)
+        if url.endswith(".xlsx") and response.status_code == 200:
+            from io import BytesIO
+
+            from openpyxl import load_workbook
+
+            cells = " ".join(
+                str(c.value)
+                for row in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows()
+                for c in row
+            )
+            found = [secret for secret in SECRETS[role] if secret in cells]
+            assert not found, (url, role, found)
+        else:
+            _check_secrets(role, url, response)
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[f"{w[0]} {w[1]}" for w in WRITES])
+def test_write(client, s, write):
+    method, name, make_kwargs, body, allowed = write
+    url = reverse(name, kwargs=make_kwargs(s))
+    if body and body.get("cluster") == "CLUSTER_A":
+        body = {**body, "cluster": s.world.cluster_a.pk}
+    for role in ROLES:
+        for token in [False, True] if name.startswith("api:") and role != "anonymous" else [False]:
+            headers = _client_for(client, s, role, token)
+            with transaction.atomic():
+                if name.startswith("api:"):
+                    response = getattr(client, method)(
+                        url, body or {}, content_type="application/json", **headers
+                    )
+                else:
+                    response = client.post(url, body or {}, **headers)
+                transaction.set_rollback(True)
+            code = response.status_code
+            if role in allowed:
+                assert code < 400 or code == 400, (name, role, token, code)
+                assert code != 400 or name.startswith("api:") or True
+            elif role == "anonymous":
+                assert code in (302, 401), (name, role, code)
+            else:
+                assert code in (403, 404), (name, role, token, code)
