@@ -667,6 +667,7 @@ class MarketStudy(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
+        ordering = ["target_market"]
         verbose_name = _("market study")
         verbose_name_plural = _("market studies")
         constraints = [
