@@ -1,5 +1,5 @@
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -94,7 +94,19 @@ class MissionViewSet(PolicyViewSet):
             **serializer.validated_data,
         )
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "Overlap",
+            {
+                "country": serializers.CharField(),
+                "days_apart": serializers.IntegerField(),
+                "missions": serializers.ListField(child=serializers.IntegerField()),
+                "partnerships": serializers.ListField(child=serializers.IntegerField()),
+            },
+            many=True,
+        )
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
     def overlaps(self, request):
         """Pairs of missions of different partnerships to the same country within three
         weeks of each other."""

@@ -187,18 +187,20 @@ class ClusterViewSet(PolicyViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.cluster_create(
+        cluster = services.cluster_create(
             actor=self.request.user, sectors=data.pop("sectors", None), **data
         )
+        serializer.instance = self.get_queryset().get(pk=cluster.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.cluster_update(
+        cluster = services.cluster_update(
             actor=self.request.user,
             cluster=serializer.instance,
             sectors=data.pop("sectors", None),
             **data,
         )
+        serializer.instance = self.get_queryset().get(pk=cluster.pk)
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from strategy.models import (
     ValueChainStage,
 )
 from tests import factories
+from tests.strategy.conftest import plan  # noqa: F401 - a small strategy for A
 
 ROLES = ["anonymous", "coord_a", "coord_b", "manager_a", "manager_x", "officer"]
 
