@@ -32,6 +32,21 @@ def auth_headers(request, world):
     return {"Authorization": f"Token {AuthToken.objects.create(user=getattr(world, role))[1]}"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """The WSGI handler closes the database connection at the end of each request (as in
+    production); inside the test transaction that would close it under the test, so keep it
+    open for the duration, the way Django's test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _report():
     yield
