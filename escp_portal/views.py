@@ -94,6 +94,16 @@ def _check_broker() -> dict:
         return {"ok": False, "mode": "redis", "error": exc.__class__.__name__}
 
 
+def _check_outbox() -> dict:
+    """Jobs written while the broker was away: some may wait a relay interval; more is a
+    problem worth a look."""
+    from escp_portal.jobs.outbox import waiting
+
+    state = waiting()
+    limit = max(120, 4 * settings.OUTBOX_RELAY_SECONDS)
+    return {"ok": state["oldest_seconds"] <= limit, **state}
+
+
 def _check_worker(broker_ok: bool) -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "mode": "in-process"}
@@ -102,7 +112,8 @@ def _check_worker(broker_ok: bool) -> dict:
     from escp_portal.celery import app
 
     try:
-        replies = app.control.ping(timeout=1.0) or []
+        # One answer is enough to know work gets done; without a limit it waits the full second.
+        replies = app.control.ping(timeout=1.0, limit=1) or []
     except Exception as exc:  # a broken broker connection is reported, not raised
         return {"ok": False, "workers": 0, "error": exc.__class__.__name__}
     return {"ok": bool(replies), "workers": len(replies)}
@@ -116,6 +127,8 @@ def health(request):
     broker = _check_broker()
     worker = _check_worker(broker["ok"])
     checks = {"database": database, "broker": broker, "worker": worker}
+    if database["ok"]:
+        checks["outbox"] = _check_outbox()
     if not database["ok"]:
         state, code = "down", 503
     elif all(check["ok"] for check in checks.values()):

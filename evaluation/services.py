@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import scope_for
+from escp_portal.jobs.outbox import enqueue
 
 from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
 from .scoring import score
@@ -34,16 +35,20 @@ def request_recompute(partnership_id: int) -> None:
         if getattr(func, "scoreboard_for", None) == partnership_id:
             return
 
-    def enqueue():
+    def ask():
         from .tasks import recompute_scoreboard
 
-        if cache.add(_pending_key(partnership_id), 1, timeout=COALESCE_SECONDS * 12):
-            recompute_scoreboard.apply_async(
-                kwargs={"partnership_id": partnership_id}, countdown=COALESCE_SECONDS
+        # add() answers None when the cache is unreachable: then ask anyway (the job is
+        # idempotent), only a clear "already pending" skips it.
+        if cache.add(_pending_key(partnership_id), 1, timeout=COALESCE_SECONDS * 12) is not False:
+            enqueue(
+                recompute_scoreboard,
+                kwargs={"partnership_id": partnership_id},
+                countdown=COALESCE_SECONDS,
             )
 
-    enqueue.scoreboard_for = partnership_id
-    transaction.on_commit(enqueue)
+    ask.scoreboard_for = partnership_id
+    transaction.on_commit(ask)
 
 
 def live_kpis(partnership_id: int):

@@ -1,14 +1,16 @@
 from celery import shared_task
 
+from escp_portal.jobs.retry import RETRY
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+
+@shared_task(acks_late=True, **RETRY)
 def recompute_scoreboard(partnership_id: int) -> dict:
     from .services import recompute_scoreboard as recompute
 
     return recompute(partnership_id)["statuses"]
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY)
 def recompute_all_scoreboards() -> int:
     """Nightly: every partnership with a strategy (derived values move with the records)."""
     from strategy.models import Strategy

@@ -11,5 +11,11 @@ class MissionsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Mission, models.Outcome, models.ExportGroup):
-            auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.Participation, exclude_fields=["registered_at"])
+        for model in (models.Outcome, models.ExportGroup):
+            auditlog.register(
+                model, exclude_fields=["created_at", "updated_at"], m2m_fields={"members"}
+            )
+        # Not audited (tests/security/test_audit_trail.py keeps the list): ReminderLog is the
+        # reminder job's note of what it sent.

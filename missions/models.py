@@ -167,6 +167,10 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.member or self.cluster} → {self.mission}"
 
+    def get_additional_data(self):
+        # Lets an erasure find (and scrub) the trail entries that name the member.
+        return {"member_id": self.member_id} if self.member_id else None
+
 
 class Outcome(models.Model):
     """What came of the partnership's work: an agreement, a contract, a project, an investment."""

@@ -8,12 +8,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from escp_portal.accounts.models import Role, RoleAssignment
+from escp_portal.jobs.once import claim_and_send
 
 from . import ics
 from .models import Mission, Participation, ReminderLog
@@ -108,17 +108,16 @@ def send_mission_reminders(today: date | None = None) -> int:
 
 
 def _send_once(mission, user, kind, participations) -> int:
-    """Claim the (mission, recipient, kind) row and send in one transaction: a crash before the
-    commit leaves nothing claimed, so the next run sends; a second run finds the row."""
+    """Claim the (mission, recipient, kind) row and send in one transaction (see
+    ``claim_and_send``): a crash before the commit leaves nothing claimed, so the next run
+    sends; a second run, or a second worker, finds the row."""
     if ReminderLog.objects.filter(mission=mission, recipient=user, kind=kind).exists():
         return 0
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(mission=mission, recipient=user, kind=kind)
-            _send(mission, user, kind, participations)
-    except IntegrityError:
-        return 0  # another worker claimed it
-    return 1
+    sent = claim_and_send(
+        lambda: ReminderLog.objects.create(mission=mission, recipient=user, kind=kind),
+        lambda: _send(mission, user, kind, participations),
+    )
+    return int(sent)
 
 
 def _send(mission, user, kind, participations) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escp_portal import audit
 from escp_portal.accounts.policy import coordinates, is_insider, scope_for
+from escp_portal.audit import set_actor
 from partnerships.models import ClusterMembership, Partner
 
 from .models import ExportGroup, Mission, Outcome, Participation
@@ -58,6 +59,7 @@ def _apply(obj, data: dict, allowed) -> None:
 def _save(actor, obj):
     with transaction.atomic(), set_actor(actor):
         obj.full_clean()
+        audit.normalise_decimals(obj)
         obj.save()
     return obj
 
@@ -77,7 +79,7 @@ def mission_save(*, actor, partnership, mission: Mission | None = None, **data) 
     _apply(mission, data, MISSION_FIELDS)
     if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
         raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         _save(actor, mission)
         if mission.pk:
             _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
@@ -276,7 +278,7 @@ def outcome_save(
         raise ValidationError({"mission": _("Choose a mission of this partnership.")})
     if members is not None:
         _partner_members(partnership.pk, members)
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         _save(actor, outcome)
         if members is not None:
             outcome.members.set(members)
@@ -317,7 +319,7 @@ def export_group_save(
         )
     group = group or ExportGroup(partnership=partnership)
     _apply(group, data, EXPORT_GROUP_FIELDS)
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         _save(actor, group)
         group.members.set(members)
     return group

@@ -1,11 +1,11 @@
 from celery import shared_task
 
+from escp_portal.jobs.retry import RETRY
+
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY,
     soft_time_limit=1800,
     time_limit=1900,
 )

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
@@ -15,6 +16,7 @@ from escp_portal.accounts.policy import (
     with_contact_visibility,
 )
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
+from escp_portal.audit import set_actor
 
 from . import member_io, members, nace, services
 from .filters import (
@@ -130,7 +132,9 @@ class PartnershipViewSet(PolicyViewSet):
     def perform_destroy(self, instance):
         if not self.request.user.is_staff:
             raise PermissionDenied
-        instance.delete()
+        # A token-authenticated request has no user for AuditlogMiddleware: name the actor.
+        with transaction.atomic(), set_actor(self.request.user):
+            instance.delete()
 
 
 class ClusterSerializer(serializers.ModelSerializer):

@@ -41,3 +41,9 @@ class PartnershipsConfig(AppConfig):
             mask_fields=["contact_name", "contact_email", "contact_phone"],
             m2m_fields={"competences"},
         )
+        # Which member belongs to which cluster, since when: member data too.
+        auditlog.register(models.ClusterMembership, exclude_fields=["created_at"])
+        # Not audited (tests/security/test_audit_trail.py keeps the list): Sector and Competence
+        # are shared vocabularies (a member's or partnership's choice of them is audited as its
+        # m2m change); MemberImport is the upload's own record, its effects on members are
+        # audited member by member.

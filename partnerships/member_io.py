@@ -7,6 +7,7 @@ import round-trips; the same checks serve the import page and the API's bulk ups
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -23,6 +24,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+
+from escp_portal import audit, uploads
 
 from . import nace
 from .models import ClusterMembership, Competence, Member, size_class_of
@@ -91,10 +94,29 @@ class FileError(ValueError):
 def read_table(upload) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX upload as dicts keyed by the normalised column name."""
     name = (getattr(upload, "name", "") or "").lower()
-    data = upload.read()
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext not in ("csv", "xlsx"):
+        raise FileError(_("Upload a CSV or Excel (.xlsx) file, named .csv or .xlsx."))
+    too_big = _("The file is larger than 20 MB; split it into several files.")
+    if (getattr(upload, "size", None) or 0) > MAX_BYTES:
+        raise FileError(too_big)
+    data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise FileError(_("The file is larger than 20 MB; split it into several files."))
-    table = _read_xlsx(data) if name.endswith(".xlsx") or data[:2] == b"PK" else _read_csv(data)
+        raise FileError(too_big)
+    # The content must be what the name says: a workbook is a ZIP package with a workbook part,
+    # a CSV is text. A renamed file is refused before anything parses it.
+    if ext == "xlsx" and not uploads.content_matches(io.BytesIO(data), "xlsx"):
+        raise FileError(
+            _("The file could not be read as CSV or Excel (.xlsx): it is not an Excel workbook.")
+        )
+    if ext == "csv" and data.startswith(uploads.BINARY_STARTS):
+        raise FileError(
+            _(
+                "The file is named .csv but is not text (a workbook or another binary file): "
+                "save it as CSV, or upload the .xlsx workbook."
+            )
+        )
+    table = _read_xlsx(data) if ext == "xlsx" else _read_csv(data)
     if not table:
         raise FileError(_("The file is empty."))
     header = [_column_key(h) for h in table[0]]
@@ -520,13 +542,16 @@ def apply_plan(cluster, plan: Plan, *, progress=None) -> dict[str, int]:
                 progress(done, total)
         for r, member in zip(creates, new_members, strict=True):
             r.member_id = member.pk
-        ClusterMembership.objects.bulk_create(
+        new_memberships = ClusterMembership.objects.bulk_create(
             [
                 ClusterMembership(member_id=r.member_id, cluster=cluster, joined_on=r.member_since)
                 for r in creates
             ],
             batch_size=BATCH,
         )
+        # Bulk writes send no signals: the audit trail gets its entries here (the actor is the
+        # one set with auditlog's set_actor by the caller).
+        audit.log_created([*new_members, *new_memberships])
 
         changed_fields = sorted({f for r in updates for f in r.changes if f in MEMBER_FIELDS})
         if changed_fields:
@@ -535,10 +560,11 @@ def apply_plan(cluster, plan: Plan, *, progress=None) -> dict[str, int]:
             for r in updates:
                 members.append(Member(pk=r.member_id, updated_at=now, **r.values))
             for start in range(0, len(members), BATCH):
-                Member.objects.bulk_update(
-                    members[start : start + BATCH], [*changed_fields, "updated_at"]
-                )
-                done += len(members[start : start + BATCH])
+                batch = members[start : start + BATCH]
+                before = Member.objects.in_bulk([m.pk for m in batch])
+                Member.objects.bulk_update(batch, [*changed_fields, "updated_at"])
+                audit.log_updated((before[m.pk], m) for m in batch)
+                done += len(batch)
                 if progress:
                     progress(done, total)
 
@@ -555,14 +581,41 @@ def apply_plan(cluster, plan: Plan, *, progress=None) -> dict[str, int]:
             ],
             batch_size=BATCH,
         )
-        for r in updates:
-            if "member_since" in r.changes:
-                ClusterMembership.objects.filter(member_id=r.member_id, cluster=cluster).update(
-                    joined_on=r.member_since
-                )
+        audit.write(_competence_entries(retag, competence_ids))
+        moved = {r.member_id: r.member_since for r in updates if "member_since" in r.changes}
+        if moved:
+            memberships = list(
+                ClusterMembership.objects.filter(member_id__in=moved, cluster=cluster)
+            )
+            pairs = []
+            for membership in memberships:
+                pairs.append((copy.copy(membership), membership))
+                membership.joined_on = moved[membership.member_id]
+            ClusterMembership.objects.bulk_update(memberships, ["joined_on"], batch_size=BATCH)
+            audit.log_updated(pairs)
     if progress:
         progress(total, total)
     return counts
+
+
+def _competence_entries(retag: list[RowResult], competence_ids: dict[str, int]):
+    """The m2m entries auditlog writes for ``competences``: what was taken off, what was put on
+    (a competence kept under another spelling is neither)."""
+    names = dict(
+        Competence.objects.filter(pk__in=set(competence_ids.values())).values_list("pk", "name")
+    )
+    for r in retag:
+        before = r.changes.get("competences", [[], []])[0]
+        kept = {slugify(n) for n in before}
+        after = [names[competence_ids[c]] for c in r.competences]
+        new = {slugify(n) for n in after}
+        member = Member(pk=r.member_id, name=r.values.get("name", ""))
+        yield audit.m2m_entry(
+            member, "competences", "delete", [n for n in before if slugify(n) not in new]
+        )
+        yield audit.m2m_entry(
+            member, "competences", "add", [n for n in after if slugify(n) not in kept]
+        )
 
 
 def _competence_ids(names: set[str]) -> dict[str, int]:

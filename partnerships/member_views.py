@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from escp_portal.accounts.policy import (
     with_contact_visibility,
 )
 from escp_portal.forms import add_validation_error
+from escp_portal.jobs.outbox import enqueue
 from escp_portal.views_mixins import ForgivingPaginationMixin
 
 from . import member_io, members, nace
@@ -153,7 +153,7 @@ class MemberImportView(ClusterMembersMixin, FormView):
             form.add_error("file", str(error))
             return self.form_invalid(form)
         if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
-            transaction.on_commit(lambda: validate_member_import.delay(member_import.pk))
+            enqueue(validate_member_import, args=[member_import.pk])
         else:
             members.import_validate(member_import.pk)
         return redirect(member_import)
@@ -199,7 +199,7 @@ class MemberImportDetailView(LoginRequiredMixin, DetailView):
             messages.error(request, " ".join(error.messages))
             return redirect(member_import)
         if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
-            transaction.on_commit(lambda: apply_member_import.delay(member_import.pk))
+            enqueue(apply_member_import, args=[member_import.pk])
         else:
             members.import_apply(member_import.pk)
         return redirect(member_import)

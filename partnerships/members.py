@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from auditlog.context import disable_auditlog, set_actor
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
@@ -13,7 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, can_manage_members
+from escp_portal.audit import set_actor
 
 from . import member_io
 from .models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport
@@ -50,6 +53,7 @@ def member_create(
     member = Member(**{k: v for k, v in data.items() if k in MEMBER_FIELDS})
     with transaction.atomic(), set_actor(actor):
         member.full_clean()
+        audit.normalise_decimals(member)
         member.save()
         ClusterMembership.objects.create(member=member, cluster=cluster, joined_on=member_since)
         member.competences.set(_competences(competences))
@@ -66,6 +70,7 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
         setattr(member, name, value)
     with transaction.atomic(), set_actor(actor):
         member.full_clean()
+        audit.normalise_decimals(member)
         member.save()
         if competences is not None:
             member.competences.set(_competences(competences))
@@ -130,6 +135,7 @@ def member_erase(*, actor, member: Member) -> Member:
         )
         if v
     }
+    old_name = member.name
     with transaction.atomic(), set_actor(actor):
         member.name = f"{ERASED_NAME} #{member.pk}"
         member.city = ""
@@ -149,8 +155,34 @@ def member_erase(*, actor, member: Member) -> Member:
             changes={"erased_at": [None, "erased"]},
             force_log=True,
         )
+        _scrub_trail(member, old_name)
         _scrub_imports(member, identifying)
     return member
+
+
+def _scrub_trail(member: Member, old_name: str) -> None:
+    """Entries of other records name the member too: its memberships, registrations and places
+    in value chains (found by their additional data), and the member lists of outcomes and
+    export groups. They keep what happened, with the erased name."""
+    entries = list(LogEntry.objects.filter(additional_data__member_id=member.pk))
+    for entry in entries:
+        entry.object_repr = entry.object_repr.replace(old_name, member.name)
+    LogEntry.objects.bulk_update(entries, ["object_repr"])
+    from missions.models import ExportGroup, Outcome
+
+    listed = LogEntry.objects.filter(
+        content_type__in=ContentType.objects.get_for_models(Outcome, ExportGroup).values(),
+        changes__members__type="m2m",
+    )
+    scrubbed = []
+    for entry in listed.iterator():
+        objects = entry.changes["members"].get("objects") or []
+        if old_name in objects:
+            entry.changes["members"]["objects"] = [
+                member.name if o == old_name else o for o in objects
+            ]
+            scrubbed.append(entry)
+    LogEntry.objects.bulk_update(scrubbed, ["changes"])
 
 
 def _scrub_imports(member: Member, identifying: set[str]) -> None:

@@ -504,6 +504,10 @@ class ClusterMembership(models.Model):
     def __str__(self):
         return f"{self.member} in {self.cluster}"
 
+    def get_additional_data(self):
+        # Lets an erasure find (and scrub) the trail entries that name the member.
+        return {"member_id": self.member_id, "cluster_id": self.cluster_id}
+
 
 class MemberImport(models.Model):
     """One upload of a member file: validated first (preview), written only when confirmed.

@@ -4,13 +4,14 @@ and record who changed what in the audit trail."""
 
 from collections.abc import Iterable
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit
+from escp_portal.audit import set_actor
 
 from .models import ClusterOrganisation, Partner, Partnership, Sector
 
@@ -62,6 +63,7 @@ def _apply(obj, data: dict, allowed: Iterable[str]) -> None:
 def _save(actor, obj, *, sectors: Iterable[Sector] | None = None):
     with transaction.atomic(), set_actor(actor):
         obj.full_clean()
+        audit.normalise_decimals(obj)
         obj.save()
         if sectors is not None:
             obj.sectors.set(sectors)

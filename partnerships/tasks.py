@@ -1,21 +1,23 @@
 from celery import shared_task
 
+from escp_portal.jobs.retry import RETRY
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+
+@shared_task(acks_late=True, **RETRY)
 def validate_member_import(member_import_id: int) -> str:
     from .members import import_validate
 
     return import_validate(member_import_id).status
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, **RETRY)
 def apply_member_import(member_import_id: int) -> str:
     from .members import import_apply
 
     return import_apply(member_import_id).status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY)
 def purge_stale_member_imports() -> int:
     from .members import import_purge
 

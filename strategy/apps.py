@@ -19,5 +19,15 @@ class StrategyConfig(AppConfig):
             models.TargetMarket,
             models.MarketStudy,
             models.ValueChain,
+            models.ValueChainStage,
+            models.StageAssignment,
+            models.Milestone,
+            models.Measurement,
+            models.PeriodLock,
         ):
-            auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+            auditlog.register(
+                model, exclude_fields=["created_at", "updated_at", "reported_at", "locked_at"]
+            )
+        # Not audited (tests/security/test_audit_trail.py keeps the list): MeasurementRevision is
+        # itself a record of a correction, written with the audited Measurement change;
+        # ReportingReminder is the reminder job's note of what it sent.

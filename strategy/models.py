@@ -314,6 +314,27 @@ def validate_evidence_size(file) -> None:
         raise ValidationError(_("The file is larger than 10 MB."))
 
 
+def validate_evidence_content(file) -> None:
+    """The content must be what the extension says (a renamed file is refused). Checked on
+    upload only: a file already stored was checked then."""
+    if getattr(file, "_committed", False) or file.size > 10 * 1024 * 1024:
+        return
+    from escp_portal.uploads import check_content
+
+    check_content(file, file.name.rsplit(".", 1)[-1].lower() if "." in file.name else "")
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Evidence is stored under a random folder, so its name cannot be guessed; the file keeps
+    its own name for the download. It is served only by the evidence view, never from
+    MEDIA_URL."""
+    import secrets
+
+    from django.utils import timezone
+
+    return f"evidence/{timezone.now():%Y}/{secrets.token_urlsafe(16)}/{filename}"
+
+
 class Measurement(models.Model):
     """One reported value of a KPI for a period, by a partner, with its evidence."""
 
@@ -336,9 +357,13 @@ class Measurement(models.Model):
     evidence_url = models.URLField(_("evidence (link)"), blank=True)
     evidence_file = models.FileField(
         _("evidence (file)"),
-        upload_to="evidence/%Y/",
+        upload_to=evidence_path,
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
+        validators=[
+            FileExtensionValidator(EVIDENCE_EXTENSIONS),
+            validate_evidence_size,
+            validate_evidence_content,
+        ],
         help_text=_("PDF, image, spreadsheet or document; at most 10 MB."),
     )
     note = models.TextField(_("note"), blank=True)
@@ -573,6 +598,10 @@ class StageAssignment(models.Model):
 
     def __str__(self):
         return f"{self.partner or self.member} → {self.stage}"
+
+    def get_additional_data(self):
+        # Lets an erasure find (and scrub) the trail entries that name the member.
+        return {"member_id": self.member_id} if self.member_id else None
 
 
 class TargetMarket(models.Model):

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from escp_portal.accounts.models import Role, RoleAssignment
+from escp_portal.jobs.once import claim_and_send
 
 from .models import KPI, REPORTING_GRACE, Measurement, PeriodLock, ReportingReminder, Strategy
 
@@ -80,15 +80,13 @@ def send_reporting_reminders(today: date | None = None) -> int:
         users = recipients(kpi)
         if not users:
             continue
-        try:
-            with transaction.atomic():
-                reminder = ReportingReminder.objects.create(kpi=kpi, period_end=period)
-                _send(kpi, period, users)
-                reminder.recipients = len(users)
-                reminder.save(update_fields=["recipients"])
-        except IntegrityError:
-            continue  # another run claimed it first
-        sent += 1
+        claimed = claim_and_send(
+            lambda kpi=kpi, period=period, users=users: ReportingReminder.objects.create(
+                kpi=kpi, period_end=period, recipients=len(users)
+            ),
+            lambda kpi=kpi, period=period, users=users: _send(kpi, period, users),
+        )
+        sent += int(claimed)
     return sent
 
 

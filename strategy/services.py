@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -13,7 +12,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, coordinates, scope_for
+from escp_portal.audit import set_actor
 
 from .models import (
     KPI,
@@ -39,6 +40,7 @@ def _require(allowed: bool) -> None:
 def _save(actor, obj):
     with transaction.atomic(), set_actor(actor):
         obj.full_clean()
+        audit.normalise_decimals(obj)
         obj.save()
     return obj
 
@@ -99,9 +101,12 @@ def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
                 for revision in revisions:
                     revision.pk, revision.measurement = None, measurement
                     revision.save()
-        Strategy.objects.filter(
+        # Saved one by one (there is one), not with update(): the audit trail sees the change.
+        for adopted in Strategy.objects.filter(
             partnership_id=strategy.partnership_id, status=Strategy.Status.ADOPTED
-        ).update(status=Strategy.Status.REVISED)
+        ):
+            adopted.status = Strategy.Status.REVISED
+            adopted.save(update_fields=["status", "updated_at"])
         strategy.status = Strategy.Status.ADOPTED
         strategy.adopted_on = timezone.localdate()
         strategy.save()
@@ -208,7 +213,7 @@ def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
     kpi = KPI(objective=objective)
     _apply(kpi, data, KPI_FIELDS)
     _partner_of(objective.strategy.partnership_id, kpi.responsible, "responsible")
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         _save(actor, kpi)
         _set_milestones(kpi, milestones)
     return kpi
@@ -233,7 +238,7 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
             )
             % {"d": stranded.first().period_end.isoformat()}
         )
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         _save(actor, kpi)
         if milestones is not None:
             _set_milestones(kpi, milestones)
@@ -247,8 +252,22 @@ def _set_milestones(kpi: KPI, milestones) -> None:
             raise ValidationError(
                 {"milestones": _("A milestone falls between the baseline and target dates.")}
             )
-    kpi.milestones.all().delete()
-    Milestone.objects.bulk_create(items)
+    # Only what changed is written, so that the audit trail shows the changes; the caller sets
+    # the actor. bulk_create sends no signals: its entries are written here.
+    existing = {m.date: m for m in kpi.milestones.all()}
+    wanted = {item.date for item in items}
+    for milestone in existing.values():
+        if milestone.date not in wanted:
+            milestone.delete()
+    new = []
+    for item in items:
+        current = existing.get(item.date)
+        if current is None:
+            new.append(item)
+        elif current.value != _as_decimal(item.value, "milestones"):
+            current.value = item.value
+            current.save()
+    audit.log_created(Milestone.objects.bulk_create(new))
 
 
 def kpi_delete(*, actor, kpi: KPI) -> None:
@@ -479,7 +498,7 @@ def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
     if period_end > timezone.localdate():
         raise ValidationError(_("This period has not ended yet."))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), set_actor(actor):
             return PeriodLock.objects.create(
                 partnership=partnership, period_end=period_end, locked_by=actor
             )
@@ -491,9 +510,10 @@ def period_unlock(*, actor, partnership, period_end: date) -> None:
     _require(coordinates(actor, partnership.pk))
     if PeriodLock.objects.filter(partnership=partnership, period_end__gt=period_end).exists():
         raise ValidationError(_("A later period is locked: reopen that one first."))
-    deleted, _rows = PeriodLock.objects.filter(
-        partnership=partnership, period_end=period_end
-    ).delete()
+    with transaction.atomic(), set_actor(actor):
+        deleted, _rows = PeriodLock.objects.filter(
+            partnership=partnership, period_end=period_end
+        ).delete()
     if not deleted:
         raise ValidationError(_("This period is not locked."))
 
@@ -649,7 +669,8 @@ def assignment_delete(*, actor, assignment: StageAssignment) -> None:
         assignment.member and assignment.member.memberships.filter(cluster_id__in=managed).exists()
     )
     _require(coordinates(actor, partnership_id) or bool(own))
-    assignment.delete()
+    with transaction.atomic(), set_actor(actor):
+        assignment.delete()
 
 
 # --- target markets ------------------------------------------------------------------------------

@@ -85,5 +85,5 @@ def test_database_and_redis_urls_switch_the_backends():
         "django.db.backends.postgresql",
         "False",
         "redis://cache.example:6379/1",
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
     ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.services import require
+from tests.stack import worker_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,23 +46,7 @@ class WorkerProcess:
         self.log_path.parent.mkdir(exist_ok=True)
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "escp_portal",
-                "worker",
-                "--pool=solo",
-                "-l",
-                "info",
-                "-n",
-                self.name,
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            worker_command(self.name, queue),
             cwd=ROOT,
             env={
                 **os.environ,

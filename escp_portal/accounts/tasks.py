@@ -1,7 +1,9 @@
 from celery import shared_task
 
+from escp_portal.jobs.retry import RETRY
 
-@shared_task(acks_late=True, ignore_result=False)
+
+@shared_task(acks_late=True, ignore_result=False, **RETRY)
 def clear_expired_tokens() -> int:
     """Delete API tokens past their expiry; returns how many went."""
     from django.utils import timezone

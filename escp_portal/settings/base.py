@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "escp_portal.accounts",
+    "escp_portal.jobs",
     "partnerships",
     "strategy",
     "missions",
@@ -123,14 +124,29 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="ESCP Portal <nore
 
 # Redis is optional: without it the cache is per process and tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_cache(url: str) -> dict:
+    """The shared cache. It only holds what can be lost (throttle counters, progress figures,
+    the recompute coalescing key), so a Redis outage degrades it to misses instead of errors:
+    pages and the API keep answering while Redis is away."""
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
             "KEY_PREFIX": "escp",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -148,9 +164,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue once it
+# has been unacknowledged this long; it must exceed the longest job and countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 2,
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# Jobs written while the broker was away are sent this often (see escp_portal.jobs.outbox).
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30)
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs: each app adds its entries here as it brings them (name -> schedule).
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "escp_portal.jobs.tasks.relay_outbox",
+        "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
+    },
     "clear-expired-api-tokens": {
         "task": "escp_portal.accounts.tasks.clear_expired_tokens",
         "schedule": timedelta(hours=24),

@@ -2,7 +2,7 @@
 the process at start-up instead of running insecurely."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -36,13 +36,7 @@ EMAIL_USE_TLS = EMAIL_URL.get("EMAIL_USE_TLS", False)
 
 # A production site needs the shared broker and cache: no silent fallback to in-process tasks.
 REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "escp",
-    }
-}
+CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False

@@ -5,8 +5,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Worker processes started by the integration tests write mail to files the test can count.
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="/tmp/escp-test-mail")
-# Unit tests run tasks in-process; the integration tests start a real worker against Redis.
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process; the integration tests start a real worker against Redis,
+# and the fault tests a web process that sends to it (CELERY_TASK_ALWAYS_EAGER=false).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {
