@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format clean migrate demo worker beat bench-import
+.PHONY: run test install lint format clean migrate demo worker beat bench-import bench
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -54,3 +54,8 @@ clean:
 
 bench-import: install
 	$(BIN)/python scripts/bench_member_import.py
+
+# Pages and jobs at 1 % and 100 % of the top scale (PostgreSQL from BENCH_DATABASE_URL or
+# DATABASE_URL; the first run generates the data, about 8 minutes for the top scale).
+bench: install
+	$(BIN)/python scripts/bench.py --scales 1 100

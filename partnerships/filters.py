@@ -72,6 +72,9 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
             queryset=ClusterOrganisation.objects.all(),
             method="filter_cluster",
             label=_("Partner cluster"),
+            # Thousands of clusters make no list to pick from: the cluster pages link here
+            # with ?cluster=<id>, and the page names the cluster it filters by.
+            widget=forms.HiddenInput,
         )
     )
 

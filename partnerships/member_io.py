@@ -544,8 +544,9 @@ def apply_plan(cluster, plan: Plan, *, progress=None) -> dict[str, int]:
             r.member_id = member.pk
         new_memberships = ClusterMembership.objects.bulk_create(
             [
-                ClusterMembership(member_id=r.member_id, cluster=cluster, joined_on=r.member_since)
-                for r in creates
+                # With the objects themselves, the audit entry names them without a query each.
+                ClusterMembership(member=member, cluster=cluster, joined_on=r.member_since)
+                for r, member in zip(creates, new_members, strict=True)
             ],
             batch_size=BATCH,
         )

@@ -440,7 +440,12 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         indexes = [
-            models.Index(fields=["country"], name="member_country"),
+            # Lists are in name order: the first page of a million members is an index walk,
+            # not a sort; by country too, the most common filter.
+            models.Index(fields=["name", "id"], name="member_name_order"),
+            models.Index(fields=["country", "name", "id"], name="member_country_name"),
+            # Counts per country and SME status from the index alone.
+            models.Index(fields=["country", "is_sme"], name="member_country_sme"),
             models.Index(fields=["nace_code"], name="member_nace"),
             models.Index(fields=["is_sme"], name="member_is_sme"),
         ]

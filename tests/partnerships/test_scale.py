@@ -61,3 +61,16 @@ def test_the_generator_reaches_its_targets_once_and_the_pages_read_the_data(clie
 def test_a_scale_outside_0_to_100_is_refused():
     with pytest.raises(CommandError, match="percentage"):
         call_command("generate_scale", "--scale", "150")
+
+
+def test_the_partnership_filter_does_not_list_every_cluster_but_names_the_chosen_one(client, world):
+    """With tens of thousands of clusters a drop-down of them all made the page megabytes."""
+    extra = [
+        ClusterOrganisation.objects.create(name=f"Unlisted {i}", country="FI") for i in range(30)
+    ]
+    page = client.get("/partnerships/").content.decode()
+    assert "Unlisted 7" not in page
+    chosen = client.get(f"/partnerships/?cluster={world.cluster_a.pk}").content.decode()
+    assert f'Partner cluster: <a href="/clusters/{world.cluster_a.pk}/">' in chosen
+    assert world.a.acronym in chosen and world.b.acronym not in chosen
+    assert client.get(f"/partnerships/?cluster={extra[0].pk}").status_code == 200
