@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 
 class BootstrapFormMixin:
@@ -37,3 +38,30 @@ def add_validation_error(form, error) -> None:
 
 class FilterForm(BootstrapFormMixin, forms.Form):
     """The form of every FilterSet, so that filters look and behave like the other forms."""
+
+
+class LoadedChoiceIterator(ModelChoiceIterator):
+    """A model choice field's choices from rows the page has loaded already (the same rows,
+    in the same order, as its queryset), instead of a query of their own. The queryset still
+    checks the answer."""
+
+    def __init__(self, field, rows):
+        super().__init__(field)
+        self.rows = list(rows)
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.rows)
+
+
+def choices_from(field, rows) -> None:
+    """Show ``rows`` as the choices of the model choice ``field``, without a query."""
+    field.choices = LoadedChoiceIterator(field, rows)

@@ -6,11 +6,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from escp_portal.accounts.policy import is_insider, scope_for
+from escp_portal.accounts.policy import INSIDER, scope_for, with_insider
 from partnerships.models import Partnership
 
 from . import statistics
-from .models import ScoreboardSnapshot
 from .views import scoreboard
 
 
@@ -23,16 +22,14 @@ class ScoreboardAPIView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, partnership_id):
         partnership = get_object_or_404(
-            Partnership.objects.visible_to(request.user), pk=partnership_id
+            with_insider(Partnership.objects.visible_to(request.user), request.user),
+            pk=partnership_id,
         )
-        if not is_insider(request.user, partnership.pk):
+        if not getattr(partnership, INSIDER):
             from django.http import Http404
 
             raise Http404
-        statuses, history, totals = scoreboard(partnership)
-        signed = ScoreboardSnapshot.objects.filter(
-            partnership=partnership, signed_off_at__isnull=False
-        )
+        statuses, history, totals, signed = scoreboard(partnership)
         return Response(
             {
                 "partnership": partnership.pk,
@@ -63,7 +60,7 @@ class ScoreboardAPIView(APIView):
                         "signed_off_at": snap.signed_off_at,
                         "statuses": snap.data.get("statuses", {}),
                     }
-                    for snap in signed
+                    for snap in sorted(signed, key=lambda snap: snap.date, reverse=True)
                 ],
             }
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -11,88 +11,97 @@ from partnerships.models import ClusterMembership, Partner, Partnership
 
 
 def programme_statistics(partnerships) -> dict:
-    """Figures for a set of partnerships (already filtered by programme and generation)."""
+    """Figures for a set of partnerships (already filtered by programme and generation), in a
+    fixed number of queries: one per table, each answering all the figures drawn from it."""
     from missions.models import Mission, Outcome
     from strategy.models import TargetMarket
 
-    from .models import KPIStatus, Status
+    from .models import Status
 
-    ids = list(partnerships.values_list("pk", flat=True))
-    partners = Partner.objects.filter(partnership_id__in=ids)
-    clusters = dict(
-        partners.values_list("cluster__country").annotate(n=Count("cluster", distinct=True))
+    # The partnerships with their declared SMEs and how many of their KPIs are where.
+    rows = list(
+        partnerships.order_by()
+        .values_list("pk", "acronym", "sme_count")
+        .annotate(
+            kpis=Count("kpi_statuses"),
+            achieved=Count("kpi_statuses", filter=Q(kpi_statuses__status=Status.ACHIEVED)),
+            on_track=Count("kpi_statuses", filter=Q(kpi_statuses__status=Status.ON_TRACK)),
+        )
     )
-    clusters_by_country = {str(k): v for k, v in sorted(clusters.items(), key=lambda kv: -kv[1])}
-    distinct_clusters = partners.values("cluster").distinct().count()
+    ids = [row[0] for row in rows]
+    declared = [row[2] for row in rows if row[2] is not None]
+    partners = Partner.objects.filter(partnership_id__in=ids)
+    # A cluster is in one country: the distinct clusters per country add up to all of them.
+    by_country = list(
+        partners.values_list("cluster__country").annotate(
+            clusters=Count("cluster", distinct=True), places=Count("pk")
+        )
+    )
+    clusters_by_country = {
+        str(country): n for country, n, _places in sorted(by_country, key=lambda row: -row[1])
+    }
+    partner_places = sum(places for _country, _n, places in by_country)
     reached = ClusterMembership.objects.filter(
         cluster__in=partners.filter(left_on__isnull=True).values("cluster")
     ).aggregate(
         members=Count("member", distinct=True),
         smes=Count("member", filter=Q(member__is_sme=True), distinct=True),
     )
-    declared_smes = partnerships.aggregate(
-        total=Sum("sme_count"), known=Count("pk", filter=Q(sme_count__isnull=False))
+    # A partnership names a country once: a row is a partnership targeting a country.
+    markets = list(
+        TargetMarket.objects.filter(partnership_id__in=ids).values_list("partnership_id", "country")
     )
-    markets = TargetMarket.objects.filter(partnership_id__in=ids)
-    target_countries = dict(
-        markets.values_list("country").annotate(n=Count("partnership", distinct=True))
-    )
-    target_countries = {
-        str(k): v for k, v in sorted(target_countries.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    }
-    naming = markets.values("partnership").distinct().count()
+    target_countries = Counter(str(country) for _partnership, country in markets)
+    target_countries = dict(sorted(target_countries.items(), key=lambda kv: (-kv[1], kv[0])))
+    naming = len({partnership for partnership, _country in markets})
     missions = dict(
         Mission.objects.filter(partnership_id__in=ids)
         .exclude(status="cancelled")
         .values_list("country")
         .annotate(n=Count("pk"))
     )
-    outcomes = Outcome.objects.filter(partnership_id__in=ids)
-    outcomes_by_country = dict(outcomes.values_list("counterpart_country").annotate(n=Count("pk")))
-    outcomes_by_kind = dict(outcomes.values_list("kind").annotate(n=Count("pk")))
-    statuses = defaultdict(Counter)
-    for partnership_id, status, n in (
-        KPIStatus.objects.filter(partnership_id__in=ids)
-        .values_list("partnership_id", "status")
-        .annotate(n=Count("pk"))
+    outcomes_by_country, outcomes_by_kind, outcomes_value = Counter(), Counter(), Decimal(0)
+    for country, kind, n, value in (
+        Outcome.objects.filter(partnership_id__in=ids)
+        .values_list("counterpart_country", "kind")
+        .annotate(n=Count("pk"), value=Sum("value"))
     ):
-        statuses[partnership_id][status] = n
-    names = dict(partnerships.values_list("pk", "acronym"))
-    league = []
-    for partnership_id, counts in statuses.items():
-        total = sum(counts.values())
-        good = counts[Status.ACHIEVED] + counts[Status.ON_TRACK]
-        league.append(
-            {
-                "partnership": partnership_id,
-                "acronym": names[partnership_id],
-                "kpis": total,
-                "achieved": counts[Status.ACHIEVED],
-                "on_track": counts[Status.ON_TRACK],
-                "share": round(100 * good / total) if total else 0,
-            }
-        )
+        outcomes_by_country[str(country)] += n
+        outcomes_by_kind[kind] += n
+        outcomes_value += value or 0
+    league = [
+        {
+            "partnership": pk,
+            "acronym": acronym,
+            "kpis": kpis,
+            "achieved": achieved,
+            "on_track": on_track,
+            "share": round(100 * (achieved + on_track) / kpis),
+        }
+        for pk, acronym, _smes, kpis, achieved, on_track in rows
+        if kpis
+    ]
     league.sort(key=lambda row: (-row["share"], -row["kpis"], row["acronym"]))
     count = len(ids)
     return {
         "partnerships": count,
-        "partner_places": partners.count(),
-        "clusters": distinct_clusters,
+        "partner_places": partner_places,
+        "clusters": sum(clusters_by_country.values()),
         "countries": len(clusters_by_country),
-        "clusters_per_partnership": round(partners.count() / count, 1) if count else None,
+        "clusters_per_partnership": round(partner_places / count, 1) if count else None,
         "clusters_by_country": clusters_by_country,
         "members_reached": reached["members"],
         "smes_reached": reached["smes"],
-        "smes_declared": declared_smes["total"] or 0,
-        "partnerships_declaring_smes": declared_smes["known"],
+        "smes_declared": sum(declared),
+        "partnerships_declaring_smes": len(declared),
         "target_countries": target_countries,
         "distinct_target_countries": len(target_countries),
         "partnerships_naming_targets": naming,
-        "average_target_markets": round(markets.count() / naming, 1) if naming else None,
+        "average_target_markets": round(len(markets) / naming, 1) if naming else None,
         "missions_by_country": {str(k): v for k, v in missions.items()},
-        "outcomes_by_country": {str(k): v for k, v in outcomes_by_country.items()},
-        "outcomes_by_kind": outcomes_by_kind,
-        "outcomes_value": str(outcomes.aggregate(v=Sum("value"))["v"] or Decimal(0)),
+        "outcomes_by_country": dict(outcomes_by_country),
+        "outcomes_by_kind": dict(outcomes_by_kind),
+        "outcomes_value": str(outcomes_value or Decimal(0)),
         "league": league,
     }
 

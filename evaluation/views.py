@@ -5,6 +5,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,8 +16,8 @@ from django.views.generic import TemplateView
 from escp_portal.accounts.policy import scope_for
 from partnerships.models import Programme
 from strategy import queries as strategy_queries
-from strategy.models import KPI, Strategy
-from strategy.services import live_strategy_id
+from strategy.models import KPI
+from strategy.services import live_strategy_id, live_strategy_subquery
 from strategy.views import InsiderMixin, ObjectMixin
 
 from . import exports, services, statistics
@@ -31,8 +33,30 @@ SYMBOLS = {
 }
 
 
+HISTORY_DAYS = 60
+
+
+def snapshots(partnership):
+    """The last daily snapshots (oldest first) and the signed-off ones (newest period first),
+    in one query: each daily snapshot is ranked among the daily ones only."""
+    daily = ExpressionWrapper(Q(signed_off_at__isnull=True), output_field=BooleanField())
+    rows = (
+        ScoreboardSnapshot.objects.filter(partnership=partnership)
+        .annotate(rank=Window(RowNumber(), partition_by=[daily], order_by=F("date").desc()))
+        .filter(Q(signed_off_at__isnull=False) | Q(rank__lte=HISTORY_DAYS))
+        .select_related("signed_off_by")
+    )
+    rows = list(rows)
+    history = sorted((s for s in rows if s.signed_off_at is None), key=lambda s: s.date)
+    signed = sorted(
+        (s for s in rows if s.signed_off_at is not None), key=lambda s: s.period_end, reverse=True
+    )
+    return history, signed
+
+
 def scoreboard(partnership):
-    """Statuses (computed now if never computed), history and the latest totals."""
+    """Statuses (computed now if never computed), history, the latest totals and the
+    signed-off snapshots."""
 
     def statuses():
         return list(
@@ -42,20 +66,13 @@ def scoreboard(partnership):
         )
 
     rows = statuses()
-    if (
-        not rows
-        and not ScoreboardSnapshot.objects.filter(partnership=partnership).exists()
-        and live_strategy_id(partnership.pk)
-    ):
+    history, signed = snapshots(partnership)
+    if not rows and not history and not signed and live_strategy_id(partnership.pk):
         services.recompute_scoreboard(partnership.pk)
         rows = statuses()
-    history = list(
-        ScoreboardSnapshot.objects.filter(
-            partnership=partnership, signed_off_at__isnull=True
-        ).order_by("-date")[:60]
-    )[::-1]
+        history, signed = snapshots(partnership)
     latest = history[-1].data if history else {}
-    return rows, history, latest.get("totals") or services.totals(partnership.pk)
+    return rows, history, latest.get("totals") or services.totals(partnership.pk), signed
 
 
 def _sparkline(points):
@@ -83,7 +100,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
     template_name = "evaluation/scoreboard.html"
 
     def get_context_data(self, **kwargs):
-        statuses, history, totals = scoreboard(self.partnership)
+        statuses, history, totals, signed = scoreboard(self.partnership)
         series = {s.kpi_id: [] for s in statuses}
         for snapshot in history:
             by_kpi = {row["kpi"]: row for row in snapshot.data.get("kpis", [])}
@@ -103,16 +120,11 @@ class ScoreboardView(InsiderMixin, TemplateView):
                 for code, label in Status.choices
             ],
         }
-        signed = list(
-            ScoreboardSnapshot.objects.filter(
-                partnership=self.partnership, signed_off_at__isnull=False
-            )
-            .select_related("signed_off_by")
-            .order_by("-period_end")
-        )
         latest_signed = signed[0] if signed else None
-        strategy = Strategy.objects.filter(pk=live_strategy_id(self.partnership.pk)).first()
-        completeness = strategy_queries.reporting_completeness(strategy)[:4] if strategy else []
+        # The live strategy's KPIs, with the strategy found in the same query.
+        completeness = strategy_queries.reporting_completeness(
+            live_strategy_subquery(self.partnership.pk)
+        )[:4]
         ended = sorted({row["period"] for row in completeness}, reverse=True)
         return super().get_context_data(
             statuses=statuses,
@@ -189,7 +201,7 @@ def _count(statuses):
 
 class ScoreboardExportView(InsiderMixin, View):
     def get(self, request, pk, fmt):
-        statuses, _history, totals = scoreboard(self.partnership)
+        statuses, _history, totals, _signed = scoreboard(self.partnership)
         if fmt == "pdf":
             body = exports.scoreboard_pdf(self.partnership, statuses, totals)
             content_type = "application/pdf"

@@ -16,7 +16,13 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from escp_portal.accounts.models import User
-from escp_portal.accounts.policy import coordinates, insider_q, is_insider, scope_for
+from escp_portal.accounts.policy import (
+    INSIDER,
+    coordinates,
+    insider_q,
+    scope_for,
+    with_insider,
+)
 from escp_portal.forms import add_validation_error
 from partnerships.models import Member, Partnership
 from strategy.views import InsiderMixin
@@ -105,13 +111,13 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.mission = get_object_or_404(
-            queries.places(Mission.objects.visible_to(request.user)).select_related(
-                "partnership", "organiser__cluster"
-            ),
-            pk=kwargs["pk"],
+        missions = queries.places(Mission.objects.visible_to(request.user)).select_related(
+            "partnership", "organiser__cluster"
         )
-        self.insider = is_insider(request.user, self.mission.partnership_id)
+        self.mission = get_object_or_404(
+            with_insider(missions, request.user, "partnership_id"), pk=kwargs["pk"]
+        )
+        self.insider = getattr(self.mission, INSIDER)
         self.coordinator = coordinates(request.user, self.mission.partnership_id)
         return super().dispatch(request, *args, **kwargs)
 
@@ -225,7 +231,8 @@ class MissionFormView(InsiderMixin, FormView):
     def get_partnership(self):
         if "mission_pk" in self.kwargs:
             self.mission = get_object_or_404(
-                Mission.objects.visible_to(self.request.user), pk=self.kwargs["mission_pk"]
+                Mission.objects.visible_to(self.request.user).select_related("partnership"),
+                pk=self.kwargs["mission_pk"],
             )
             return self.mission.partnership
         return super().get_partnership()
@@ -319,7 +326,7 @@ class ExportGroupListView(InsiderMixin, FormView):
 
     def get_context_data(self, **kwargs):
         groups = ExportGroup.objects.filter(partnership=self.partnership).prefetch_related(
-            "members__memberships__cluster"
+            "members"
         )
         return super().get_context_data(groups=groups, **kwargs)
 
@@ -362,8 +369,10 @@ class FeedView(View):
             missions = missions.filter(insider_q(scope_for(user), "partnership_id"))
             name = _("My missions")
         else:
-            partnership = get_object_or_404(Partnership.objects.visible_to(user), pk=pk)
-            if not is_insider(user, partnership.pk):
+            partnership = get_object_or_404(
+                with_insider(Partnership.objects.visible_to(user), user), pk=pk
+            )
+            if not getattr(partnership, INSIDER):
                 raise Http404
             missions = missions.filter(partnership=partnership)
             name = _("Missions of %(p)s") % {"p": partnership.acronym}

@@ -389,7 +389,12 @@ class MemberViewSet(PolicyViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         user = self.request.user
-        if user.is_authenticated and not user.is_staff:
+        # Not for the schema's generator: it serializes nothing (and asks for a context often).
+        if (
+            user.is_authenticated
+            and not user.is_staff
+            and not getattr(self, "swagger_fake_view", False)
+        ):
             context["member_clusters"] = set(member_cluster_ids(user))
         return context
 

@@ -15,6 +15,7 @@ from escp_portal.accounts.policy import (
     can_edit,
     can_manage_members,
     can_view_members,
+    clusters_with_visible_members,
     scope_for,
     with_contact_visibility,
 )
@@ -240,7 +241,10 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
         user = self.request.user
         managed = [m for m in member.memberships.all() if can_manage_members(user, m.cluster)]
         # Only the clusters whose members this user may see: the rest is not theirs to know.
-        memberships = [m for m in member.memberships.all() if can_view_members(user, m.cluster)]
+        visible = clusters_with_visible_members(
+            user, [m.cluster_id for m in member.memberships.all()]
+        )
+        memberships = [m for m in member.memberships.all() if m.cluster_id in visible]
         joined = {m.cluster_id for m in member.memberships.all()}
         other_clusters = ClusterOrganisation.objects.filter(
             pk__in=scope_for(user).managed_clusters

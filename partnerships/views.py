@@ -1,24 +1,27 @@
+from collections import defaultdict
+from functools import partial
 from itertools import groupby
 
-from auditlog.models import LogEntry
+from auditlog.models import LogEntry, _get_manager_from_settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from escp_portal.accounts.policy import (
+    INSIDER,
     can_create,
     can_edit,
-    can_view_member_figures,
     can_view_members,
-    is_insider,
     scope_for,
     visible_to,
+    with_insider,
 )
 from escp_portal.forms import add_validation_error
 from escp_portal.views_mixins import (
@@ -67,7 +70,7 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
     template_name = "partnerships/partnership_detail.html"
 
     def get_queryset(self):
-        return (
+        queryset = (
             super()
             .get_queryset()
             .select_related("programme")
@@ -77,6 +80,7 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
                 Prefetch("partners", queryset=Partner.objects.select_related("cluster")),
             )
         )
+        return with_insider(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,7 +95,7 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
             country_count=len({p.cluster.country.code for p in partners}),
             can_edit=can_edit(user, partnership),
             can_see_history=can_edit(user, partnership) or scope.reads_everything,
-            insider=is_insider(user, partnership.pk) if user.is_authenticated else False,
+            insider=getattr(partnership, INSIDER) if user.is_authenticated else False,
             target_countries=[m.country for m in partnership.target_markets.all()],
         )
         return context
@@ -162,8 +166,64 @@ class PartnershipHistoryView(LoginRequiredMixin, VisibleObjectsMixin, DetailView
             .select_related("actor", "content_type")
             .order_by("-timestamp")[:200]
         )
-        context["entries"] = entries
+        context["entries"] = with_related_names(entries)
         return context
+
+
+def with_related_names(entries):
+    """Log entries whose ``changes_display_dict`` names the objects their foreign keys point
+    at from one query per model, where auditlog would ask once per key and entry."""
+    entries = list(entries)
+    wanted = defaultdict(set)
+    for entry in entries:
+        for field, value in _foreign_key_changes(entry):
+            wanted[field.related_model].add(value)
+    names = {
+        model: {
+            obj.pk: smart_str(obj) for obj in _get_manager_from_settings(model).filter(pk__in=pks)
+        }
+        for model, pks in wanted.items()
+    }
+    for entry in entries:
+        entry._get_changes_display_for_fk_field = partial(_foreign_key_display, names)
+    return entries
+
+
+def _foreign_key_changes(entry):
+    """(field, primary key) of every foreign key value in the entry's changes."""
+    model = entry.content_type.model_class()
+    if model is None:
+        return
+    for name, values in entry.changes_dict.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "choices", None) or not field.is_relation:
+            continue
+        if field.get_internal_type() not in ("ForeignKey", "OneToOneField"):
+            continue
+        for value in values:
+            if value == "None":
+                continue
+            try:
+                yield field, field.related_model._meta.pk.to_python(value)
+            except ValidationError:
+                continue
+
+
+def _foreign_key_display(names, field, value):
+    """What ``LogEntry._get_changes_display_for_fk_field`` answers, from the names at hand."""
+    if value == "None":
+        return value
+    try:
+        pk = field.related_model._meta.pk.to_python(value)
+    except ValidationError:
+        return value
+    try:
+        return names[field.related_model][pk]
+    except KeyError:
+        return f"Deleted '{field.related_model.__name__}' ({value})"
 
 
 class PartnerFormMixin(LoginRequiredMixin):
@@ -299,7 +359,8 @@ class ClusterDetailView(VisibleObjectsMixin, DetailView):
         user = self.request.user
         context["can_edit"] = can_edit(user, self.object)
         context["can_view_members"] = can_view_members(user, self.object)
-        if can_view_member_figures(user, self.object):
+        # can_view_member_figures, without asking the database twice.
+        if context["can_view_members"] or scope_for(user).reads_everything:
             context["figures"] = member_figures(self.object)
         return context
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.forms import BootstrapFormMixin
+from escp_portal.forms import BootstrapFormMixin, choices_from
 from partnerships.forms import DateInput
 
 from . import services
@@ -124,12 +124,14 @@ class StageForm(BootstrapFormMixin, forms.ModelForm):
             "depends_on": forms.CheckboxSelectMultiple(),
         }
 
-    def __init__(self, *args, chain, **kwargs):
+    def __init__(self, *args, chain, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
         others = chain.stages.all()
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others
+        if stages is not None:  # the chain's stages, loaded by the page already
+            choices_from(self.fields["depends_on"], [s for s in stages if s.pk != self.instance.pk])
 
 
 class AssignmentForm(BootstrapFormMixin, forms.Form):
@@ -138,9 +140,11 @@ class AssignmentForm(BootstrapFormMixin, forms.Form):
     member = forms.ModelChoiceField(queryset=None, required=False, label=_("or a member"))
     contribution = forms.CharField(max_length=300, required=False, label=_("Contribution"))
 
-    def __init__(self, *args, chain, members, **kwargs):
+    def __init__(self, *args, chain, members, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = chain.stages.all()
+        if stages is not None:  # the chain's stages, loaded by the page already
+            choices_from(self.fields["stage"], stages)
         self.fields["partner"].queryset = chain.partnership.partners.select_related("cluster")
         self.fields["partner"].label_from_instance = lambda p: str(p.cluster)
         self.fields["member"].queryset = members

@@ -1,13 +1,14 @@
 """KPI sources this app owns: the partner clusters' members and SMEs, and completed tasks."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .sources import register
+from .sources import per_partnership, register
+
+SINCE = Coalesce("joined_on", Cast("created_at", DateField()))
 
 
 def _partner_memberships(kpi, end: date | None = None):
@@ -16,21 +17,26 @@ def _partner_memberships(kpi, end: date | None = None):
     partnership_id = kpi.objective.strategy.partnership_id
     partners = Partner.objects.filter(partnership_id=partnership_id)
     return ClusterMembership.objects.filter(cluster__in=partners.values("cluster")).annotate(
-        since=Coalesce("joined_on", Cast("created_at", DateField()))
+        since=SINCE
     )
 
 
-def _members_series(kpi, periods, *, smes: bool):
-    memberships = _partner_memberships(kpi)
+def _members_series(partnership_ids, periods, *, smes: bool):
+    from partnerships.models import ClusterMembership
+
+    # The memberships of each partnership's partner clusters (a membership once per
+    # partnership its cluster is a partner of).
+    memberships = ClusterMembership.objects.alias(since=SINCE)
     if smes:
         memberships = memberships.filter(member__is_sme=True)
-    # One query: a distinct count per period end, as conditional aggregates.
-    aggregates = {
-        f"p{i}": Count("member", filter=Q(since__lte=end), distinct=True)
-        for i, (_start, end) in enumerate(periods)
-    }
-    row = memberships.aggregate(**aggregates)
-    return {end: Decimal(row[f"p{i}"] or 0) for i, (_start, end) in enumerate(periods)}
+    # One query: a distinct count per partnership and period end, as conditional aggregates.
+    return per_partnership(
+        memberships,
+        "cluster__partnerships_joined__partnership_id",
+        partnership_ids,
+        periods,
+        lambda _start, end: Count("member", filter=Q(since__lte=end), distinct=True),
+    )
 
 
 def _members_records(kpi, start, end, *, smes=False):
@@ -50,20 +56,23 @@ def _tasks_done(kpi):
     )
 
 
-def _tasks_series(kpi, periods):
-    aggregates = {
-        f"p{i}": Count("pk", filter=Q(completed_on__gte=start, completed_on__lte=end))
-        for i, (start, end) in enumerate(periods)
-    }
-    row = _tasks_done(kpi).aggregate(**aggregates)
-    return {end: Decimal(row[f"p{i}"] or 0) for i, (_start, end) in enumerate(periods)}
+def _tasks_series(partnership_ids, periods):
+    from .models import Task
+
+    return per_partnership(
+        Task.objects.filter(status=Task.Status.DONE),
+        "objective__strategy__partnership_id",
+        partnership_ids,
+        periods,
+        lambda start, end: Count("pk", filter=Q(completed_on__gte=start, completed_on__lte=end)),
+    )
 
 
 register(
     "partner_members",
     label=_("Members of the partner clusters"),
     description=_("Companies and other bodies in the partner clusters at the end of the period."),
-    series=lambda kpi, periods: _members_series(kpi, periods, smes=False),
+    series_many=lambda ids, periods: _members_series(ids, periods, smes=False),
     records=lambda kpi, start, end: _members_records(kpi, start, end),
     stock=True,
 )
@@ -71,7 +80,7 @@ register(
     "partner_smes",
     label=_("SMEs in the partner clusters"),
     description=_("Members that are SMEs by the EU definition, at the end of the period."),
-    series=lambda kpi, periods: _members_series(kpi, periods, smes=True),
+    series_many=lambda ids, periods: _members_series(ids, periods, smes=True),
     records=lambda kpi, start, end: _members_records(kpi, start, end, smes=True),
     stock=True,
 )
@@ -79,7 +88,7 @@ register(
     "tasks_completed",
     label=_("Roadmap tasks completed"),
     description=_("Tasks of the partnership's roadmap completed within the period."),
-    series=_tasks_series,
+    series_many=_tasks_series,
     records=lambda kpi, start, end: _tasks_done(kpi).filter(
         completed_on__gte=start, completed_on__lte=end
     ),

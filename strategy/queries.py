@@ -11,6 +11,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models import Partnership
+
 from .models import KPI, REPORTING_GRACE, Measurement, Objective, Strategy, Task, period_start
 from .sources import derived_series, registry
 
@@ -23,19 +25,26 @@ SMART_RULES = [
 ]
 
 
-def current_strategy(partnership, version: int | None = None) -> Strategy | None:
-    strategies = Strategy.objects.filter(partnership=partnership)
+def current_strategy(
+    partnership, version: int | None = None, versions: list[Strategy] | None = None
+) -> Strategy | None:
+    """The version asked for, else the adopted one, else the latest, in one query (none when
+    ``versions``, all the partnership's strategies newest first, are loaded already)."""
+    if versions is None:
+        versions = list(Strategy.objects.filter(partnership=partnership).order_by("-version"))
     if version:
-        return strategies.filter(version=version).first()
-    return (
-        strategies.filter(status=Strategy.Status.ADOPTED).first()
-        or strategies.order_by("-version").first()
-    )
+        strategy = next((s for s in versions if s.version == version), None)
+    else:
+        adopted = [s for s in versions if s.status == Strategy.Status.ADOPTED]
+        strategy = adopted[0] if adopted else (versions[0] if versions else None)
+    if strategy is not None and isinstance(partnership, Partnership):
+        strategy.partnership = partnership  # the page has it already
+    return strategy
 
 
-def objectives_for(strategy: Strategy):
-    """Objectives with what the SMART check needs, in a fixed number of queries."""
-    return strategy.objectives.select_related("owner__cluster").annotate(
+def with_smart_counts(objectives):
+    """Objectives with what the SMART check needs, in the same query."""
+    return objectives.annotate(
         kpi_count=Count("kpis", distinct=True),
         targeted_kpis=Count("kpis", filter=Q(kpis__target_value__isnull=False), distinct=True),
         task_count=Count("tasks", distinct=True),
@@ -43,6 +52,11 @@ def objectives_for(strategy: Strategy):
             "tasks", filter=~Q(tasks__status__in=["done", "cancelled"]), distinct=True
         ),
     )
+
+
+def objectives_for(strategy: Strategy):
+    """Objectives with what the SMART check needs, in a fixed number of queries."""
+    return with_smart_counts(strategy.objectives.select_related("owner__cluster"))
 
 
 @dataclass
@@ -100,8 +114,7 @@ def smart_check(objective: Objective, partnership) -> SmartCheck:
 def kpis_for(strategy: Strategy):
     return (
         KPI.objects.filter(objective__strategy=strategy)
-        .select_related("objective", "responsible__cluster")
-        .prefetch_related("milestones")
+        .select_related("objective__strategy", "responsible__cluster")
         .order_by("objective__order", "objective__code", "pk")
     )
 
@@ -138,8 +151,10 @@ class KpiValues:
 
 
 def kpi_values(kpis, until: date | None = None) -> dict[int, KpiValues]:
-    """Values of many KPIs: one query for all hand-reported ones, one per derived KPI (each
-    source answers all periods in one query)."""
+    """Values of many KPIs: one query for all hand-reported ones, and for the derived ones one
+    per source and frequency (a source answers all periods, of all the partnerships, in one
+    query; one per strategy too for a source without ``series_many``), whatever the number of
+    KPIs."""
     until = until or timezone.localdate()
     kpis = list(kpis)
     manual = [k.pk for k in kpis if k.is_manual]
@@ -151,17 +166,46 @@ def kpi_values(kpis, until: date | None = None) -> dict[int, KpiValues]:
             .annotate(total=Sum("value"))
         ):
             approved[kpi_id][period_end] = total
+    series = _derived_values([k for k in kpis if not k.is_manual], until)
     result = {}
     for kpi in kpis:
         periods = kpi.periods(until)
         if kpi.is_manual:
             by_period = approved.get(kpi.pk, {})
-        elif kpi.source in registry():
-            by_period = derived_series(kpi, [(period_start(kpi.frequency, p), p) for p in periods])
+        elif kpi.pk in series:
+            by_period = {p: series[kpi.pk][p] for p in periods if p in series[kpi.pk]}
         else:
             by_period = {}
         result[kpi.pk] = KpiValues(kpi, periods, by_period)
     return result
+
+
+def _derived_values(kpis, until: date) -> dict[int, dict[date, Decimal]]:
+    """{KPI id: {period end: value}} of derived KPIs, a call of its source per group."""
+    sources = registry()
+    groups = defaultdict(list)
+    for kpi in kpis:
+        source = sources.get(kpi.source)
+        if source is None:
+            continue
+        owner = None if source.series_many else kpi.objective.strategy_id
+        groups[(kpi.source, kpi.frequency, owner)].append(kpi)
+    values = {}
+    for (key, frequency, _owner), group in groups.items():
+        # Periods of one frequency end on the same calendar days: ask for all of them at once.
+        ends = sorted({p for kpi in group for p in kpi.periods(until)})
+        if not ends:
+            continue
+        periods = [(period_start(frequency, p), p) for p in ends]
+        series_many = sources[key].series_many
+        if series_many is None:
+            answer = derived_series(group[0], periods)
+            values.update((kpi.pk, answer) for kpi in group)
+            continue
+        partnership = {kpi.pk: kpi.objective.strategy.partnership_id for kpi in group}
+        answers = series_many(sorted(set(partnership.values())), periods)
+        values.update((kpi.pk, answers[partnership[kpi.pk]]) for kpi in group)
+    return values
 
 
 @dataclass
@@ -173,7 +217,8 @@ class CompletenessCell:
 
 def reporting_completeness(strategy: Strategy, until: date | None = None):
     """Per period: every hand-reported KPI, whether its responsible partner has reported, and
-    who is late (period ended more than 30 days ago and nothing submitted)."""
+    who is late (period ended more than 30 days ago and nothing submitted). ``strategy`` may
+    be an expression for its id (a subquery): no strategy, no rows."""
     today = until or timezone.localdate()
     kpis = [k for k in kpis_for(strategy) if k.is_manual]
     # The responsible partner's own report is what counts as reported.

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Case, Max, Subquery, When
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -354,6 +354,18 @@ def live_strategy_id(partnership_id: int) -> int | None:
         Strategy.objects.filter(partnership_id=partnership_id).values_list("status", "pk")
     )
     return versions.get(Strategy.Status.ADOPTED) or versions.get(Strategy.Status.DRAFT)
+
+
+def live_strategy_subquery(partnership_id: int) -> Subquery:
+    """``live_strategy_id`` as a subquery: to read the live strategy's rows in one query."""
+    return Subquery(
+        Strategy.objects.filter(
+            partnership_id=partnership_id,
+            status__in=[Strategy.Status.ADOPTED, Strategy.Status.DRAFT],
+        )
+        .order_by(Case(When(status=Strategy.Status.ADOPTED, then=0), default=1), "version")
+        .values("pk")[:1]
+    )
 
 
 def can_report(user, kpi: KPI, partner=None) -> bool:

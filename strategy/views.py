@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from escp_portal.accounts.policy import coordinates, is_insider, scope_for
+from escp_portal.accounts.policy import INSIDER, coordinates, is_insider, scope_for, with_insider
 from escp_portal.forms import add_validation_error
 from partnerships.models import Member, Partnership
 
@@ -33,6 +34,7 @@ from .forms import (
 from .models import (
     KPI,
     Measurement,
+    MeasurementRevision,
     Objective,
     PeriodLock,
     StageAssignment,
@@ -52,7 +54,7 @@ class InsiderMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.partnership = self.get_partnership()
-        if not is_insider(request.user, self.partnership.pk):
+        if not self.user_is_insider():
             raise Http404
         self.coordinator = coordinates(request.user, self.partnership.pk)
         if self.coordinators_only and not self.coordinator:
@@ -60,9 +62,18 @@ class InsiderMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_partnership(self) -> Partnership:
+        user = self.request.user
         return get_object_or_404(
-            Partnership.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+            with_insider(Partnership.objects.visible_to(user), user), pk=self.kwargs["pk"]
         )
+
+    def user_is_insider(self) -> bool:
+        # Answered with the partnership (or the page's object) when ``with_insider`` loaded it.
+        for loaded in (getattr(self, "object", None), self.partnership):
+            known = getattr(loaded, INSIDER, None)
+            if known is not None:
+                return known
+        return is_insider(self.request.user, self.partnership.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -78,11 +89,17 @@ class ObjectMixin(InsiderMixin):
     """Pages of one object of the strategy: its partnership comes from the object."""
 
     model = None
-    related = ()
+    related = ()  # select_related paths, the path to the object's partnership first
+
+    def object_queryset(self):
+        user = self.request.user
+        queryset = self.model.objects.visible_to(user).select_related(*self.related)
+        if not self.related:
+            return queryset
+        return with_insider(queryset, user, f"{self.related[0]}_id")
 
     def get_partnership(self):
-        queryset = self.model.objects.visible_to(self.request.user).select_related(*self.related)
-        self.object = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.object = get_object_or_404(self.object_queryset(), pk=self.kwargs["pk"])
         return self.partnership_of(self.object)
 
     def partnership_of(self, obj):
@@ -127,10 +144,11 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
             version = int(self.request.GET.get("version", ""))
         except ValueError:
             version = None
-        strategy = queries.current_strategy(self.partnership, version)
+        versions = list(Strategy.objects.filter(partnership=self.partnership).order_by("-version"))
+        strategy = queries.current_strategy(self.partnership, version, versions=versions)
         context = super().get_context_data(
             strategy=strategy,
-            versions=Strategy.objects.filter(partnership=self.partnership).order_by("-version"),
+            versions=versions,
             smart_rules=queries.SMART_RULES,
             **kwargs,
         )
@@ -139,7 +157,7 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
         objectives = list(queries.objectives_for(strategy))
         kpis = list(queries.kpis_for(strategy))
         values = queries.kpi_values(kpis)
-        tasks = list(queries.tasks_for(strategy))
+        tasks = list(queries.tasks_for(strategy).prefetch_related(None))  # titles only here
         for objective in objectives:
             objective.smart = queries.smart_check(objective, self.partnership)
             objective.kpi_rows = [(k, values[k.pk]) for k in kpis if k.objective_id == objective.pk]
@@ -277,8 +295,12 @@ class ObjectiveDetailView(ObjectMixin, TemplateView):
     def partnership_of(self, obj):
         return obj.strategy.partnership
 
+    def object_queryset(self):
+        # The SMART check's counts come with the objective.
+        return queries.with_smart_counts(super().object_queryset())
+
     def get_context_data(self, **kwargs):
-        objective = queries.objectives_for(self.object.strategy).get(pk=self.object.pk)
+        objective = self.object
         kpis = list(queries.kpis_for(self.object.strategy).filter(objective=objective))
         values = queries.kpi_values(kpis)
         return super().get_context_data(
@@ -356,13 +378,17 @@ class KPIDetailView(ObjectMixin, TemplateView):
     def partnership_of(self, obj):
         return obj.objective.strategy.partnership
 
+    def object_queryset(self):
+        return super().object_queryset().prefetch_related("milestones")
+
     def get_context_data(self, form=None, **kwargs):
         kpi = self.object
         user = self.request.user
         values = queries.kpi_values([kpi])[kpi.pk]
+        revisions = MeasurementRevision.objects.select_related("changed_by")
         measurements = list(
             kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
-            .prefetch_related("revisions__changed_by")
+            .prefetch_related(Prefetch("revisions", queryset=revisions))
             .order_by("-period_end")
         )
         reportable = kpi.is_manual and services.can_report(user, kpi)
@@ -625,9 +651,12 @@ class ValueChainView(ObjectMixin, TemplateView):
 
     def get_context_data(self, stage_form=None, assignment_form=None, **kwargs):
         chain = self.object
+        assignments = StageAssignment.objects.select_related(
+            "partner__cluster", "partner__partnership", "member"
+        )
         stages = list(
             chain.stages.prefetch_related(
-                "depends_on", "assignments__partner__cluster", "assignments__member"
+                "depends_on", Prefetch("assignments", queryset=assignments)
             )
         )
         for stage in stages:
@@ -640,8 +669,10 @@ class ValueChainView(ObjectMixin, TemplateView):
             stages=stages,
             gaps=gaps,
             overlaps=overlaps,
-            stage_form=stage_form or (StageForm(chain=chain) if self.coordinator else None),
-            assignment_form=assignment_form or AssignmentForm(chain=chain, members=self.members()),
+            stage_form=stage_form
+            or (StageForm(chain=chain, stages=stages) if self.coordinator else None),
+            assignment_form=assignment_form
+            or AssignmentForm(chain=chain, members=self.members(), stages=stages),
             **kwargs,
         )
 

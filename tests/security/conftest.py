@@ -69,6 +69,11 @@ def _strategy(partnership, partner):
 @pytest.fixture
 def s(world):
     """Two partnerships with one of everything each, and an API token per user."""
+    return two_of_everything(world)
+
+
+def two_of_everything(world):
+    """The data of fixture ``s`` (also for tests outside this directory)."""
     today = timezone.localdate()
     partner_a = world.a.partners.get(cluster=world.cluster_a)
     partner_b = world.b.partners.get(cluster=world.cluster_b)

@@ -1,0 +1,276 @@
+"""More of everything in partnership A (and around it), to show that a page costs as many
+queries with many rows as with one: ``grow(s, n)`` adds ``n`` rows of each kind to the objects
+the access matrix's fixture ``s`` points at."""
+
+import itertools
+from datetime import date, timedelta
+
+from django.utils import timezone
+from knox.models import AuthToken
+
+from escp_portal.accounts.models import Role, RoleAssignment
+from evaluation.models import Assessment, Review, ScoreboardSnapshot
+from evaluation.services import recompute_scoreboard
+from missions.models import ExportGroup, Mission, Outcome, Participation
+from partnerships.models import (
+    ClusterMembership,
+    Competence,
+    MemberImport,
+    Partner,
+    Programme,
+    Sector,
+)
+from strategy.models import (
+    KPI,
+    MarketStudy,
+    Measurement,
+    Milestone,
+    Objective,
+    StageAssignment,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChain,
+    ValueChainStage,
+)
+from tests import factories
+
+# Countries for target markets (one per partnership and country), never "CA" (the fixture's).
+COUNTRIES = [
+    "US", "MX", "BR", "AR", "CL", "CO", "PE", "JP", "KR", "CN", "IN", "ID", "VN", "TH", "MY",
+    "SG", "PH", "AU", "NZ", "ZA", "NG", "KE", "EG", "MA", "TR", "SA", "AE", "IL", "UA", "GB",
+    "NO", "CH", "IS", "RS", "GE", "AM", "KZ", "UZ", "PK", "BD",
+]  # fmt: skip
+# The source of the derived KPIs (the test's data has one already: more add no query).
+DERIVED = "partner_members"
+_seq = itertools.count(1)
+
+
+def grow(s, n=30):
+    """Add ``n`` of everything to partnership A and its surroundings."""
+    world, today = s.world, timezone.localdate()
+    tag = next(_seq)
+    a = world.a
+    assert n <= len(COUNTRIES)
+
+    # The directory: programmes, sectors, partnerships with their partner clusters.
+    programmes = [
+        Programme.objects.create(code=f"grow-{tag}-{i}", name=f"Call {i}") for i in range(n)
+    ]
+    sectors = [
+        Sector.objects.create(name=f"Sector {tag}-{i}", slug=f"sector-{tag}-{i}") for i in range(n)
+    ]
+    competences = [
+        Competence.objects.create(name=f"Skill {tag}-{i}", slug=f"skill-{tag}-{i}")
+        for i in range(n)
+    ]
+    a.sectors.add(*sectors)
+    clusters = [factories.cluster(f"Grown {tag}-{i}", COUNTRIES[i], city="Town") for i in range(n)]
+    for cluster in clusters:
+        cluster.sectors.add(*sectors[:3])
+    partners = [Partner.objects.create(partnership=a, cluster=cluster) for cluster in clusters]
+    others = []
+    for i in range(n):
+        other = factories.partnership(
+            f"G{tag}X{i}",
+            programme=programmes[i],
+            coordinator=clusters[i],
+            partners=[clusters[(i + 1) % n]],
+        )
+        other.sectors.add(sectors[i])
+        others.append(other)
+    Partner.objects.create(partnership=others[0], cluster=world.cluster_a)
+    # More roles for the users (coordinator of A coordinates more, the manager manages more).
+    for other in others[:5]:
+        RoleAssignment.objects.create(user=world.coord_a, role=Role.COORDINATOR, partnership=other)
+    for cluster in clusters[:5]:
+        RoleAssignment.objects.create(
+            user=world.manager_a, role=Role.CLUSTER_MANAGER, cluster=cluster
+        )
+    for user in (world.coord_a, world.manager_a, world.officer):
+        for _ in range(min(n, 15)):
+            AuthToken.objects.create(user=user)
+
+    # Members of cluster A (and of the grown clusters), with their tags.
+    members = []
+    for i in range(n):
+        member = factories.member(
+            world.cluster_a,
+            f"Grown member {tag}-{i}",
+            employees=5 + i * 20,
+            nace_code="62.01",
+            contact_email=f"m{tag}-{i}@member.example",
+            export_markets=COUNTRIES[:3],
+        )
+        ClusterMembership.objects.create(member=member, cluster=clusters[i])
+        member.competences.add(*competences[:3])
+        members.append(member)
+    for cluster in (world.cluster_a, world.cluster_a2, clusters[0]):
+        for i in range(n):
+            factories.member(cluster, f"Extra {tag}-{cluster.pk}-{i}", employees=100)
+    for cluster in clusters[:n]:
+        ClusterMembership.objects.create(member=s.member_a, cluster=cluster)
+    s.member_a.competences.add(*competences)
+    for i in range(n):
+        MemberImport.objects.create(
+            cluster=world.cluster_a,
+            uploaded_by=world.manager_a,
+            file_name=f"m{i}.csv",
+            status="done",
+            rows=[{"name": f"Row {j}"} for j in range(5)],
+        )
+
+    # The strategy: objectives, KPIs with milestones and measurements, tasks.
+    strategy, objective, kpi = s.a.strategy, s.a.objective, s.a.kpi
+    periods = kpi.periods(until=today)[-8:]
+    for i in range(n):
+        Milestone.objects.create(kpi=kpi, date=date(2024, 1, 1) + timedelta(days=30 * i), value=i)
+    for partner in partners:
+        for period in periods:
+            Measurement.objects.create(
+                kpi=kpi, period_end=period, partner=partner, value=1, status="approved"
+            )
+    objectives, kpis = [], []
+    for i in range(n):
+        new = Objective.objects.create(
+            strategy=strategy,
+            code=f"G{i}",
+            owner=partners[i],
+            statement=f"Grown objective {i}",
+            order=i + 2,
+        )
+        objectives.append(new)
+        for target in (new, objective):
+            grown = KPI.objects.create(
+                objective=target,
+                name=f"Grown KPI {tag}-{target.pk}-{i}",
+                unit="SMEs",
+                baseline_date=date(2023, 12, 31),
+                target_date=date(2027, 12, 31),
+                target_value=40,
+                responsible=partners[i],
+            )
+            kpis.append(grown)
+            for period in periods[-3:]:
+                Measurement.objects.create(
+                    kpi=grown,
+                    period_end=period,
+                    partner=partners[i],
+                    value=2,
+                    status="approved" if i % 2 else "submitted",
+                    reported_by=world.manager_a,
+                )
+        KPI.objects.create(
+            objective=new if i % 2 else objective,
+            name=f"Derived KPI {tag}-{i}",
+            unit="members",
+            source=DERIVED,
+            baseline_date=date(2023, 12, 31),
+            target_date=date(2027, 12, 31),
+            target_value=100,
+        )
+        for target in (new, objective):
+            task = Task.objects.create(objective=target, title=f"Grown task {target.pk}-{i}")
+            task.responsible.add(partners[i], s.partner_a)
+        Review.objects.create(
+            partnership=a,
+            kpi=kpis[-1],
+            flag="unclear",
+            comment="Why?",
+            created_by=world.officer,
+        )
+        Review.objects.create(
+            partnership=a, objective=new, flag="other", comment="?", created_by=world.officer
+        )
+
+    # Value chains, markets.
+    for i in range(n):
+        stage = ValueChainStage.objects.create(chain=s.a.chain, name=f"Stage {i}", order=i + 2)
+        stage.depends_on.add(*s.a.chain.stages.all()[:2])
+        StageAssignment.objects.create(stage=stage, partner=partners[i], contribution="Parts")
+        StageAssignment.objects.create(stage=stage, member=members[i], contribution="Parts")
+        chain = ValueChain.objects.create(partnership=a, name=f"Chain {i}")
+        ValueChainStage.objects.create(chain=chain, name="Stage", order=1)
+        market = TargetMarket.objects.create(
+            partnership=a, country=COUNTRIES[i], lead_partner=partners[i]
+        )
+        MarketStudy.objects.create(target_market=market, segments="Buyers")
+
+    # Missions with their participants and outcomes, export groups, assessments.
+    missions = []
+    for i in range(n):
+        mission = Mission.objects.create(
+            partnership=a if i % 3 else world.b,
+            title=f"Grown mission {i}",
+            country="CA" if i % 2 else COUNTRIES[i],
+            start_date=today + timedelta(days=25 + i),
+            end_date=today + timedelta(days=28 + i),
+            organiser=partners[i] if i % 3 else None,
+            capacity=50,
+        )
+        missions.append(mission)
+        Participation.objects.create(
+            mission=s.ma.mission, member=members[i], cluster=world.cluster_a
+        )
+        Participation.objects.create(mission=mission, cluster=clusters[i])
+        if i % 3:
+            Participation.objects.create(mission=mission, member=members[i], cluster=clusters[i])
+        outcome = Outcome.objects.create(
+            partnership=a,
+            mission=s.ma.mission if i % 2 else mission if i % 3 else None,
+            kind="contract",
+            counterpart=f"Buyer {i}",
+            counterpart_country="CA",
+            date=date(2025, 5, 1),
+            value=1000,
+        )
+        outcome.members.add(members[i], s.member_a)
+        group = ExportGroup.objects.create(
+            partnership=a, name=f"Group {i}", goal="Sell", target_markets=["CA", "US"]
+        )
+        group.members.add(members[i], s.member_a)
+        s.ma.group.members.add(members[i])
+        Assessment.objects.create(
+            partnership=a,
+            kind="workshop",
+            date=date(2025, 1, 1) + timedelta(days=i),
+            title=f"Workshop {i}",
+            findings="Found",
+            created_by=world.coord_a,
+        )
+    # Other partnerships' strategies, with KPIs of the same source (an officer lists them all).
+    for other in others[:10]:
+        goal = Objective.objects.create(
+            strategy=Strategy.objects.create(partnership=other, status="adopted"),
+            code="O1",
+            statement="Grow the members of the partner clusters.",
+        )
+        KPI.objects.create(
+            objective=goal,
+            name=f"Members of {other.acronym}",
+            unit="members",
+            source=DERIVED,
+            baseline_date=date(2023, 12, 31),
+            target_date=date(2027, 12, 31),
+            target_value=100,
+        )
+    for other in others[:5]:
+        recompute_scoreboard(other.pk)
+    recompute_scoreboard(a.pk)
+    for i in range(n):
+        ScoreboardSnapshot.objects.create(
+            partnership=a,
+            date=today - timedelta(days=i + 1),
+            data=ScoreboardSnapshot.objects.filter(partnership=a).first().data,
+        )
+    data = ScoreboardSnapshot.objects.filter(partnership=a).first().data
+    for i, period in enumerate(periods):
+        ScoreboardSnapshot.objects.create(
+            partnership=a,
+            date=today - timedelta(days=i),
+            data=data,
+            period_end=period,
+            signed_off_by=world.coord_a,
+            signed_off_at=timezone.now(),
+        )
+    a.save()  # one more entry in the history
