@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format clean migrate demo worker beat bench-import bench
+.PHONY: run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -18,7 +18,22 @@ $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) compilemessages
+
+# The French and German catalogues (locale/*/LC_MESSAGES/django.po) are compiled here, so a fresh
+# clone shows them; GNU msgfmt when installed, else Babel's compiler.
+compilemessages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
+	else \
+		$(BIN)/pybabel -q compile -d locale -D django --statistics; \
+	fi
+
+# Collect new and changed strings into the catalogues (needs GNU gettext).
+messages: $(STAMP)
+	for lang in fr de; do $(BIN)/python manage.py makemessages -l $$lang --add-location=file \
+		--ignore=.venv --ignore=tests --ignore=scripts --ignore=test-artifacts \
+		--ignore=staticfiles --ignore=node_modules -v0; done
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -8,7 +8,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("escp_portal.accounts.urls")),
     path("api/v1/", include("escp_portal.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("strategy.urls")),

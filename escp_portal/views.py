@@ -2,10 +2,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
 
+from escp_portal import dashboard
 from escp_portal.accounts.policy import scope_for
 from escp_portal.api.exceptions import api_not_found, api_server_error
 from partnerships.filters import PartnershipFilterSet
@@ -29,15 +33,10 @@ class HomeView(TemplateView):
         context["filter"] = PartnershipFilterSet(queryset=visible)
         context["totals"] = {
             "partnerships": visible.count(),
-            "clusters": ClusterOrganisation.objects.filter(
-                partnerships_joined__partnership__in=visible
-            )
-            .distinct()
-            .count(),
-            "countries": Partner.objects.filter(partnership__in=visible)
-            .values("cluster__country")
-            .distinct()
-            .count(),
+            **Partner.objects.filter(partnership__in=visible).aggregate(
+                clusters=Count("cluster", distinct=True),
+                countries=Count("cluster__country", distinct=True),
+            ),
         }
         if scope.is_coordinator:
             context["my_partnerships"] = with_partners.filter(pk__in=scope.coordinated_partnerships)
@@ -52,6 +51,15 @@ class HomeView(TemplateView):
                     ),
                 )
             )
+        today = timezone.localdate()
+        if scope.is_coordinator:
+            context["coordinator_dashboard"] = dashboard.coordinator(
+                scope.coordinated_partnerships, today
+            )
+        if scope.is_cluster_manager:
+            context["manager_dashboard"] = dashboard.cluster_manager(scope.managed_clusters, today)
+        if scope.reads_everything:
+            context["officer_dashboard"] = dashboard.officer(today)
         if scope.reads_everything:
             context["programme_overview"] = (
                 Partnership.objects.values("programme__code", "generation")
@@ -148,3 +156,17 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return defaults.server_error(request)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also remembers the choice on the signed-in user's account
+    so that their emails come in the same language."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    supported = {code for code, _name in settings.LANGUAGES}
+    if request.user.is_authenticated and language in supported:
+        from escp_portal.accounts import services
+
+        services.language_update(actor=request.user, language=language)
+    return response

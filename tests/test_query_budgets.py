@@ -28,13 +28,17 @@ pytestmark = pytest.mark.django_db
 # (3 queries of every signed-in page; a token costs 3 as well: token with user, knox's sweep of
 # expired tokens, roles).
 TARGET = 10
-# Above the target, with the reason: none today.
-ABOVE_TARGET: dict[str, str] = {}
+# Above the target, with the reason.
+ABOVE_TARGET: dict[str, str] = {
+    "home": "not a list or a detail but the role dashboard: one query per panel (reports late, "
+    "values to review, tasks, missions without outcomes, reviews, next missions; member "
+    "freshness, open registrations; partnerships at risk), each flat as the data grows",
+}
 POST_ONLY = None
 
 # name -> the most queries any role that gets it may spend (POST_ONLY: no GET to measure).
 BUDGETS = {
-    "home": 8,
+    "home": 14,
     "health": 5,
     "set_language": POST_ONLY,
     "accounts:login": 0,

@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
@@ -16,6 +18,13 @@ class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """The message is written in the language saved on the account it is sent to."""
+        user = context.get("user")
+        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
     pass
 
 
@@ -24,6 +33,13 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 
 
 class PreferencesForm(BootstrapFormMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of pages and emails"),
+        choices=[
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ],
+    )
     muted_reminders = forms.MultipleChoiceField(
         label=_("Mission reminders I do not want"),
         required=False,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -39,9 +40,20 @@ def calendar_token_renew(*, actor) -> str:
     return actor.calendar_token
 
 
-def preferences_update(*, actor, muted_reminders) -> None:
+def preferences_update(*, actor, muted_reminders, language=None) -> None:
     from missions.models import ReminderLog
 
     valid = set(ReminderLog.Kind.values)
     actor.muted_reminders = sorted(k for k in muted_reminders if k in valid)
-    actor.save(update_fields=["muted_reminders"])
+    fields = ["muted_reminders"]
+    if language in {code for code, _name in settings.LANGUAGES}:
+        actor.language = language
+        fields.append("language")
+    actor.save(update_fields=fields)
+
+
+def language_update(*, actor, language) -> None:
+    """The language pages and emails take for this user."""
+    if language in {code for code, _name in settings.LANGUAGES} and actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -68,7 +70,10 @@ class PreferencesView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("accounts:preferences")
 
     def get_initial(self):
-        return {"muted_reminders": self.request.user.muted_reminders}
+        return {
+            "muted_reminders": self.request.user.muted_reminders,
+            "language": self.request.user.language,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(token=self.request.user.calendar_token, **kwargs)
@@ -83,8 +88,24 @@ class PreferencesView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        language = form.cleaned_data["language"]
         services.preferences_update(
-            actor=self.request.user, muted_reminders=form.cleaned_data["muted_reminders"]
+            actor=self.request.user,
+            muted_reminders=form.cleaned_data["muted_reminders"],
+            language=language,
         )
+        translation.activate(language)
         messages.success(self.request, _("Your preferences were saved."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The page follows the saved language at once, also where the switcher set another.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response

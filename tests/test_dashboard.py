@@ -1,0 +1,241 @@
+"""The role dashboard on the home page: each role's first question answered, from what the
+role may see, in a fixed number of queries."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from escp_portal import dashboard
+from evaluation.models import KPIStatus, Review, Status
+from missions.models import Mission, Outcome, Participation
+from partnerships.models import Partner
+from strategy.models import KPI, Measurement, Objective, Strategy, Task
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 26)
+
+
+def _plan(partnership, responsible, name):
+    strategy = Strategy.objects.create(partnership=partnership, status="adopted")
+    objective = Objective.objects.create(
+        strategy=strategy,
+        code="O1",
+        owner=responsible,
+        statement="Take the partner clusters' SMEs to buyers in Canada by 2027.",
+        start_date=date(2025, 1, 1),
+        target_date=date(2027, 12, 31),
+    )
+    kpi = KPI.objects.create(
+        objective=objective,
+        name=name,
+        unit="SMEs",
+        baseline_date=date(2024, 12, 31),
+        target_date=date(2027, 12, 31),
+        target_value=40,
+        responsible=responsible,
+    )
+    return strategy, objective, kpi
+
+
+def _mission(partnership, title, start, **fields):
+    return Mission.objects.create(
+        partnership=partnership,
+        title=title,
+        kind="trade_mission",
+        country="CA",
+        start_date=start,
+        end_date=start + timedelta(days=3),
+        **fields,
+    )
+
+
+@pytest.fixture
+def w():
+    world = factories.make_world()
+    world.partner_a = Partner.objects.get(partnership=world.a, cluster=world.cluster_a)
+    world.partner_b = Partner.objects.get(partnership=world.b, cluster=world.cluster_b)
+    world.coordinator_a = Partner.objects.get(partnership=world.a, cluster=world.cluster_a2)
+    _s, world.objective_a, world.kpi_a = _plan(world.a, world.partner_a, "Exporting SMEs A")
+    _s, world.objective_b, world.kpi_b = _plan(world.b, world.partner_b, "Exporting SMEs B")
+    return world
+
+
+def test_late_reports_are_periods_ended_a_month_ago_without_the_responsible_partners_report(w):
+    # Quarterly from 31 Dec 2024: by 26 Nov 2026 the quarters to 30 Jun and 30 Sep 2026 are past
+    # their 30-day grace; March 2026 is older than the six months the list looks back.
+    late = dashboard.coordinator({w.a.pk}, TODAY)["late_reports"]
+    assert [(r.kpi.name, r.period_end) for r in late.rows] == [
+        ("Exporting SMEs A", date(2026, 6, 30)),
+        ("Exporting SMEs A", date(2026, 9, 30)),
+    ]
+    # Another partner's value does not count; a returned one is still owed.
+    Measurement.objects.create(
+        kpi=w.kpi_a, period_end=date(2026, 6, 30), partner=w.coordinator_a, value=1
+    )
+    Measurement.objects.create(
+        kpi=w.kpi_a,
+        period_end=date(2026, 9, 30),
+        partner=w.partner_a,
+        value=2,
+        status="returned",
+    )
+    assert dashboard.coordinator({w.a.pk}, TODAY)["late_reports"].total == 2
+    Measurement.objects.create(
+        kpi=w.kpi_a, period_end=date(2026, 6, 30), partner=w.partner_a, value=4
+    )
+    result = dashboard.coordinator({w.a.pk}, TODAY)
+    assert [r.period_end for r in result["late_reports"].rows] == [date(2026, 9, 30)]
+    # Two submitted values wait for the coordinator (the other partner's and the new one).
+    assert result["values_to_review"] == 2
+    # B's KPI is not A's coordinator's business.
+    assert all(r.kpi.pk != w.kpi_b.pk for r in result["late_reports"].rows)
+
+
+def test_manager_sees_only_the_reports_their_cluster_owes(w):
+    result = dashboard.cluster_manager({w.cluster_a.pk}, TODAY)
+    assert {r.kpi.pk for r in result["late_reports"].rows} == {w.kpi_a.pk}
+    KPI.objects.filter(pk=w.kpi_a.pk).update(responsible=w.coordinator_a)
+    assert not dashboard.cluster_manager({w.cluster_a.pk}, TODAY)["late_reports"]
+
+
+def test_coordinator_page_lists_what_is_late_and_what_is_next(client, w):
+    today = timezone.localdate()
+    Task.objects.create(
+        objective=w.objective_a, title="Draft the buyer list", due_date=today - timedelta(days=3)
+    )
+    Task.objects.create(
+        objective=w.objective_a,
+        title="Finished already",
+        due_date=today - timedelta(days=3),
+        status="done",
+        completed_on=today - timedelta(days=4),
+    )
+    Task.objects.create(
+        objective=w.objective_b, title="Beta's own task", due_date=today - timedelta(days=3)
+    )
+    _mission(w.a, "Toronto fair", today - timedelta(days=20))
+    recorded = _mission(w.a, "Montreal visit", today - timedelta(days=40))
+    Outcome.objects.create(
+        partnership=w.a,
+        mission=recorded,
+        kind="mou",
+        counterpart="Buyer",
+        counterpart_country="CA",
+        date=today - timedelta(days=30),
+    )
+    upcoming = _mission(
+        w.a,
+        "Vancouver B2B",
+        today + timedelta(days=14),
+        capacity=10,
+        registration_deadline=today + timedelta(days=7),
+    )
+    Participation.objects.create(
+        mission=upcoming, cluster=w.cluster_a, member=factories.member(w.cluster_a)
+    )
+    _mission(w.b, "Beta's mission", today + timedelta(days=10))
+    Review.objects.create(
+        partnership=w.a,
+        kpi=w.kpi_a,
+        flag="unambitious",
+        comment="Forty SMEs in three years looks easy.",
+        created_by=w.officer,
+    )
+    client.force_login(w.coord_a)
+    page = client.get(reverse("home")).content.decode()
+    assert "What needs you" in page
+    assert "1 task past its due date" in page and "Draft the buyer list" in page
+    assert "Finished already" not in page and "Beta&#x27;s own task" not in page
+    assert "1 mission with no outcome recorded yet" in page and "Toronto fair" in page
+    assert "Montreal visit" not in page
+    assert "1 Commission review to answer" in page
+    assert "Vancouver B2B" in page and "1 / 10" in page
+    assert "Beta&#x27;s mission" not in page
+    assert "Exporting SMEs A" in page and "Exporting SMEs B" not in page
+
+
+def test_manager_page_shows_member_freshness_and_open_registrations(client, w):
+    today = timezone.localdate()
+    fresh = factories.member(w.cluster_a, name="Fresh GmbH", nace_code="62.01", employees=12)
+    stale = factories.member(w.cluster_a, name="Stale GmbH", nace_code="62.01", employees=40)
+    factories.member(w.cluster_a, name="Unknown size GmbH")
+    type(stale).objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=400))
+    factories.member(w.cluster_b, name="Beta member")
+    open_mission = _mission(
+        w.a, "Calgary week", today + timedelta(days=30), registration_deadline=today + timedelta(5)
+    )
+    _mission(
+        w.a,
+        "Closed already",
+        today + timedelta(days=30),
+        registration_deadline=today - timedelta(1),
+    )
+    _mission(w.b, "Beta trip", today + timedelta(days=30))
+    Participation.objects.create(mission=open_mission, cluster=w.cluster_a, member=fresh)
+    client.force_login(w.manager_a)
+    response = client.get(reverse("home"))
+    cluster = response.context["manager_dashboard"]["clusters"][0]
+    assert (cluster.member_total, cluster.stale, cluster.incomplete) == (3, 1, 1)
+    page = response.content.decode()
+    assert "Your member data" in page and "Not updated for a year" in page
+    assert "Calgary week" in page
+    assert "Closed already" not in page and "Beta trip" not in page
+    assert "1 registration of your cluster is still to be confirmed." in page
+
+
+def test_officer_page_ranks_partnerships_at_risk(client, w):
+    def status(kpi, value):
+        KPIStatus.objects.create(
+            kpi=kpi, partnership=kpi.objective.strategy.partnership, expected=50, status=value
+        )
+
+    status(w.kpi_a, Status.OFF_TRACK)
+    extra = KPI.objects.create(
+        objective=w.objective_a,
+        name="Second A",
+        unit="SMEs",
+        baseline_date=date(2024, 12, 31),
+        target_date=date(2027, 12, 31),
+        target_value=10,
+    )
+    status(extra, Status.ON_TRACK)
+    status(w.kpi_b, Status.ON_TRACK)
+    client.force_login(w.officer)
+    response = client.get(reverse("home"))
+    rows = response.context["officer_dashboard"]["at_risk"].rows
+    assert [(r["acronym"], r["off_track"], r["share"]) for r in rows] == [("ALPHA", 1, 50)]
+    assert "Partnerships at risk" in response.content.decode()
+    # Coordinators and managers do not get the programme-wide view.
+    client.force_login(w.coord_a)
+    assert "officer_dashboard" not in client.get(reverse("home")).context
+
+
+def test_dashboard_queries_stay_flat_as_partnerships_grow(client, w, django_assert_max_num_queries):
+    from escp_portal.accounts.models import RoleAssignment
+
+    def ask(user):
+        client.force_login(user)
+        with django_assert_max_num_queries(BUDGET) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    before = {u.email: ask(u) for u in (w.coord_a, w.manager_a, w.officer)}
+    for i in range(6):
+        cluster = factories.cluster(f"Grown {i}", "AT")
+        other = factories.partnership(f"GROWN{i}", coordinator=cluster, partners=[w.cluster_a])
+        partner = Partner.objects.get(partnership=other, cluster=w.cluster_a)
+        _s, objective, kpi = _plan(other, partner, f"Grown KPI {i}")
+        Task.objects.create(objective=objective, title=f"Late {i}", due_date=date(2025, 1, 1))
+        _mission(other, f"Grown mission {i}", timezone.localdate() + timedelta(days=9))
+        KPIStatus.objects.create(kpi=kpi, partnership=other, expected=50, status=Status.AT_RISK)
+        RoleAssignment.objects.create(user=w.coord_a, role="coordinator", partnership=other)
+    after = {u.email: ask(u) for u in (w.coord_a, w.manager_a, w.officer)}
+    print(before, after)
+    assert after == before
+
+
+BUDGET = 20
