@@ -35,6 +35,8 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 class PreferencesForm(BootstrapFormMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language of pages and emails"),
+        # Left out, the saved language stays.
+        required=False,
         choices=[
             (code, translation.get_language_info(code)["name_local"])
             for code, _name in settings.LANGUAGES

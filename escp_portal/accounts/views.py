@@ -88,7 +88,7 @@ class PreferencesView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        language = form.cleaned_data["language"]
+        language = form.cleaned_data["language"] or self.request.user.language
         services.preferences_update(
             actor=self.request.user,
             muted_reminders=form.cleaned_data["muted_reminders"],
