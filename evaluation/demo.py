@@ -10,6 +10,7 @@ from partnerships.demo import DEMO_COORDINATED
 from partnerships.models import Partnership
 from strategy.models import KPI, period_ends
 
+from . import demo_current
 from .models import Assessment, Review, ScoreboardSnapshot
 from .services import recompute_scoreboard
 
@@ -56,5 +57,6 @@ def load(*, stdout=None, **options) -> None:
                 flag=Review.Flag.OVER_AMBITIOUS,
                 comment="Comparable partnerships reached about half of this. (demo)",
             )
+    demo_current.load(stdout=stdout)
     if stdout:
         stdout.write(f"Scoreboards: {ScoreboardSnapshot.objects.count()} snapshots.")

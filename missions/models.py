@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -98,7 +99,7 @@ class Mission(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.country.name}, {self.start_date:%d %b %Y})"
+        return f"{self.title} ({self.country.name}, {date_format(self.start_date)})"
 
     def get_absolute_url(self):
         return reverse("missions:mission_detail", args=[self.pk])

@@ -1,3 +1,4 @@
+from evaluation import demo_current
 from partnerships.models import ClusterOrganisation, Partnership
 
 from .models import Role, RoleAssignment, User
@@ -7,6 +8,10 @@ COORDINATED = ("MobiGoIn-Action", "AdPack2")
 # A partner cluster of AdPack2 other than its coordinator, so that the coordinator sees members
 # of clusters the manager does not manage.
 MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
+# An ongoing partnership with this year's synthetic activity (evaluation/demo_current.py): the
+# coordinator runs it too, and the manager looks after its partner cluster of the same name in
+# another spelling (the published data spells that cluster three ways).
+CURRENT, CURRENT_CLUSTER = demo_current.ACRONYM, demo_current.MANAGED_CLUSTER
 
 
 def _user(email, *, password, password_given, **fields):
@@ -35,12 +40,33 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
         RoleAssignment.objects.get_or_create(
             user=coordinator, role=Role.COORDINATOR, partnership=partnership
         )
+    current = Partnership.objects.filter(acronym=CURRENT).first()
+    if current is not None:
+        RoleAssignment.objects.get_or_create(
+            user=coordinator, role=Role.COORDINATOR, partnership=current
+        )
+        coordinated.append(current)
     cluster = ClusterOrganisation.objects.get(name=MANAGED_CLUSTER[0], country=MANAGED_CLUSTER[1])
     RoleAssignment.objects.get_or_create(user=manager, role=Role.CLUSTER_MANAGER, cluster=cluster)
+    managed = [cluster]
+    second = ClusterOrganisation.objects.filter(
+        name=CURRENT_CLUSTER[0], country=CURRENT_CLUSTER[1]
+    ).first()
+    if second is not None:
+        RoleAssignment.objects.get_or_create(
+            user=manager, role=Role.CLUSTER_MANAGER, cluster=second
+        )
+        managed.append(second)
     RoleAssignment.objects.get_or_create(user=officer, role=Role.EC_OFFICER)
     return [
-        ("coordinator@demo.escp.eu", "coordinator of " + " and ".join(COORDINATED)),
-        ("manager@demo.escp.eu", f"cluster manager of {cluster.name} ({cluster.country})"),
+        (
+            "coordinator@demo.escp.eu",
+            "coordinator of " + ", ".join(p.acronym for p in coordinated),
+        ),
+        (
+            "manager@demo.escp.eu",
+            "cluster manager of " + " and ".join(f"{c.name} ({c.country})" for c in managed),
+        ),
         ("officer@demo.escp.eu", "EC programme officer (reads everything)"),
         ("admin@demo.escp.eu", "staff: the administration site"),
     ]

@@ -45,19 +45,21 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
     assert first["Partner"] == 286
     # Clusters in several partnerships are one organisation (spelling variants included).
     assert first["ClusterOrganisation"] == 230
-    # Synthetic members for the 10 partner clusters of the demo coordinator's partnerships.
-    assert first["Member"] == 200
+    # Synthetic members for the 10 partner clusters of the demo coordinator's 4i partnerships,
+    # and 12 for the partner cluster of the ongoing one with this year's activity.
+    assert first["Member"] == 212
     assert not Member.objects.exclude(name__endswith="(demo)").exists()
     # Target countries as published (88 across the partnerships), and a synthetic strategy for
-    # each of the demo coordinator's two partnerships.
+    # each of the demo coordinator's three partnerships (the ongoing one: 3 KPIs, 4 missions,
+    # 1 outcome).
     assert first["TargetMarket"] == 88
     assert set(
         TargetMarket.objects.filter(partnership__acronym="AdPack2").values_list(
             "country", flat=True
         )
     ) == {"CA", "CN", "US"}
-    assert first["Strategy"] == 2 and first["KPI"] == 8 and first["Measurement"] > 0
-    assert first["Mission"] == 8 and first["Outcome"] == 8 and first["Participation"] > 0
+    assert first["Strategy"] == 3 and first["KPI"] == 11 and first["Measurement"] > 0
+    assert first["Mission"] == 12 and first["Outcome"] == 9 and first["Participation"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())
@@ -73,7 +75,9 @@ def test_demo_roles_see_and_edit_what_the_policy_allows():
     assert client.get(f"/partnerships/{adpack2.pk}/edit/").status_code == 200
     assert client.get(f"/partnerships/{adpack.pk}/edit/").status_code == 403
     client.force_login(User.objects.get(email="manager@demo.escp.eu"))
-    managed = RoleAssignment.objects.get(user__email="manager@demo.escp.eu").cluster
+    managed = RoleAssignment.objects.get(
+        user__email="manager@demo.escp.eu", cluster__partnerships_joined__partnership=adpack2
+    ).cluster
     assert managed.partnerships_joined.filter(partnership=adpack2).exists()
     assert client.get(f"/clusters/{managed.pk}/edit/").status_code == 200
     assert client.get(f"/partnerships/{adpack2.pk}/edit/").status_code == 403
@@ -88,3 +92,26 @@ def test_demo_users_log_in_with_the_printed_password(client):
         "/accounts/login/", {"username": "officer@demo.escp.eu", "password": "another-demo-pass"}
     )
     assert response.status_code == 302
+
+
+def test_each_demo_user_finds_something_on_their_dashboard():
+    """The ongoing partnership's synthetic activity is dated from the day of loading, so the
+    dashboards have something to show whenever the demo is loaded."""
+    call_command("load_demo", stdout=io.StringIO())
+    client = Client()
+    client.force_login(User.objects.get(email="coordinator@demo.escp.eu"))
+    board = client.get("/").context["coordinator_dashboard"]
+    for panel in ("late_reports", "to_review", "overdue_tasks", "without_outcomes", "upcoming"):
+        assert board[panel].total >= 1, panel
+    assert board["open_reviews"].total >= 1
+    client.force_login(User.objects.get(email="manager@demo.escp.eu"))
+    board = client.get("/").context["manager_dashboard"]
+    current = next(c for c in board["clusters"] if c.name == "Secured Communication Solutions")
+    assert (current.member_total, current.stale, current.incomplete) == (12, 4, 3)
+    assert board["late_reports"].total >= 1 and board["to_confirm"] == 2
+    assert [m.title for m in board["open_missions"].rows][:1] == [
+        "Secure lighting matchmaking (demo)"
+    ]
+    client.force_login(User.objects.get(email="officer@demo.escp.eu"))
+    board = client.get("/").context["officer_dashboard"]
+    assert "CYBER SECURE LIGHT" in [row["acronym"] for row in board["at_risk"].rows]
