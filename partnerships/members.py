@@ -66,7 +66,7 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
         raise ValidationError(_("This member's data was erased; it cannot be edited."))
     for name, value in data.items():
         if name not in MEMBER_FIELDS:
-            raise PermissionDenied(f"Field not editable: {name}")
+            raise PermissionDenied(_("Fields you may not change: %(fields)s") % {"fields": name})
         setattr(member, name, value)
     with transaction.atomic(), set_actor(actor):
         member.full_clean()

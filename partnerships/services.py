@@ -55,7 +55,9 @@ def _apply(obj, data: dict, allowed: Iterable[str]) -> None:
     allowed = set(allowed)
     unknown = set(data) - allowed
     if unknown:
-        raise PermissionDenied(f"Fields not editable: {', '.join(sorted(unknown))}")
+        raise PermissionDenied(
+            _("Fields you may not change: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in data.items():
         setattr(obj, name, value)
 

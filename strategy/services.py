@@ -48,7 +48,9 @@ def _save(actor, obj):
 def _apply(obj, data: dict, allowed) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise PermissionDenied(f"Fields not editable: {', '.join(sorted(unknown))}")
+        raise PermissionDenied(
+            _("Fields you may not change: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in data.items():
         setattr(obj, name, value)
 
