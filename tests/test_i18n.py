@@ -20,6 +20,7 @@ from escp_portal.accounts.models import User
 from missions.models import Mission, Participation
 from missions.reminders import send_mission_reminders
 from tests import factories
+from tests.strategy.conftest import plan  # noqa: F401 - partnership A's strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,17 @@ def test_every_language_in_settings_has_a_catalogue():
     assert [code for code, _name in settings.LANGUAGES] == ["en", "fr", "de"]
     for language in LANGUAGES:
         assert (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").exists()
+
+
+def test_kpi_reporting_reminders_come_in_the_managers_language(world, plan):  # noqa: F811
+    from strategy.reminders import send_reporting_reminders
+
+    User.objects.filter(pk=world.manager_a.pk).update(language="de")
+    assert send_reporting_reminders(date(2026, 11, 26)) == 2
+    message = "[%(a)s] Report due: %(k)s, period ending %(d)s"
+    expected = set()
+    with translation.override("de"):
+        for period in (date(2026, 6, 30), date(2026, 9, 30)):
+            values = {"a": "ALPHA", "k": "SMEs in talks abroad", "d": formats.date_format(period)}
+            expected.add(translated("de", message) % values)
+    assert {m.subject for m in mail.outbox} == expected
