@@ -44,6 +44,22 @@ def many_due_reminders(world, missions=6):
     return missions * 4
 
 
+def wait_until_consuming(workers, queue, timeout=60):
+    """A worker answers a ping before it consumes its queue: wait until both consume it, so
+    that each takes one of the two jobs (one job at a time, one prefetched) at once."""
+    import time
+
+    from escp_portal.celery import app
+
+    names = [worker.name for worker in workers]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queues = app.control.inspect(destination=names, timeout=1).active_queues() or {}
+        if all(any(q["name"] == queue for q in queues.get(name, [])) for name in names):
+            return
+    pytest.fail(f"the workers did not consume {queue} within {timeout} s")
+
+
 def mail_env(tmp_path, delay):
     return {
         "TEST_EMAIL_BACKEND": "tests.slow_email.SlowFileBackend",
@@ -57,10 +73,14 @@ def test_two_workers_running_the_job_at_once_send_each_email_once(
 ):
     expected = many_due_reminders(world)
     queue = f"reminders-{os.getpid()}-concurrent"
+    # Each message takes 0.25 s to send, so a run lasts about 6 s: time enough for the second
+    # worker to start its run while the first is in the middle of its own, even on a busy
+    # machine.
     workers = [
-        WorkerProcess(f"twin{i}", queue, redis_url, mail_env(tmp_path, 0.05)) for i in range(2)
+        WorkerProcess(f"twin{i}", queue, redis_url, mail_env(tmp_path, 0.25)) for i in range(2)
     ]
     try:
+        wait_until_consuming(workers, queue)
         results = [send_mission_reminders.apply_async(queue=queue) for _ in range(2)]
         counts = [r.get(timeout=120) for r in results]
     finally:
