@@ -16,8 +16,8 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-# Reports due more than this long ago no longer show as late: the reminders stop there too.
-LATE_WINDOW = timedelta(days=180)
+from escp_portal.accounts.policy import Scope, managed_partner_partnerships
+
 # Member records not touched for this long are "not updated for a year".
 STALE_AFTER = timedelta(days=365)
 # Missions that ended within this time and have no outcome recorded yet.
@@ -77,44 +77,17 @@ def _live_strategy_ids(partnership_ids):
 
 
 def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
-    """Hand-reported KPIs whose period ended more than the grace period ago (and within the
-    window) with nothing submitted by the responsible partner. Two queries."""
-    from strategy.models import KPI, REPORTING_GRACE, Measurement
+    """Overdue reports of the live strategies (``strategy.queries.overdue_reports``: the rule
+    the reminders follow too), optionally only those the given clusters are responsible for."""
+    from strategy.models import KPI, REPORTING_GRACE
+    from strategy.queries import overdue_reports
 
-    kpis = KPI.objects.filter(objective__strategy_id__in=strategy_ids, source=KPI.MANUAL)
+    kpis = KPI.objects.filter(objective__strategy_id__in=strategy_ids)
     if responsible_clusters is not None:
         kpis = kpis.filter(responsible__cluster_id__in=responsible_clusters)
-    manual = kpis
-    kpis = list(
-        kpis.select_related("objective__strategy__partnership", "responsible__cluster").order_by(
-            "objective__strategy__partnership__acronym", "objective__code", "pk"
-        )
-    )
-    earliest = today - REPORTING_GRACE - LATE_WINDOW
-    wanted = {
-        kpi.pk: [
-            period
-            for period in kpi.periods(today)
-            if earliest <= period and period + REPORTING_GRACE < today
-        ]
-        for kpi in kpis
-    }
-    # Always one query, whatever the KPIs: the KPI set goes in as a subquery.
-    reported = set(
-        Measurement.objects.filter(
-            kpi__in=manual.values("pk"),
-            period_end__gte=earliest,
-            partner_id=F("kpi__responsible_id"),
-        )
-        .exclude(status=Measurement.Status.RETURNED)
-        .order_by()
-        .values_list("kpi_id", "period_end")
-    )
     rows = [
         LateReport(kpi, period, period + REPORTING_GRACE)
-        for kpi in kpis
-        for period in wanted[kpi.pk]
-        if (kpi.pk, period) not in reported
+        for kpi, period in overdue_reports(kpis, today)
     ]
     rows.sort(key=lambda row: (row.period_end, row.kpi.pk))
     return _cut(rows)
@@ -122,7 +95,8 @@ def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
 
 def coordinator(partnership_ids, today: date) -> dict:
     from evaluation.models import Review
-    from missions.models import Mission, Participation
+    from missions.models import Mission
+    from missions.queries import places
     from strategy.models import Measurement, Task
 
     strategy_ids = _live_strategy_ids(partnership_ids)
@@ -154,26 +128,15 @@ def coordinator(partnership_ids, today: date) -> dict:
         .select_related("partnership", "kpi", "objective")
         .order_by("created_at", "pk")
     )
-    taken = Participation.objects.filter(
-        mission=OuterRef("pk"),
-        status__in=[Participation.Status.REGISTERED, Participation.Status.CONFIRMED],
-    )
     upcoming = (
-        Mission.objects.filter(
-            partnership_id__in=partnership_ids,
-            start_date__gte=today,
-            start_date__lte=today + NEXT_WINDOW,
+        places(
+            Mission.objects.filter(
+                partnership_id__in=partnership_ids,
+                start_date__gte=today,
+                start_date__lte=today + NEXT_WINDOW,
+            ).exclude(status=Mission.Status.CANCELLED)
         )
-        .exclude(status=Mission.Status.CANCELLED)
         .select_related("partnership")
-        .annotate(
-            taken=Coalesce(
-                Subquery(
-                    taken.order_by().values("mission").annotate(n=Count("pk")).values("n")[:1]
-                ),
-                0,
-            )
-        )
         .order_by("start_date", "pk")
     )
     review_counts = list(
@@ -192,10 +155,14 @@ def coordinator(partnership_ids, today: date) -> dict:
     }
 
 
-def cluster_manager(cluster_ids, today: date) -> dict:
+def cluster_manager(scope: Scope, today: date) -> dict:
+    """The manager's clusters and what they owe or may join in the partnerships those clusters
+    currently partner (not drafts: those are their coordinators' alone)."""
     from missions.models import Mission, Participation
-    from partnerships.models import ClusterMembership, ClusterOrganisation, MemberImport, Partner
+    from missions.queries import places
+    from partnerships.models import ClusterMembership, ClusterOrganisation, MemberImport
 
+    cluster_ids = scope.managed_clusters
     stale_before = timezone.now() - STALE_AFTER
     memberships = ClusterMembership.objects.filter(cluster=OuterRef("pk")).order_by()
 
@@ -229,34 +196,26 @@ def cluster_manager(cluster_ids, today: date) -> dict:
         )
         .order_by("name")
     )
-    partnership_ids = set(
-        Partner.objects.filter(cluster_id__in=cluster_ids, left_on__isnull=True).values_list(
-            "partnership_id", flat=True
-        )
-    )
-    mine = Participation.objects.filter(mission=OuterRef("pk"), cluster_id__in=cluster_ids).exclude(
-        status=Participation.Status.CANCELLED
-    )
-    taken = Participation.objects.filter(
-        mission=OuterRef("pk"),
-        status__in=[Participation.Status.REGISTERED, Participation.Status.CONFIRMED],
-    )
-
-    def number(qs):
-        return Coalesce(
-            Subquery(qs.order_by().values("mission").annotate(n=Count("pk")).values("n")[:1]), 0
-        )
-
+    partnership_ids = managed_partner_partnerships(scope)
     open_missions = (
-        Mission.objects.filter(partnership_id__in=partnership_ids, start_date__gt=today)
-        .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today))
-        .exclude(status__in=[Mission.Status.CANCELLED, Mission.Status.DONE])
+        places(
+            Mission.objects.filter(partnership_id__in=partnership_ids, start_date__gt=today)
+            .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today))
+            .exclude(status__in=[Mission.Status.CANCELLED, Mission.Status.DONE])
+        )
+        .annotate(
+            mine=Count(
+                "participations",
+                filter=Q(participations__cluster_id__in=cluster_ids)
+                & ~Q(participations__status=Participation.Status.CANCELLED),
+            )
+        )
         .select_related("partnership")
-        .annotate(mine=number(mine), taken=number(taken))
         .order_by(F("registration_deadline").asc(nulls_last=True), "start_date", "pk")
     )
     to_confirm = Participation.objects.filter(
         cluster_id__in=cluster_ids,
+        mission__partnership_id__in=partnership_ids,
         status=Participation.Status.REGISTERED,
         mission__start_date__gte=today,
     ).count()

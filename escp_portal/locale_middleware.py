@@ -8,11 +8,13 @@ Accept-Language header (Django's LocaleMiddleware, which runs first).
 from django.conf import settings
 from django.utils import translation
 
+from escp_portal.accounts.services import supported_languages
+
 
 class UserLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
+        self.supported = supported_languages()
 
     def __call__(self, request):
         user = getattr(request, "user", None)

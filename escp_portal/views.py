@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from escp_portal import dashboard
+from escp_portal.accounts import services as account_services
 from escp_portal.accounts.policy import scope_for
 from escp_portal.api.exceptions import api_not_found, api_server_error
 from partnerships.filters import PartnershipFilterSet
@@ -38,9 +39,14 @@ class HomeView(TemplateView):
                 countries=Count("cluster__country", distinct=True),
             ),
         }
+        today = timezone.localdate()
         if scope.is_coordinator:
             context["my_partnerships"] = with_partners.filter(pk__in=scope.coordinated_partnerships)
+            context["coordinator_dashboard"] = dashboard.coordinator(
+                scope.coordinated_partnerships, today
+            )
         if scope.is_cluster_manager:
+            context["manager_dashboard"] = dashboard.cluster_manager(scope, today)
             context["my_clusters"] = ClusterOrganisation.objects.filter(
                 pk__in=scope.managed_clusters
             ).prefetch_related(
@@ -51,16 +57,8 @@ class HomeView(TemplateView):
                     ),
                 )
             )
-        today = timezone.localdate()
-        if scope.is_coordinator:
-            context["coordinator_dashboard"] = dashboard.coordinator(
-                scope.coordinated_partnerships, today
-            )
-        if scope.is_cluster_manager:
-            context["manager_dashboard"] = dashboard.cluster_manager(scope.managed_clusters, today)
         if scope.reads_everything:
             context["officer_dashboard"] = dashboard.officer(today)
-        if scope.reads_everything:
             context["programme_overview"] = (
                 Partnership.objects.values("programme__code", "generation")
                 .annotate(
@@ -163,10 +161,7 @@ def set_language(request):
     """Django's language switch, which also remembers the choice on the signed-in user's account
     so that their emails come in the same language."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    supported = {code for code, _name in settings.LANGUAGES}
-    if request.user.is_authenticated and language in supported:
-        from escp_portal.accounts import services
-
-        services.language_update(actor=request.user, language=language)
+    if request.user.is_authenticated:
+        # The service keeps only a language the portal offers.
+        account_services.language_update(actor=request.user, language=request.POST.get("language"))
     return response

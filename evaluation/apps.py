@@ -7,4 +7,12 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the recompute triggers
+        from auditlog.registry import auditlog
+
+        from . import models, signals  # noqa: F401 - signals connects the recompute triggers
+
+        # What people write: a coordinator's assessments, an officer's review and its answer.
+        # Not audited: KPIStatus and the daily snapshots are recomputed, never typed in; a
+        # signed-off snapshot records who signed it and when, and is never changed.
+        auditlog.register(models.Assessment)
+        auditlog.register(models.Review, exclude_fields=["created_at"])

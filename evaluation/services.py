@@ -8,12 +8,13 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import scope_for
 from escp_portal.jobs.outbox import enqueue
+from escp_portal.services import save_audited
 
 from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
 from .scoring import score
@@ -66,23 +67,15 @@ def live_kpis(partnership_id: int):
 def totals(partnership_id: int) -> dict:
     """Members and SMEs reached, missions held, outcomes by kind and by country."""
     from missions.models import Mission, Outcome, Participation
-    from partnerships.models import ClusterMembership, Partner
 
-    clusters = Partner.objects.filter(partnership_id=partnership_id, left_on__isnull=True).values(
-        "cluster"
-    )
-    reached = ClusterMembership.objects.filter(cluster__in=clusters).aggregate(
-        members=Count("member", distinct=True),
-        smes=Count("member", filter=Q(member__is_sme=True), distinct=True),
-    )
+    from .statistics import members_and_smes, members_reached
+
+    reached = members_reached([partnership_id])
     taking_part = Participation.objects.filter(
         mission__partnership_id=partnership_id,
         member__isnull=False,
         status__in=["confirmed", "attended"],
-    ).aggregate(
-        members=Count("member", distinct=True),
-        smes=Count("member", filter=Q(member__is_sme=True), distinct=True),
-    )
+    ).aggregate(**members_and_smes())
     outcomes = Outcome.objects.filter(partnership_id=partnership_id)
     by_kind = dict(outcomes.values_list("kind").annotate(n=Count("pk")))
     by_country = {
@@ -248,9 +241,7 @@ def assessment_save(*, actor, partnership, assessment=None, **data) -> Assessmen
             setattr(assessment, name, value.strip() if isinstance(value, str) else value)
     if assessment.date and assessment.date > timezone.localdate():
         raise ValidationError({"date": _("An assessment is dated when it took place.")})
-    assessment.full_clean()
-    assessment.save()
-    return assessment
+    return save_audited(actor, assessment)
 
 
 def review_open(*, actor, partnership, flag, comment, kpi=None, objective=None) -> Review:
@@ -272,9 +263,7 @@ def review_open(*, actor, partnership, flag, comment, kpi=None, objective=None) 
         comment=comment,
         created_by=actor,
     )
-    review.full_clean()
-    review.save()
-    return review
+    return save_audited(actor, review)
 
 
 def review_answer(*, actor, review: Review, response: str) -> Review:
@@ -288,5 +277,4 @@ def review_answer(*, actor, review: Review, response: str) -> Review:
     review.state = Review.State.ANSWERED
     review.responded_by = actor
     review.responded_at = timezone.now()
-    review.save()
-    return review
+    return save_audited(actor, review)

@@ -7,7 +7,23 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from escp_portal.accounts.policy import partner_clusters_of
 from partnerships.models import ClusterMembership, Partner, Partnership
+
+
+def members_and_smes() -> dict:
+    """Aggregates over rows with a ``member``: distinct members, and the SMEs among them."""
+    return {
+        "members": Count("member", distinct=True),
+        "smes": Count("member", filter=Q(member__is_sme=True), distinct=True),
+    }
+
+
+def members_reached(partnership_ids) -> dict:
+    """Members (and SMEs) of the clusters currently partnering in the partnerships, each once."""
+    return ClusterMembership.objects.filter(
+        cluster_id__in=partner_clusters_of(partnership_ids)
+    ).aggregate(**members_and_smes())
 
 
 def programme_statistics(partnerships) -> dict:
@@ -41,12 +57,7 @@ def programme_statistics(partnerships) -> dict:
         str(country): n for country, n, _places in sorted(by_country, key=lambda row: -row[1])
     }
     partner_places = sum(places for _country, _n, places in by_country)
-    reached = ClusterMembership.objects.filter(
-        cluster__in=partners.filter(left_on__isnull=True).values("cluster")
-    ).aggregate(
-        members=Count("member", distinct=True),
-        smes=Count("member", filter=Q(member__is_sme=True), distinct=True),
-    )
+    reached = members_reached(ids)
     # A partnership names a country once: a row is a partnership targeting a country.
     markets = list(
         TargetMarket.objects.filter(partnership_id__in=ids).values_list("partnership_id", "country")

@@ -2,8 +2,10 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.api import CountryCodesField
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership
@@ -17,22 +19,17 @@ from .filters import (
 )
 from .models import ExportGroup, Mission, Outcome, Participation
 
-
-def _visible(field, model, request):
-    queryset = model.objects.visible_to(request.user if request else None)
-    if model is Member:
-        queryset = queryset.filter(erased_at__isnull=True)
-    field.queryset = queryset
+# Erased members keep their place in the counts but cannot be named in new records.
+NOT_ERASED = {"erased_at__isnull": True}
 
 
-class MissionSerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
-    organiser = serializers.PrimaryKeyRelatedField(
-        queryset=Partner.objects.none(), allow_null=True, required=False
-    )
+class MissionSerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
+    organiser = VisibleField(Partner, allow_null=True, required=False)
     country = CountryField()
     places_taken = serializers.SerializerMethodField()
     waiting = serializers.SerializerMethodField()
+    create_only = ("partnership",)
 
     class Meta:
         model = Mission
@@ -46,15 +43,6 @@ class MissionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        _visible(fields["partnership"], Partnership, request)
-        _visible(fields["organiser"], Partner, request)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-        return fields
 
     @extend_schema_field(serializers.IntegerField())
     def get_places_taken(self, obj):
@@ -124,11 +112,9 @@ class MissionViewSet(PolicyViewSet):
         )
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
-    mission = serializers.PrimaryKeyRelatedField(queryset=Mission.objects.none())
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.none(), allow_null=True, required=False
-    )
+class ParticipationSerializer(PolicySerializer):
+    mission = VisibleField(Mission)
+    member = VisibleField(Member, where=NOT_ERASED, allow_null=True, required=False)
     cluster = serializers.PrimaryKeyRelatedField(
         queryset=ClusterOrganisation.objects.all(), allow_null=True, required=False
     )
@@ -139,13 +125,6 @@ class ParticipationSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "registered_at"]
         validators = []
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        _visible(fields["mission"], Mission, request)
-        _visible(fields["member"], Member, request)
-        return fields
-
 
 class ParticipationViewSet(PolicyViewSet):
     """Registrations: beyond the places they go to the waiting list; a cancellation moves the
@@ -154,7 +133,7 @@ class ParticipationViewSet(PolicyViewSet):
     queryset = Participation.objects.select_related("mission", "member", "cluster")
     serializer_class = ParticipationSerializer
     filterset_class = ParticipationFilterSet
-    login_required = True
+    permission_classes = [IsAuthenticated]  # the services decide who registers and changes what
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
@@ -182,36 +161,18 @@ class ParticipationViewSet(PolicyViewSet):
         services.participation_cancel(actor=request.user, participation=participation)
         return Response(self.get_serializer(participation).data)
 
-    def get_permissions(self):
-        from rest_framework.permissions import IsAuthenticated
 
-        return [IsAuthenticated()]  # the services decide who registers and changes what
-
-
-class OutcomeSerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
-    mission = serializers.PrimaryKeyRelatedField(
-        queryset=Mission.objects.none(), allow_null=True, required=False
-    )
-    members = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.none(), many=True, required=False
-    )
+class OutcomeSerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
+    mission = VisibleField(Mission, allow_null=True, required=False)
+    members = VisibleField(Member, where=NOT_ERASED, many=True, required=False)
     counterpart_country = CountryField()
+    create_only = ("partnership",)
 
     class Meta:
         model = Outcome
         fields = ["id", "partnership", *services.OUTCOME_FIELDS, "members", "created_at"]
         read_only_fields = ["created_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        _visible(fields["partnership"], Partnership, request)
-        _visible(fields["mission"], Mission, request)
-        _visible(fields["members"].child_relation, Member, request)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-        return fields
 
 
 class OutcomeViewSet(PolicyViewSet):
@@ -220,13 +181,8 @@ class OutcomeViewSet(PolicyViewSet):
     queryset = Outcome.objects.select_related("mission").prefetch_related("members")
     serializer_class = OutcomeSerializer
     filterset_class = OutcomeFilterSet
-    login_required = True
+    permission_classes = [IsAuthenticated]  # insiders record; the service checks who edits
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        from rest_framework.permissions import IsAuthenticated
-
-        return [IsAuthenticated()]  # insiders record; the service checks who edits
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -249,24 +205,16 @@ class OutcomeViewSet(PolicyViewSet):
         )
 
 
-class ExportGroupSerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
-    members = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none(), many=True)
+class ExportGroupSerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
+    members = VisibleField(Member, where=NOT_ERASED, many=True)
     target_markets = CountryCodesField(required=False)
+    create_only = ("partnership",)
 
     class Meta:
         model = ExportGroup
         fields = ["id", "partnership", *services.EXPORT_GROUP_FIELDS, "members", "updated_at"]
         read_only_fields = ["updated_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        _visible(fields["partnership"], Partnership, request)
-        _visible(fields["members"].child_relation, Member, request)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-        return fields
 
 
 class ExportGroupViewSet(PolicyViewSet):

@@ -11,8 +11,6 @@ from .models import ExportGroup, Mission, Outcome, Participation
 def _partnerships(request):
     from partnerships.models import Partnership
 
-    from .models import Mission
-
     user = getattr(request, "user", None)
     return Partnership.objects.filter(pk__in=Mission.objects.visible_to(user).values("partnership"))
 

@@ -89,8 +89,10 @@ def _taking_part_series(smes):
 
 
 def _taking_part_records(smes):
-    return lambda kpi, start, end: _taking_part(smes).filter(
-        mission__partnership_id=_partnership(kpi), mission__end_date__range=(start, end)
+    return lambda kpi, start, end: (
+        _taking_part(smes)
+        .filter(mission__partnership_id=_partnership(kpi), mission__end_date__range=(start, end))
+        .select_related("member", "cluster", "mission")
     )
 
 

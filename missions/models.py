@@ -237,7 +237,10 @@ class Outcome(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} with {self.counterpart}"
+        return _("%(kind)s with %(counterpart)s") % {
+            "kind": self.get_kind_display(),
+            "counterpart": self.counterpart,
+        }
 
 
 class ExportGroup(models.Model):

@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from escp_portal import audit
-from escp_portal.accounts.policy import coordinates, is_insider, scope_for
+from escp_portal.accounts.policy import coordinates, is_insider, partner_clusters_of, scope_for
 from escp_portal.audit import set_actor
-from partnerships.models import ClusterMembership, Partner
+from escp_portal.services import apply_fields, require, save_audited
+from partnerships.models import ClusterMembership
 
 from .models import ExportGroup, Mission, Outcome, Participation
 
@@ -43,55 +43,32 @@ OUTCOME_FIELDS = (
 EXPORT_GROUP_FIELDS = ("name", "goal", "target_markets", "evaluation")
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _apply(obj, data: dict, allowed) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise PermissionDenied(
-            _("Fields you may not change: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    for name, value in data.items():
-        setattr(obj, name, value)
-
-
-def _save(actor, obj):
-    with transaction.atomic(), set_actor(actor):
-        obj.full_clean()
-        audit.normalise_decimals(obj)
-        obj.save()
-    return obj
-
-
-def _current_partner_clusters(partnership_id: int):
-    return Partner.objects.filter(partnership_id=partnership_id, left_on__isnull=True).values(
-        "cluster_id"
-    )
+def reads_figures_only(actor, partnership_id: int) -> bool:
+    """EC officers read a partnership's figures, not which companies take part or what they
+    signed (unless they also coordinate it)."""
+    return scope_for(actor).is_officer and not coordinates(actor, partnership_id)
 
 
 # --- missions -----------------------------------------------------------------------------------
 
 
 def mission_save(*, actor, partnership, mission: Mission | None = None, **data) -> Mission:
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     mission = mission or Mission(partnership=partnership)
-    _apply(mission, data, MISSION_FIELDS)
+    apply_fields(mission, data, MISSION_FIELDS)
     if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
         raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
     with transaction.atomic(), set_actor(actor):
-        _save(actor, mission)
-        if mission.pk:
-            _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
+        save_audited(actor, mission)
+        # More places, or a mission planned again, move the waiting list up.
+        _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
     return mission
 
 
 # --- participations ------------------------------------------------------------------------------
 
 
-def _may_register(actor, mission: Mission, cluster_id: int) -> bool:
+def may_register(actor, mission: Mission, cluster_id: int) -> bool:
     """Coordinators of the partnership register any partner cluster's members; a cluster
     manager registers only their own cluster's."""
     return (
@@ -123,7 +100,7 @@ def participation_register(
     if today > mission.start_date:
         raise ValidationError(_("This mission has started: registration is closed."))
     partner_clusters = set(
-        _current_partner_clusters(mission.partnership_id).values_list("cluster_id", flat=True)
+        partner_clusters_of([mission.partnership_id]).values_list("cluster_id", flat=True)
     )
     if member is not None:
         memberships = ClusterMembership.objects.filter(
@@ -136,7 +113,7 @@ def participation_register(
             (
                 m
                 for m in memberships.select_related("cluster")
-                if _may_register(actor, mission, m.cluster_id)
+                if may_register(actor, mission, m.cluster_id)
             ),
             None,
         )
@@ -145,7 +122,7 @@ def participation_register(
         cluster = membership.cluster
     elif cluster.pk not in partner_clusters:
         raise ValidationError(_("Only partner clusters take part."))
-    _require(_may_register(actor, mission, cluster.pk))
+    require(may_register(actor, mission, cluster.pk))
     with transaction.atomic(), set_actor(actor):
         # One registration at a time per mission: the count of places cannot race.
         locked = Mission.objects.select_for_update().get(pk=mission.pk)
@@ -177,11 +154,11 @@ def participation_register(
 
 
 def _may_change(actor, participation: Participation) -> bool:
-    return _may_register(actor, participation.mission, participation.cluster_id)
+    return may_register(actor, participation.mission, participation.cluster_id)
 
 
 def participation_confirm(*, actor, participation: Participation) -> Participation:
-    _require(_may_change(actor, participation))
+    require(_may_change(actor, participation))
     if participation.mission.status in (Mission.Status.CANCELLED, Mission.Status.DONE):
         raise ValidationError(_("This mission is closed."))
     if participation.status != Participation.Status.REGISTERED:
@@ -213,7 +190,7 @@ def _fill_places(mission: Mission) -> list[Participation]:
 
 def participation_cancel(*, actor, participation: Participation) -> Participation | None:
     """Cancel; a freed place goes to the first on the waiting list, who is returned."""
-    _require(_may_change(actor, participation))
+    require(_may_change(actor, participation))
     if participation.status == Participation.Status.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."))
     with transaction.atomic(), set_actor(actor):
@@ -224,9 +201,9 @@ def participation_cancel(*, actor, participation: Participation) -> Participatio
     return promoted[0] if promoted else None
 
 
-def participation_attended(*, actor, participation: Participation, attended=True):
+def participation_attended(*, actor, participation: Participation) -> Participation:
     """After the mission has started, a confirmed or registered participant took part."""
-    _require(coordinates(actor, participation.mission.partnership_id))
+    require(coordinates(actor, participation.mission.partnership_id))
     if participation.mission.start_date > timezone.localdate():
         raise ValidationError(_("The mission has not started yet."))
     allowed = (
@@ -236,9 +213,7 @@ def participation_attended(*, actor, participation: Participation, attended=True
     )
     if participation.status not in allowed:
         raise ValidationError(_("Only a registered participant can have taken part."))
-    participation.status = (
-        Participation.Status.ATTENDED if attended else Participation.Status.CONFIRMED
-    )
+    participation.status = Participation.Status.ATTENDED
     with set_actor(actor):
         participation.save(update_fields=["status"])
     return participation
@@ -247,18 +222,18 @@ def participation_attended(*, actor, participation: Participation, attended=True
 # --- outcomes and export groups -----------------------------------------------------------------
 
 
-def _partner_members(partnership_id, members):
+def _partner_members(partnership_id, members) -> set[int]:
+    """Refuse members outside the current partner clusters; the partner clusters they are in."""
     if any(m.erased_at for m in members):
         raise ValidationError({"members": _("An erased member cannot be named.")})
-    clusters = _current_partner_clusters(partnership_id)
-    allowed = set(
-        ClusterMembership.objects.filter(member__in=members, cluster_id__in=clusters).values_list(
-            "member_id", flat=True
-        )
+    pairs = set(
+        ClusterMembership.objects.filter(
+            member__in=members, cluster_id__in=partner_clusters_of([partnership_id])
+        ).values_list("member_id", "cluster_id")
     )
-    strangers = [m for m in members if m.pk not in allowed]
-    if strangers:
+    if {m.pk for m in members} - {member_id for member_id, _cluster_id in pairs}:
         raise ValidationError({"members": _("Choose members of the partner clusters.")})
+    return {cluster_id for _member_id, cluster_id in pairs}
 
 
 def outcome_save(
@@ -266,14 +241,11 @@ def outcome_save(
 ) -> Outcome:
     """Record what came of the work; insiders record, coordinators or the recorder edit."""
     if outcome is None:
-        _require(
-            (is_insider(actor, partnership.pk) and not scope_for(actor).is_officer)
-            or coordinates(actor, partnership.pk)
-        )
+        require(is_insider(actor, partnership.pk) and not reads_figures_only(actor, partnership.pk))
         outcome = Outcome(partnership=partnership, recorded_by=actor)
     else:
-        _require(coordinates(actor, partnership.pk) or outcome.recorded_by_id == actor.pk)
-    _apply(outcome, data, OUTCOME_FIELDS)
+        require(coordinates(actor, partnership.pk) or outcome.recorded_by_id == actor.pk)
+    apply_fields(outcome, data, OUTCOME_FIELDS)
     if outcome.date and outcome.date > timezone.localdate() + timedelta(days=366):
         raise ValidationError({"date": _("An outcome is dated when it happened.")})
     if outcome.mission is not None and outcome.mission.partnership_id != partnership.pk:
@@ -281,7 +253,7 @@ def outcome_save(
     if members is not None:
         _partner_members(partnership.pk, members)
     with transaction.atomic(), set_actor(actor):
-        _save(actor, outcome)
+        save_audited(actor, outcome)
         if members is not None:
             outcome.members.set(members)
     return outcome
@@ -291,27 +263,12 @@ def export_group_save(
     *, actor, partnership, group: ExportGroup | None = None, members=(), **data
 ) -> ExportGroup:
     """An export group holds members of at least two different partner clusters."""
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     members = list({m.pk: m for m in members}.values())
-    _partner_members(partnership.pk, members)
-    partner_clusters = set(
-        _current_partner_clusters(partnership.pk).values_list("cluster_id", flat=True)
-    )
-    clusters_of: dict[int, set[int]] = {m.pk: set() for m in members}
-    for member_id, cluster_id in ClusterMembership.objects.filter(
-        member__in=members, cluster_id__in=partner_clusters
-    ).values_list("member_id", "cluster_id"):
-        clusters_of[member_id].add(cluster_id)
-    # Two different members that can stand for two different partner clusters.
-    mixed = any(
-        c1 != c2
-        for a in members
-        for b in members
-        if a.pk != b.pk
-        for c1 in clusters_of[a.pk]
-        for c2 in clusters_of[b.pk]
-    )
-    if not mixed:
+    clusters = _partner_members(partnership.pk, members)
+    # Two different members that can stand for two different partner clusters: as every member
+    # is in a partner cluster, that is two members or more, in two clusters or more.
+    if len(members) < 2 or len(clusters) < 2:
         raise ValidationError(
             {
                 "members": _(
@@ -320,8 +277,8 @@ def export_group_save(
             }
         )
     group = group or ExportGroup(partnership=partnership)
-    _apply(group, data, EXPORT_GROUP_FIELDS)
+    apply_fields(group, data, EXPORT_GROUP_FIELDS)
     with transaction.atomic(), set_actor(actor):
-        _save(actor, group)
+        save_audited(actor, group)
         group.members.set(members)
     return group

@@ -2,15 +2,18 @@
 outcomes and export groups, and the calendar feeds."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -20,6 +23,7 @@ from escp_portal.accounts.policy import (
     INSIDER,
     coordinates,
     insider_q,
+    partner_clusters_of,
     scope_for,
     with_insider,
 )
@@ -45,12 +49,22 @@ def _month(value: str | None) -> tuple[int, int]:
         return today.year, today.month
 
 
+LIST_PAGE_SIZE = 50
+
+
 class MissionCalendarView(LoginRequiredMixin, FilterView):
     """Missions of every partnership the user may see: a month grid or a list."""
 
     filterset_class = MissionFilterSet
     template_name = "missions/calendar.html"
     strict = True
+
+    def _view(self) -> str:
+        return "list" if self.request.GET.get("view") == "list" else "month"
+
+    def get_paginate_by(self, queryset):
+        # The month reads only its own missions; the list of all of them comes in pages.
+        return LIST_PAGE_SIZE if self._view() == "list" else None
 
     def get_queryset(self):
         return (
@@ -61,19 +75,27 @@ class MissionCalendarView(LoginRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        view = "list" if self.request.GET.get("view") == "list" else "month"
-        missions = list(context["object_list"])
+        view = self._view()
         year, month = _month(self.request.GET.get("month"))
-        today = timezone.localdate()
-        if (
-            not self.request.GET.get("month")
-            and missions
-            and not any(m.end_date >= today for m in missions)
-        ):
-            # Nothing ahead: open on the month of the latest mission rather than an empty one.
-            year, month = missions[-1].start_date.year, missions[-1].start_date.month
+        weeks = None
+        if view == "month":
+            matching = context["object_list"]  # filtered, not read yet
+            if not self.request.GET.get("month"):
+                span = matching.order_by().aggregate(
+                    last_end=Max("end_date"), latest=Max("start_date")
+                )
+                if span["latest"] and span["last_end"] < timezone.localdate():
+                    # Nothing ahead: open on the month of the latest mission, not an empty one.
+                    year, month = span["latest"].year, span["latest"].month
+            first = date(year, month, 1)
+            last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+            missions = list(matching.filter(start_date__lte=last, end_date__gte=first))
+            weeks = queries.month_grid(year, month, missions)
+        else:
+            missions = context["object_list"]
         query = self.request.GET.copy()
         query.pop("month", None)
+        query.pop("page", None)
         previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
         following = date(year + (month == 12), month % 12 + 1, 1)
         context.update(
@@ -83,7 +105,7 @@ class MissionCalendarView(LoginRequiredMixin, FilterView):
             previous=previous,
             following=following,
             query=query.urlencode(),
-            weeks=queries.month_grid(year, month, missions) if view == "month" else None,
+            weeks=weeks,
             feed_token=self.request.user.calendar_token,
         )
         return context
@@ -95,13 +117,11 @@ class OverlapView(LoginRequiredMixin, TemplateView):
     template_name = "missions/overlaps.html"
 
     def get_context_data(self, **kwargs):
-        upcoming = Mission.objects.visible_to(self.request.user).filter(
-            end_date__gte=timezone.localdate()
-        )
-        if self.request.GET.get("all"):
-            upcoming = Mission.objects.visible_to(self.request.user)
+        missions = Mission.objects.visible_to(self.request.user)
+        if not self.request.GET.get("all"):
+            missions = missions.filter(end_date__gte=timezone.localdate())
         return super().get_context_data(
-            overlaps=queries.overlaps(upcoming), days=queries.OVERLAP_DAYS, **kwargs
+            overlaps=queries.overlaps(missions), days=queries.OVERLAP_DAYS, **kwargs
         )
 
 
@@ -123,25 +143,22 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
 
     def registrable_members(self):
         """Members of partner clusters the user may register for, not yet registered."""
-        scope = scope_for(self.request.user)
-        clusters = self.mission.partnership.partners.filter(left_on__isnull=True)
+        clusters = partner_clusters_of([self.mission.partnership_id])
         if not self.coordinator:
-            clusters = clusters.filter(cluster_id__in=scope.managed_clusters)
+            clusters = clusters.filter(cluster_id__in=scope_for(self.request.user).managed_clusters)
         taken = self.mission.participations.exclude(member=None).values("member")
         return (
-            Member.objects.filter(
-                memberships__cluster__in=clusters.values("cluster"), erased_at__isnull=True
-            )
+            Member.objects.filter(memberships__cluster__in=clusters, erased_at__isnull=True)
             .exclude(pk__in=taken)
             .distinct()
             .order_by("name")
         )
 
     def get_context_data(self, form=None, **kwargs):
+        user = self.request.user
         participations = []
-        # EC officers read figures, not who the companies are.
-        self.names_visible = self.insider and (
-            self.coordinator or not scope_for(self.request.user).is_officer
+        self.names_visible = self.insider and not services.reads_figures_only(
+            user, self.mission.partnership_id
         )
         if self.names_visible:
             participations = list(
@@ -149,9 +166,9 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
                     "status", "registered_at"
                 )
             )
-        scope = scope_for(self.request.user)
         for p in participations:
-            p.can_change = self.coordinator or p.cluster_id in scope.managed_clusters
+            p.can_change = services.may_register(user, self.mission, p.cluster_id)
+        scope = scope_for(user)
         members = self.registrable_members() if self.insider else Member.objects.none()
         can_register = self.insider and (self.coordinator or scope.is_cluster_manager)
         return super().get_context_data(
@@ -247,7 +264,11 @@ class MissionFormView(InsiderMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("Edit mission") if self.mission else _("New mission"), **kwargs
+            title=_("Edit mission") if self.mission else _("New mission"),
+            cancel_url=self.mission.get_absolute_url()
+            if self.mission
+            else reverse("missions:calendar"),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -265,26 +286,56 @@ class MissionFormView(InsiderMixin, FormView):
         return redirect(mission)
 
 
-def _partner_members(partnership, user):
-    clusters = partnership.partners.filter(left_on__isnull=True).values("cluster")
-    return (
-        Member.objects.visible_to(user)
-        .filter(memberships__cluster__in=clusters, erased_at__isnull=True)
-        .distinct()
-        .order_by("name")
-    )
+class MemberRecordsView(InsiderMixin, FormView):
+    """A partnership's records that name members (outcomes, export groups), and the form that
+    adds one through the service ``save``. EC officers see how many members, not which."""
 
+    service_fields = ()
+    saved_message = ""
 
-class OutcomeListView(InsiderMixin, FormView):
-    template_name = "missions/outcomes.html"
-    form_class = OutcomeForm
+    def save(self, **data):
+        raise NotImplementedError
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "partnership": self.partnership,
-            "members": _partner_members(self.partnership, self.request.user),
-        }
+        clusters = partner_clusters_of([self.partnership.pk])
+        members = (
+            Member.objects.visible_to(self.request.user)
+            .filter(memberships__cluster__in=clusters, erased_at__isnull=True)
+            .distinct()
+            .order_by("name")
+        )
+        return {**super().get_form_kwargs(), "members": members}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            names_visible=not services.reads_figures_only(self.request.user, self.partnership.pk),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.save(
+                actor=self.request.user,
+                partnership=self.partnership,
+                members=form.cleaned_data["members"],
+                **{name: form.cleaned_data[name] for name in self.service_fields},
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.saved_message)
+        return redirect(self.request.path)
+
+
+class OutcomeListView(MemberRecordsView):
+    template_name = "missions/outcomes.html"
+    form_class = OutcomeForm
+    service_fields = services.OUTCOME_FIELDS
+    saved_message = gettext_lazy("The outcome was recorded.")
+    save = staticmethod(services.outcome_save)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
 
     def get_context_data(self, **kwargs):
         outcomes = (
@@ -292,59 +343,21 @@ class OutcomeListView(InsiderMixin, FormView):
             .select_related("mission")
             .prefetch_related("members")
         )
-        return super().get_context_data(
-            outcomes=outcomes,
-            can_record=not scope_for(self.request.user).is_officer or self.coordinator,
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.OUTCOME_FIELDS}
-        try:
-            services.outcome_save(
-                actor=self.request.user,
-                partnership=self.partnership,
-                members=form.cleaned_data["members"],
-                **data,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The outcome was recorded."))
-        return redirect("missions:outcomes", pk=self.partnership.pk)
+        return super().get_context_data(outcomes=outcomes, **kwargs)
 
 
-class ExportGroupListView(InsiderMixin, FormView):
+class ExportGroupListView(MemberRecordsView):
     template_name = "missions/export_groups.html"
     form_class = ExportGroupForm
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "members": _partner_members(self.partnership, self.request.user),
-        }
+    service_fields = services.EXPORT_GROUP_FIELDS
+    saved_message = gettext_lazy("The export group was saved.")
+    save = staticmethod(services.export_group_save)
 
     def get_context_data(self, **kwargs):
         groups = ExportGroup.objects.filter(partnership=self.partnership).prefetch_related(
             "members"
         )
         return super().get_context_data(groups=groups, **kwargs)
-
-    def form_valid(self, form):
-        self.require_coordinator()
-        data = {name: form.cleaned_data[name] for name in services.EXPORT_GROUP_FIELDS}
-        try:
-            services.export_group_save(
-                actor=self.request.user,
-                partnership=self.partnership,
-                members=form.cleaned_data["members"],
-                **data,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The export group was saved."))
-        return redirect("missions:export_groups", pk=self.partnership.pk)
 
 
 class MissionIcsView(LoginRequiredMixin, View):

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
@@ -15,8 +14,8 @@ from escp_portal.accounts.policy import (
     visible_to,
     with_contact_visibility,
 )
+from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
-from escp_portal.audit import set_actor
 
 from . import member_io, members, nace, services
 from .filters import (
@@ -130,11 +129,7 @@ class PartnershipViewSet(PolicyViewSet):
         )
 
     def perform_destroy(self, instance):
-        if not self.request.user.is_staff:
-            raise PermissionDenied
-        # A token-authenticated request has no user for AuditlogMiddleware: name the actor.
-        with transaction.atomic(), set_actor(self.request.user):
-            instance.delete()
+        services.partnership_delete(actor=self.request.user, partnership=instance)
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -207,11 +202,13 @@ class ClusterViewSet(PolicyViewSet):
         serializer.instance = self.get_queryset().get(pk=cluster.pk)
 
 
-class PartnerSerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.all())
+class PartnerSerializer(PolicySerializer):
+    # A partnership the user cannot see is, to them, an invalid id.
+    partnership = VisibleField(Partnership)
     cluster = serializers.PrimaryKeyRelatedField(queryset=ClusterOrganisation.objects.all())
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
     country = CountryField(source="cluster.country", read_only=True)
+    create_only = ("partnership", "cluster")
 
     class Meta:
         model = Partner
@@ -226,17 +223,6 @@ class PartnerSerializer(serializers.ModelSerializer):
             "left_on",
         ]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            # A partnership the user cannot see is, to them, an invalid id.
-            fields["partnership"].queryset = Partnership.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-            fields["cluster"].read_only = True
-        return fields
 
 
 class PartnerViewSet(PolicyViewSet):

@@ -221,23 +221,25 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
         matches = super().filter_q(Member.objects.all(), name, value).values("pk")
         return queryset.filter(pk__in=matches)
 
-    def filter_cluster(self, queryset, name, value: int):
-        # A cluster whose members the user may not see filters to nothing, even for members
-        # they see through another cluster.
+    def _visible_memberships(self):
+        """The row's memberships in clusters whose members the user may see: a cluster (or a
+        partnership's cluster) they may not see filters to nothing, even for members they see
+        through another cluster."""
         from escp_portal.accounts.policy import member_cluster_ids
 
         user = getattr(self.request, "user", None)
-        memberships = ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id=value)
+        memberships = ClusterMembership.objects.filter(member=OuterRef("pk"))
         if user is not None:
             memberships = memberships.filter(cluster_id__in=member_cluster_ids(user))
-        return queryset.filter(Exists(memberships))
+        return memberships
+
+    def filter_cluster(self, queryset, name, value: int):
+        return queryset.filter(Exists(self._visible_memberships().filter(cluster_id=value)))
 
     def filter_partnership(self, queryset, name, value: int):
         user = getattr(self.request, "user", None)
         clusters = Partner.objects.visible_to(user).filter(partnership_id=value).values("cluster")
-        return queryset.filter(
-            Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id__in=clusters))
-        )
+        return queryset.filter(Exists(self._visible_memberships().filter(cluster_id__in=clusters)))
 
     def filter_sector(self, queryset, name, value: str):
         from .nace import normalise, sections

@@ -28,7 +28,7 @@ from django_countries import countries
 from escp_portal import audit, uploads
 
 from . import nace
-from .models import ClusterMembership, Competence, Member, size_class_of
+from .models import CONTROL_CHARACTERS, ClusterMembership, Competence, Member, size_class_of
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -333,7 +333,6 @@ def _website(value: str) -> str:
     return value
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Spreadsheets run a cell that starts with one of these as a formula: exports put an
 # apostrophe before such text, and imports take it off again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -344,7 +343,7 @@ def _text(value) -> str:
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
     value = "" if value is None else str(value)
-    if CONTROL.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationError(_("Remove the control characters from this value."))
     if value.startswith("'") and value[1:2] in FORMULA_START:
         value = value[1:]

@@ -293,10 +293,19 @@ class MemberUpdateView(MemberObjectMixin, FormView):
         return redirect(self.member)
 
 
+def _posted_cluster(request) -> ClusterOrganisation:
+    """The cluster the form names; 404 for anything but the id of one (not a server error)."""
+    try:
+        pk = int(request.POST.get("cluster", ""))
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(ClusterOrganisation, pk=pk)
+
+
 class MemberRemoveView(MemberObjectMixin, View):
     def post(self, request, pk):
         member = self.get_member()
-        cluster = get_object_or_404(ClusterOrganisation, pk=request.POST.get("cluster") or 0)
+        cluster = _posted_cluster(request)
         if not can_manage_members(request.user, cluster):
             raise PermissionDenied
         try:
@@ -317,7 +326,7 @@ class MemberJoinView(MemberObjectMixin, View):
 
     def post(self, request, pk):
         member = self.get_member()
-        cluster = get_object_or_404(ClusterOrganisation, pk=request.POST.get("cluster") or 0)
+        cluster = _posted_cluster(request)
         try:
             members.member_join(actor=request.user, member=member, cluster=cluster)
         except ValidationError as error:

@@ -8,7 +8,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,16 +17,12 @@ from django.utils.translation import gettext as _
 from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, can_manage_members
 from escp_portal.audit import set_actor
+from escp_portal.services import apply_fields, require
 
 from . import member_io
 from .models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport
 
 MEMBER_FIELDS = member_io.MEMBER_FIELDS
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _competences(names) -> list[Competence]:
@@ -49,7 +45,7 @@ def _competences(names) -> list[Competence]:
 def member_create(
     *, actor, cluster: ClusterOrganisation, competences=(), member_since=None, **data
 ) -> Member:
-    _require(can_create(actor, Member, cluster))
+    require(can_create(actor, Member, cluster))
     member = Member(**{k: v for k, v in data.items() if k in MEMBER_FIELDS})
     with transaction.atomic(), set_actor(actor):
         member.full_clean()
@@ -61,13 +57,10 @@ def member_create(
 
 
 def member_update(*, actor, member: Member, competences=None, **data) -> Member:
-    _require(can_edit(actor, member))
+    require(can_edit(actor, member))
     if member.erased_at:
         raise ValidationError(_("This member's data was erased; it cannot be edited."))
-    for name, value in data.items():
-        if name not in MEMBER_FIELDS:
-            raise PermissionDenied(_("Fields you may not change: %(fields)s") % {"fields": name})
-        setattr(member, name, value)
+    apply_fields(member, data, MEMBER_FIELDS)
     with transaction.atomic(), set_actor(actor):
         member.full_clean()
         audit.normalise_decimals(member)
@@ -80,7 +73,7 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
 
 def member_join(*, actor, member: Member, cluster: ClusterOrganisation, joined_on=None):
     """Add a member the user already manages elsewhere to another cluster they manage."""
-    _require(can_edit(actor, member) and can_manage_members(actor, cluster))
+    require(can_edit(actor, member) and can_manage_members(actor, cluster))
     membership = ClusterMembership(member=member, cluster=cluster, joined_on=joined_on)
     with transaction.atomic(), set_actor(actor):
         membership.full_clean()
@@ -103,7 +96,7 @@ def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> boo
 
     Returns whether the member itself was deleted.
     """
-    _require(can_manage_members(actor, cluster))
+    require(can_manage_members(actor, cluster))
     with transaction.atomic(), set_actor(actor):
         deleted, _rows = ClusterMembership.objects.filter(member=member, cluster=cluster).delete()
         if not deleted:
@@ -123,7 +116,7 @@ def member_erase(*, actor, member: Member) -> Member:
     What statistics need stays: country, region, sector, size figures and memberships, so the
     counts of members and SMEs do not change.
     """
-    _require(can_edit(actor, member))
+    require(can_edit(actor, member))
     identifying = {
         v
         for v in (
@@ -210,7 +203,7 @@ def _scrub_imports(member: Member, identifying: set[str]) -> None:
 
 def member_personal_data(*, actor, member: Member) -> dict:
     """Everything the portal holds on a member, for a data-access request."""
-    _require(can_edit(actor, member))
+    require(can_edit(actor, member))
     return {
         "id": member.pk,
         **{name: _plain(getattr(member, name)) for name in MEMBER_FIELDS},
@@ -262,7 +255,7 @@ def _report(member_import_id: int):
 
 def import_upload(*, actor, cluster: ClusterOrganisation, upload) -> MemberImport:
     """Store an upload for checking. The rows are read here; bad files fail at once."""
-    _require(can_create(actor, MemberImport, cluster))
+    require(can_create(actor, MemberImport, cluster))
     rows = member_io.read_table(upload)  # FileError for an unreadable file
     return MemberImport.objects.create(
         cluster=cluster,
@@ -288,7 +281,7 @@ def import_validate(member_import_id: int) -> MemberImport:
 
 
 def import_confirm(*, actor, member_import: MemberImport) -> MemberImport:
-    _require(can_edit(actor, member_import))
+    require(can_edit(actor, member_import))
     with transaction.atomic():
         locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
         if locked.status != MemberImport.Status.READY:
@@ -346,7 +339,7 @@ def import_apply(member_import_id: int) -> MemberImport:
 
 def import_discard(*, actor, member_import: MemberImport) -> bool:
     """Drop an upload that was not (or could not be) imported; a done import is a record."""
-    _require(can_edit(actor, member_import))
+    require(can_edit(actor, member_import))
     discardable = [
         MemberImport.Status.READY,
         MemberImport.Status.INVALID,
@@ -362,7 +355,7 @@ def import_discard(*, actor, member_import: MemberImport) -> bool:
 
 def bulk_upsert(*, actor, cluster: ClusterOrganisation, rows: list, dry_run=False) -> dict:
     """The API's bulk write: the import's checks, all rows or none."""
-    _require(can_manage_members(actor, cluster))
+    require(can_manage_members(actor, cluster))
     plan = member_io.plan_import(cluster, rows, first_row=0)
     if not plan.valid:
         raise member_io_errors(plan)

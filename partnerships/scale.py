@@ -93,6 +93,25 @@ def targets(scale: float) -> dict[str, int]:
     return {name: max(1, round(count * scale / 100)) for name, count in TOP.items()}
 
 
+def counts() -> dict[str, int]:
+    """How many rows of each kind of ``TOP`` the database holds."""
+    from missions.models import Mission, Outcome, Participation
+    from strategy.models import KPI, Measurement
+
+    from .models import ClusterOrganisation, Member, Partnership
+
+    return {
+        "partnerships": Partnership.objects.count(),
+        "clusters": ClusterOrganisation.objects.count(),
+        "members": Member.objects.count(),
+        "kpis": KPI.objects.count(),
+        "measurements": Measurement.objects.count(),
+        "missions": Mission.objects.count(),
+        "participations": Participation.objects.count(),
+        "outcomes": Outcome.objects.count(),
+    }
+
+
 @dataclass
 class Report:
     steps: list[tuple[str, int, float]] = field(default_factory=list)

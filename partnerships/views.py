@@ -95,7 +95,7 @@ class PartnershipDetailView(VisibleObjectsMixin, DetailView):
             country_count=len({p.cluster.country.code for p in partners}),
             can_edit=can_edit(user, partnership),
             can_see_history=can_edit(user, partnership) or scope.reads_everything,
-            insider=getattr(partnership, INSIDER) if user.is_authenticated else False,
+            insider=getattr(partnership, INSIDER),
             target_countries=[m.country for m in partnership.target_markets.all()],
         )
         return context

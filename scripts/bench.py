@@ -130,10 +130,10 @@ def measure(runs: int) -> dict:
     django.setup()
     from django.db import connection
 
-    from partnerships.scale import targets  # noqa: F401 - the app registry is ready
+    from partnerships.scale import counts
 
     world = bench_world()
-    results = {"sizes": sizes(), "subjects": world["describe"], "cases": []}
+    results = {"sizes": counts(), "subjects": world["describe"], "cases": []}
     for name, user, url in page_cases(world):
         results["cases"].append(measure_page(name, user, url, runs))
         print(f"    {name}: done", flush=True)
@@ -143,23 +143,6 @@ def measure(runs: int) -> dict:
     print("    import: done", flush=True)
     connection.close()
     return results
-
-
-def sizes() -> dict:
-    from missions.models import Mission, Outcome, Participation
-    from partnerships.models import ClusterOrganisation, Member, Partnership
-    from strategy.models import KPI, Measurement
-
-    return {
-        "partnerships": Partnership.objects.count(),
-        "clusters": ClusterOrganisation.objects.count(),
-        "members": Member.objects.count(),
-        "kpis": KPI.objects.count(),
-        "measurements": Measurement.objects.count(),
-        "missions": Mission.objects.count(),
-        "participations": Participation.objects.count(),
-        "outcomes": Outcome.objects.count(),
-    }
 
 
 def bench_world() -> dict:

@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
 from partnerships.models import Partner, Partnership
 
@@ -31,17 +32,12 @@ from .models import (
     Task,
     ValueChain,
 )
-from .sources import registry
+from .sources import source_choices
 
 
-class VisiblePartnerField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        request = self.context.get("request")
-        return Partner.objects.visible_to(request.user if request else None)
-
-
-class StrategySerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
+class StrategySerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
+    create_only = ("partnership",)
 
     class Meta:
         model = Strategy
@@ -57,15 +53,6 @@ class StrategySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["version", "status", "adopted_on", "updated_at"]
         validators = []  # the version is numbered by the service
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["partnership"].queryset = Partnership.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-        return fields
 
 
 class StrategyViewSet(PolicyViewSet):
@@ -99,35 +86,16 @@ class StrategyViewSet(PolicyViewSet):
         return Response(self.get_serializer(draft).data, status=201)
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
-    strategy = serializers.PrimaryKeyRelatedField(queryset=Strategy.objects.none())
-    owner = VisiblePartnerField(allow_null=True, required=False)
+class ObjectiveSerializer(PolicySerializer):
+    strategy = VisibleField(Strategy)
+    owner = VisibleField(Partner, allow_null=True, required=False)
     smart = serializers.SerializerMethodField()
+    create_only = ("strategy",)
 
     class Meta:
         model = Objective
-        fields = [
-            "id",
-            "strategy",
-            "code",
-            "statement",
-            "start_date",
-            "target_date",
-            "owner",
-            "benefits_smes",
-            "order",
-            "smart",
-        ]
+        fields = ["id", "strategy", *services.OBJECTIVE_FIELDS, "smart"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["strategy"].queryset = Strategy.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["strategy"].read_only = True
-        return fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_smart(self, obj):
@@ -150,19 +118,9 @@ class ObjectiveViewSet(PolicyViewSet):
     login_required = True
 
     def get_queryset(self):
-        from django.db.models import Count, Q
-
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                kpi_count=Count("kpis", distinct=True),
-                targeted_kpis=Count(
-                    "kpis", filter=Q(kpis__target_value__isnull=False), distinct=True
-                ),
-                task_count=Count("tasks", distinct=True),
-            )
-            .order_by("strategy", "order", "code")
+        # Ordered again: the counts group the rows, which drops the default ordering.
+        return queries.with_smart_counts(super().get_queryset()).order_by(
+            "strategy", "order", "code"
         )
 
     def perform_create(self, serializer):
@@ -184,44 +142,21 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["date", "value"]
 
 
-class KPISerializer(serializers.ModelSerializer):
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none())
-    responsible = VisiblePartnerField(allow_null=True, required=False)
+class KPISerializer(PolicySerializer):
+    objective = VisibleField(Objective)
+    responsible = VisibleField(Partner, allow_null=True, required=False)
     milestones = MilestoneSerializer(many=True, required=False)
     source = serializers.ChoiceField(choices=[])
     current_value = serializers.SerializerMethodField()
+    create_only = ("objective",)
 
     class Meta:
         model = KPI
-        fields = [
-            "id",
-            "objective",
-            "name",
-            "unit",
-            "kind",
-            "aggregation",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "frequency",
-            "source",
-            "responsible",
-            "data_source",
-            "collection_protocol",
-            "milestones",
-            "current_value",
-        ]
+        fields = ["id", "objective", *services.KPI_FIELDS, "milestones", "current_value"]
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["source"].choices = ["manual", *sorted(registry())]
-        request = self.context.get("request")
-        if request is not None:
-            fields["objective"].queryset = Objective.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["objective"].read_only = True
+        fields["source"].choices = source_choices()
         return fields
 
     @extend_schema_field(serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True))
@@ -267,9 +202,9 @@ class RevisionSerializer(serializers.ModelSerializer):
         fields = ["old_value", "new_value", "old_status", "reason", "changed_at"]
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
-    kpi = serializers.PrimaryKeyRelatedField(queryset=KPI.objects.none())
-    partner = VisiblePartnerField(allow_null=True, required=False)
+class MeasurementSerializer(PolicySerializer):
+    kpi = VisibleField(KPI)
+    partner = VisibleField(Partner, allow_null=True, required=False)
     reason = serializers.CharField(
         write_only=True,
         required=False,
@@ -277,6 +212,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
         help_text="Why an approved value is corrected.",
     )
     revisions = RevisionSerializer(many=True, read_only=True)
+    create_only = ("kpi", "period_end", "partner")
 
     class Meta:
         model = Measurement
@@ -297,16 +233,6 @@ class MeasurementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "review_comment", "reported_at", "reviewed_at"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["kpi"].queryset = KPI.objects.visible_to(request.user)
-        if self.instance is not None:
-            for name in ("kpi", "period_end", "partner"):
-                fields[name].read_only = True
-        return fields
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -332,8 +258,6 @@ class MeasurementViewSet(PolicyViewSet):
     def perform_update(self, serializer):
         measurement = serializer.instance
         data = dict(serializer.validated_data)
-        if not services.can_report(self.request.user, measurement.kpi, measurement.partner):
-            raise PermissionDenied
         serializer.instance = services.measurement_report(
             actor=self.request.user,
             kpi=measurement.kpi,
@@ -377,12 +301,13 @@ class MeasurementViewSet(PolicyViewSet):
         if isinstance(rows, dict):
             rows = rows.get("rows")
         if not isinstance(rows, list) or not rows or len(rows) > 1000:
+            message = _("Send a list of 1 to 1000 rows.")
             return Response(
                 {
                     "status": 400,
                     "code": "invalid",
-                    "detail": "Send a list of 1 to 1000 rows.",
-                    "errors": {"rows": ["Send a list of 1 to 1000 rows."]},
+                    "detail": message,
+                    "errors": {"rows": [message]},
                 },
                 status=400,
             )
@@ -401,34 +326,16 @@ class MeasurementViewSet(PolicyViewSet):
         return Response(self.get_serializer(measurements, many=True).data, status=201)
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none())
-    responsible = VisiblePartnerField(many=True, required=False)
+class TaskSerializer(PolicySerializer):
+    objective = VisibleField(Objective)
+    responsible = VisibleField(Partner, many=True, required=False)
+    create_only = ("objective",)
 
     class Meta:
         model = Task
-        fields = [
-            "id",
-            "objective",
-            "title",
-            "description",
-            "responsible",
-            "due_date",
-            "status",
-            "completed_on",
-            "updated_at",
-        ]
+        fields = ["id", "objective", *services.TASK_FIELDS, "responsible", "updated_at"]
         read_only_fields = ["updated_at"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["objective"].queryset = Objective.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["objective"].read_only = True
-        return fields
 
 
 class TaskViewSet(PolicyViewSet):
@@ -467,34 +374,17 @@ class MarketStudySerializer(serializers.ModelSerializer):
         read_only_fields = ["target_market", "updated_at"]
 
 
-class TargetMarketSerializer(serializers.ModelSerializer):
-    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
+class TargetMarketSerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
     country = CountryField()
-    lead_partner = VisiblePartnerField(allow_null=True, required=False)
+    lead_partner = VisibleField(Partner, allow_null=True, required=False)
     study = MarketStudySerializer(read_only=True)
+    create_only = ("partnership",)
 
     class Meta:
         model = TargetMarket
-        fields = [
-            "id",
-            "partnership",
-            "country",
-            "priority",
-            "rationale",
-            "lead_partner",
-            "local_contact",
-            "study",
-        ]
+        fields = ["id", "partnership", *services.MARKET_FIELDS, "study"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["partnership"].queryset = Partnership.objects.visible_to(request.user)
-        if self.instance is not None:
-            fields["partnership"].read_only = True
-        return fields
 
 
 class TargetMarketViewSet(PolicyViewSet):
@@ -526,17 +416,10 @@ class TargetMarketViewSet(PolicyViewSet):
 
 
 class MarketStudyWriteSerializer(MarketStudySerializer):
-    target_market = serializers.PrimaryKeyRelatedField(queryset=TargetMarket.objects.none())
+    target_market = VisibleField(TargetMarket)
 
     class Meta(MarketStudySerializer.Meta):
         read_only_fields = ["updated_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["target_market"].queryset = TargetMarket.objects.visible_to(request.user)
-        return fields
 
 
 class MarketStudyViewSet(PolicyViewSet):

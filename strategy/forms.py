@@ -110,11 +110,6 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         ]
 
 
-class ReviewForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
-    comment = forms.CharField(required=False)
-
-
 class StageForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ValueChainStage
@@ -126,12 +121,9 @@ class StageForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, chain, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        others = chain.stages.all()
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        self.fields["depends_on"].queryset = others
+        self.fields["depends_on"].queryset = chain.stages.all()
         if stages is not None:  # the chain's stages, loaded by the page already
-            choices_from(self.fields["depends_on"], [s for s in stages if s.pk != self.instance.pk])
+            choices_from(self.fields["depends_on"], stages)
 
 
 class AssignmentForm(BootstrapFormMixin, forms.Form):

@@ -1,7 +1,5 @@
 """KPI sources this app owns: the partner clusters' members and SMEs, and completed tasks."""
 
-from datetime import date
-
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +9,7 @@ from .sources import per_partnership, register
 SINCE = Coalesce("joined_on", Cast("created_at", DateField()))
 
 
-def _partner_memberships(kpi, end: date | None = None):
+def _partner_memberships(kpi):
     from partnerships.models import ClusterMembership, Partner
 
     partnership_id = kpi.objective.strategy.partnership_id

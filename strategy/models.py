@@ -717,10 +717,4 @@ class MarketStudy(models.Model):
         return f"Study of {self.target_market}"
 
 
-def today() -> date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
 REPORTING_GRACE = timedelta(days=30)

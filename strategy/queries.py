@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership
 
-from .models import KPI, REPORTING_GRACE, Measurement, Objective, Strategy, Task, period_start
+from .models import (
+    KPI,
+    REPORTING_GRACE,
+    Measurement,
+    Objective,
+    PeriodLock,
+    Strategy,
+    Task,
+    period_start,
+)
 from .sources import derived_series, registry
 
 SMART_RULES = [
@@ -48,9 +58,6 @@ def with_smart_counts(objectives):
         kpi_count=Count("kpis", distinct=True),
         targeted_kpis=Count("kpis", filter=Q(kpis__target_value__isnull=False), distinct=True),
         task_count=Count("tasks", distinct=True),
-        open_tasks=Count(
-            "tasks", filter=~Q(tasks__status__in=["done", "cancelled"]), distinct=True
-        ),
     )
 
 
@@ -260,6 +267,45 @@ def reporting_completeness(strategy: Strategy, until: date | None = None):
             }
         )
     return table
+
+
+def overdue_reports(kpis, today: date) -> list[tuple[KPI, date]]:
+    """(KPI, period end) of the hand-reported ``kpis`` whose report is overdue: the period
+    ended more than the grace period ago and no longer ago than KPI_REMINDER_WINDOW_DAYS
+    before that, it is not locked, and the responsible partner has submitted or had approved
+    nothing for it (a returned value is still owed). Two queries, whatever the KPIs; the
+    dashboards and the reminders both read it."""
+    kpis = kpis.filter(source=KPI.MANUAL)
+    earliest = today - REPORTING_GRACE - timedelta(days=settings.KPI_REMINDER_WINDOW_DAYS)
+    locked_to = (
+        PeriodLock.objects.filter(partnership_id=OuterRef("objective__strategy__partnership_id"))
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+    rows = list(
+        kpis.select_related("objective__strategy__partnership", "responsible__cluster")
+        .annotate(locked_to=Subquery(locked_to))
+        .order_by("objective__strategy__partnership__acronym", "objective__code", "pk")
+    )
+    reported = set(
+        Measurement.objects.filter(
+            kpi__in=kpis.values("pk"),
+            period_end__gte=earliest,
+            partner_id=F("kpi__responsible_id"),
+            status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
+        )
+        .order_by()
+        .values_list("kpi_id", "period_end")
+    )
+    return [
+        (kpi, period)
+        for kpi in rows
+        for period in kpi.periods(today - REPORTING_GRACE)
+        if earliest <= period
+        and period + REPORTING_GRACE < today
+        and not (kpi.locked_to and period <= kpi.locked_to)
+        and (kpi.pk, period) not in reported
+    ]
 
 
 def tasks_for(strategy: Strategy):

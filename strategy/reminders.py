@@ -1,53 +1,40 @@
 """Reminders to responsible partners whose KPI report is overdue: one per KPI and period."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from escp_portal.accounts.models import Role, RoleAssignment
 from escp_portal.jobs.once import claim_and_send
 
-from .models import KPI, REPORTING_GRACE, Measurement, PeriodLock, ReportingReminder, Strategy
+from . import queries
+from .models import KPI, REPORTING_GRACE, ReportingReminder, Strategy
 
 
 def overdue_reports(today: date) -> list[tuple[KPI, date]]:
-    """(KPI, period end) pairs whose report is more than the grace period late, recent enough
-    to be worth a reminder, in open periods, with nothing submitted or approved."""
-    window = timedelta(days=getattr(settings, "KPI_REMINDER_WINDOW_DAYS", 180))
-    # Only the version values are reported on (the adopted one, or a first draft): a draft
-    # revision's copies of the KPIs are not reminded twice.
+    """Overdue reports (``queries.overdue_reports``) of the version values are reported on —
+    the adopted one, or a first draft, so that a draft revision's copies of the KPIs are not
+    reminded twice — not reminded yet."""
     adopted = Strategy.objects.filter(status=Strategy.Status.ADOPTED).values("partnership_id")
-    kpis = list(
-        KPI.objects.filter(source=KPI.MANUAL, responsible__isnull=False)
-        .filter(
-            Q(objective__strategy__status=Strategy.Status.ADOPTED)
-            | Q(objective__strategy__status=Strategy.Status.DRAFT)
-            & ~Q(objective__strategy__partnership_id__in=adopted)
-        )
-        .select_related("objective__strategy__partnership", "responsible__cluster")
-    )
-    reported = set(
-        Measurement.objects.filter(
-            kpi__in=kpis, status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
-        ).values_list("kpi_id", "period_end")
+    kpis = KPI.objects.filter(responsible__isnull=False).filter(
+        Q(objective__strategy__status=Strategy.Status.ADOPTED)
+        | Q(objective__strategy__status=Strategy.Status.DRAFT)
+        & ~Q(objective__strategy__partnership_id__in=adopted)
     )
     reminded = set(
-        ReportingReminder.objects.filter(kpi__in=kpis).values_list("kpi_id", "period_end")
+        ReportingReminder.objects.filter(kpi__in=kpis.values("pk")).values_list(
+            "kpi_id", "period_end"
+        )
     )
-    locks = dict(PeriodLock.objects.values_list("partnership_id").annotate(last=Max("period_end")))
-    due = []
-    for kpi in kpis:
-        locked = locks.get(kpi.objective.strategy.partnership_id)
-        for period in kpi.periods(today - REPORTING_GRACE):
-            if period + REPORTING_GRACE + window < today or (locked and period <= locked):
-                continue
-            if (kpi.pk, period) not in reported and (kpi.pk, period) not in reminded:
-                due.append((kpi, period))
-    return due
+    return [
+        (kpi, period)
+        for kpi, period in queries.overdue_reports(kpis, today)
+        if (kpi.pk, period) not in reminded
+    ]
 
 
 def recipients(kpi: KPI) -> list:

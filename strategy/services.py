@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, coordinates, scope_for
 from escp_portal.audit import set_actor
+from escp_portal.services import apply_fields, delete_audited, require, save_audited
+from partnerships.members import RowErrors
 
 from .models import (
     KPI,
@@ -32,29 +34,6 @@ from .models import (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _save(actor, obj):
-    with transaction.atomic(), set_actor(actor):
-        obj.full_clean()
-        audit.normalise_decimals(obj)
-        obj.save()
-    return obj
-
-
-def _apply(obj, data: dict, allowed) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise PermissionDenied(
-            _("Fields you may not change: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-    for name, value in data.items():
-        setattr(obj, name, value)
-
-
 def _editable(strategy: Strategy) -> None:
     if strategy.status == Strategy.Status.REVISED:
         raise ValidationError(
@@ -69,26 +48,26 @@ STRATEGY_FIELDS = ("vision", "mission")
 
 
 def strategy_create(*, actor, partnership, **data) -> Strategy:
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     if Strategy.objects.filter(partnership=partnership, status=Strategy.Status.DRAFT).exists():
         raise ValidationError(_("A draft version exists already: work on it."))
     with transaction.atomic():
         last = Strategy.objects.filter(partnership=partnership).aggregate(v=Max("version"))["v"]
         strategy = Strategy(partnership=partnership, version=(last or 0) + 1)
-        _apply(strategy, data, STRATEGY_FIELDS)
-        return _save(actor, strategy)
+        apply_fields(strategy, data, STRATEGY_FIELDS)
+        return save_audited(actor, strategy)
 
 
 def strategy_update(*, actor, strategy: Strategy, **data) -> Strategy:
-    _require(can_edit(actor, strategy))
+    require(can_edit(actor, strategy))
     _editable(strategy)
-    _apply(strategy, data, STRATEGY_FIELDS)
-    return _save(actor, strategy)
+    apply_fields(strategy, data, STRATEGY_FIELDS)
+    return save_audited(actor, strategy)
 
 
 def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
     """Adopt a draft: the version adopted before it becomes 'revised'."""
-    _require(can_edit(actor, strategy))
+    require(can_edit(actor, strategy))
     if strategy.status != Strategy.Status.DRAFT:
         raise ValidationError(_("Only a draft can be adopted."))
     with transaction.atomic(), set_actor(actor):
@@ -118,7 +97,7 @@ def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
 def strategy_revise(*, actor, strategy: Strategy) -> Strategy:
     """Start the next version as a draft copy of this one: objectives, KPIs, milestones, tasks
     and the values reported so far, so that series continue."""
-    _require(can_edit(actor, strategy))
+    require(can_edit(actor, strategy))
     if strategy.status != Strategy.Status.ADOPTED:
         raise ValidationError(_("Revise the adopted version."))
     with transaction.atomic(), set_actor(actor):
@@ -186,45 +165,44 @@ def _partner_of(partnership_id: int, partner, field: str) -> None:
 
 
 def objective_create(*, actor, strategy: Strategy, **data) -> Objective:
-    _require(can_create(actor, Objective, strategy))
+    require(can_create(actor, Objective, strategy))
     _editable(strategy)
     objective = Objective(strategy=strategy)
-    _apply(objective, data, OBJECTIVE_FIELDS)
+    apply_fields(objective, data, OBJECTIVE_FIELDS)
     _partner_of(strategy.partnership_id, objective.owner, "owner")
-    return _save(actor, objective)
+    return save_audited(actor, objective)
 
 
 def objective_update(*, actor, objective: Objective, **data) -> Objective:
-    _require(can_edit(actor, objective))
+    require(can_edit(actor, objective))
     _editable(objective.strategy)
-    _apply(objective, data, OBJECTIVE_FIELDS)
+    apply_fields(objective, data, OBJECTIVE_FIELDS)
     _partner_of(objective.strategy.partnership_id, objective.owner, "owner")
-    return _save(actor, objective)
+    return save_audited(actor, objective)
 
 
 def objective_delete(*, actor, objective: Objective) -> None:
-    _require(can_edit(actor, objective))
+    require(can_edit(actor, objective))
     _editable(objective.strategy)
-    with transaction.atomic(), set_actor(actor):
-        objective.delete()
+    delete_audited(actor, objective)
 
 
 def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
-    _require(can_create(actor, KPI, objective))
+    require(can_create(actor, KPI, objective))
     _editable(objective.strategy)
     kpi = KPI(objective=objective)
-    _apply(kpi, data, KPI_FIELDS)
+    apply_fields(kpi, data, KPI_FIELDS)
     _partner_of(objective.strategy.partnership_id, kpi.responsible, "responsible")
     with transaction.atomic(), set_actor(actor):
-        _save(actor, kpi)
+        save_audited(actor, kpi)
         _set_milestones(kpi, milestones)
     return kpi
 
 
 def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
-    _require(can_edit(actor, kpi))
+    require(can_edit(actor, kpi))
     _editable(kpi.objective.strategy)
-    _apply(kpi, data, KPI_FIELDS)
+    apply_fields(kpi, data, KPI_FIELDS)
     _partner_of(kpi.objective.strategy.partnership_id, kpi.responsible, "responsible")
     if not kpi.is_manual and kpi.measurements.exists():
         raise ValidationError(
@@ -241,7 +219,7 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
             % {"d": stranded.first().period_end.isoformat()}
         )
     with transaction.atomic(), set_actor(actor):
-        _save(actor, kpi)
+        save_audited(actor, kpi)
         if milestones is not None:
             _set_milestones(kpi, milestones)
     return kpi
@@ -273,37 +251,40 @@ def _set_milestones(kpi: KPI, milestones) -> None:
 
 
 def kpi_delete(*, actor, kpi: KPI) -> None:
-    _require(can_edit(actor, kpi))
+    require(can_edit(actor, kpi))
     _editable(kpi.objective.strategy)
-    with transaction.atomic(), set_actor(actor):
-        kpi.delete()
+    delete_audited(actor, kpi)
 
 
 def task_create(*, actor, objective: Objective, responsible=(), **data) -> Task:
-    _require(can_create(actor, Task, objective))
+    require(can_create(actor, Task, objective))
     _editable(objective.strategy)
     task = Task(objective=objective)
-    _apply(task, data, TASK_FIELDS)
+    apply_fields(task, data, TASK_FIELDS)
     for partner in responsible:
         _partner_of(objective.strategy.partnership_id, partner, "responsible")
     with transaction.atomic():
-        _save(actor, task)
+        save_audited(actor, task)
         task.responsible.set(responsible)
     return task
 
 
+def manages_responsible_partner(user, task: Task) -> bool:
+    """Does the user manage a partner cluster responsible for the task (and so may update its
+    status)?"""
+    return task.responsible.filter(cluster_id__in=scope_for(user).managed_clusters).exists()
+
+
 def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
     """Coordinators change anything; a responsible partner's manager changes the status."""
-    coordinator = can_edit(actor, task)
-    responsible_manager = task.responsible.filter(
-        cluster_id__in=scope_for(actor).managed_clusters
-    ).exists()
-    if not coordinator:
-        _require(
-            responsible_manager and set(data) <= {"status", "completed_on"} and responsible is None
+    if not can_edit(actor, task):
+        require(
+            set(data) <= {"status", "completed_on"}
+            and responsible is None
+            and manages_responsible_partner(actor, task)
         )
     _editable(task.objective.strategy)
-    _apply(task, data, TASK_FIELDS)
+    apply_fields(task, data, TASK_FIELDS)
     if task.status == Task.Status.DONE and task.completed_on is None:
         task.completed_on = timezone.localdate()
     if task.completed_on and task.completed_on > timezone.localdate():
@@ -311,7 +292,7 @@ def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
     if task.status != Task.Status.DONE:
         task.completed_on = None
     with transaction.atomic():
-        _save(actor, task)
+        save_audited(actor, task)
         if responsible is not None:
             for partner in responsible:
                 _partner_of(task.objective.strategy.partnership_id, partner, "responsible")
@@ -320,10 +301,9 @@ def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
 
 
 def task_delete(*, actor, task: Task) -> None:
-    _require(can_edit(actor, task))
+    require(can_edit(actor, task))
     _editable(task.objective.strategy)
-    with transaction.atomic(), set_actor(actor):
-        task.delete()
+    delete_audited(actor, task)
 
 
 # --- reporting -----------------------------------------------------------------------------------
@@ -415,7 +395,7 @@ def measurement_report(
         except ValueError:
             period_end = None
     partner = partner or kpi.responsible
-    _require(can_report(actor, kpi, partner))
+    require(can_report(actor, kpi, partner))
     if not kpi.is_manual:
         raise ValidationError(
             _("This KPI is derived from the portal's records; it is not reported.")
@@ -477,7 +457,7 @@ def measurement_report(
 
 def _review(actor, measurement: Measurement, status: str, comment: str) -> Measurement:
     kpi = measurement.kpi
-    _require(coordinates(actor, kpi.objective.strategy.partnership_id))
+    require(coordinates(actor, kpi.objective.strategy.partnership_id))
     _editable(kpi.objective.strategy)
     _check_open(kpi, measurement.period_end)
     with transaction.atomic(), set_actor(actor):
@@ -504,7 +484,7 @@ def measurement_return(*, actor, measurement: Measurement, comment: str) -> Meas
 
 
 def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     live = live_strategy_id(partnership.pk)
     ends = {p for k in KPI.objects.filter(objective__strategy_id=live) for p in k.periods()}
     if period_end not in ends:
@@ -521,7 +501,7 @@ def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
 
 
 def period_unlock(*, actor, partnership, period_end: date) -> None:
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     if PeriodLock.objects.filter(partnership=partnership, period_end__gt=period_end).exists():
         raise ValidationError(_("A later period is locked: reopen that one first."))
     with transaction.atomic(), set_actor(actor):
@@ -530,12 +510,6 @@ def period_unlock(*, actor, partnership, period_end: date) -> None:
         ).delete()
     if not deleted:
         raise ValidationError(_("This period is not locked."))
-
-
-class RowErrors(ValidationError):
-    def __init__(self, errors):
-        super().__init__(_("Some rows have errors; nothing was written."))
-        self.row_errors = errors
 
 
 def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
@@ -613,43 +587,25 @@ def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
 
 
 def chain_create(*, actor, partnership, name, description="") -> ValueChain:
-    _require(coordinates(actor, partnership.pk))
-    return _save(actor, ValueChain(partnership=partnership, name=name, description=description))
+    require(coordinates(actor, partnership.pk))
+    return save_audited(
+        actor, ValueChain(partnership=partnership, name=name, description=description)
+    )
 
 
-def stage_save(
-    *, actor, chain: ValueChain, stage: ValueChainStage | None = None, depends_on=(), **data
-) -> ValueChainStage:
-    _require(can_edit(actor, chain))
-    stage = stage or ValueChainStage(chain=chain)
-    _apply(stage, data, ("name", "order", "description"))
+def stage_create(*, actor, chain: ValueChain, depends_on=(), **data) -> ValueChainStage:
+    """A new stage comes after stages of the same chain (nothing depends on it yet, so it
+    cannot close a loop)."""
+    require(can_edit(actor, chain))
+    stage = ValueChainStage(chain=chain)
+    apply_fields(stage, data, ("name", "order", "description"))
     for dependency in depends_on:
         if dependency.chain_id != chain.pk:
             raise ValidationError({"depends_on": _("Choose stages of the same chain.")})
-        if stage.pk and _reaches(dependency, stage):
-            raise ValidationError(
-                {
-                    "depends_on": _("%(s)s already depends on this stage: that would be a loop.")
-                    % {"s": dependency.name}
-                }
-            )
     with transaction.atomic():
-        _save(actor, stage)
+        save_audited(actor, stage)
         stage.depends_on.set(depends_on)
     return stage
-
-
-def _reaches(start: ValueChainStage, target: ValueChainStage) -> bool:
-    seen, todo = set(), [start]
-    while todo:
-        current = todo.pop()
-        if current.pk == target.pk:
-            return True
-        if current.pk in seen:
-            continue
-        seen.add(current.pk)
-        todo.extend(current.depends_on.all())
-    return False
 
 
 def assignment_create(
@@ -669,8 +625,8 @@ def assignment_create(
             raise ValidationError({"member": _("Choose a member of a partner cluster.")})
     else:
         raise ValidationError(_("Choose a partner or a member."))
-    _require(coordinates(actor, partnership_id) or own)
-    return _save(
+    require(coordinates(actor, partnership_id) or own)
+    return save_audited(
         actor,
         StageAssignment(stage=stage, partner=partner, member=member, contribution=contribution),
     )
@@ -682,9 +638,8 @@ def assignment_delete(*, actor, assignment: StageAssignment) -> None:
     own = (assignment.partner and assignment.partner.cluster_id in managed) or (
         assignment.member and assignment.member.memberships.filter(cluster_id__in=managed).exists()
     )
-    _require(coordinates(actor, partnership_id) or bool(own))
-    with transaction.atomic(), set_actor(actor):
-        assignment.delete()
+    require(coordinates(actor, partnership_id) or bool(own))
+    delete_audited(actor, assignment)
 
 
 # --- target markets ------------------------------------------------------------------------------
@@ -704,25 +659,24 @@ STUDY_FIELDS = (
 
 
 def target_market_save(*, actor, partnership, market: TargetMarket | None = None, **data):
-    _require(coordinates(actor, partnership.pk))
+    require(coordinates(actor, partnership.pk))
     market = market or TargetMarket(partnership=partnership)
-    _apply(market, data, MARKET_FIELDS)
+    apply_fields(market, data, MARKET_FIELDS)
     _partner_of(partnership.pk, market.lead_partner, "lead_partner")
-    return _save(actor, market)
+    return save_audited(actor, market)
 
 
 def target_market_delete(*, actor, market: TargetMarket) -> None:
-    _require(coordinates(actor, market.partnership_id))
-    with transaction.atomic(), set_actor(actor):
-        market.delete()
+    require(coordinates(actor, market.partnership_id))
+    delete_audited(actor, market)
 
 
 def market_study_save(*, actor, market: TargetMarket, **data):
     from .models import MarketStudy
 
-    _require(coordinates(actor, market.partnership_id))
+    require(coordinates(actor, market.partnership_id))
     study = MarketStudy.objects.filter(target_market=market).first() or MarketStudy(
         target_market=market
     )
-    _apply(study, data, STUDY_FIELDS)
-    return _save(actor, study)
+    apply_fields(study, data, STUDY_FIELDS)
+    return save_audited(actor, study)

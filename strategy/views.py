@@ -6,17 +6,25 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from escp_portal.accounts.policy import INSIDER, coordinates, is_insider, scope_for, with_insider
+from escp_portal.accounts.policy import (
+    INSIDER,
+    coordinates,
+    is_insider,
+    scope_for,
+    visible_to,
+    with_insider,
+)
 from escp_portal.forms import add_validation_error
-from partnerships.models import Member, Partnership
+from partnerships.models import ClusterMembership, Member, Partnership
 
 from . import indicators, queries, services
 from .forms import (
@@ -24,6 +32,7 @@ from .forms import (
     KPIForm,
     MarketStudyForm,
     ObjectiveForm,
+    PartnerChoiceMixin,
     ReportForm,
     StageForm,
     StrategyForm,
@@ -42,7 +51,9 @@ from .models import (
     TargetMarket,
     Task,
     ValueChain,
+    period_start,
 )
+from .sources import registry
 
 
 class InsiderMixin(LoginRequiredMixin):
@@ -103,14 +114,35 @@ class ObjectMixin(InsiderMixin):
         return self.partnership_of(self.object)
 
     def partnership_of(self, obj):
-        raise NotImplementedError
+        for name in self.related[0].split("__"):
+            obj = getattr(obj, name)
+        return obj
 
 
-class FormPage(FormView):
+class PartnerFormMixin:
+    """A form's partner fields offer the partners of the page's partnership only."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if isinstance(form, PartnerChoiceMixin):
+            form.limit_partners(self.partnership)
+        return form
+
+
+class FormPage(PartnerFormMixin, FormView):
     """A form page: the service call in ``save`` may refuse with a message on the form."""
 
     template_name = "strategy/form.html"
     title = ""
+    # The form edits the page's object: it gets a copy of its own, so that a refused save
+    # leaves the object the service sees as it is in the database.
+    edits_object = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.edits_object:
+            kwargs["instance"] = type(self.object).objects.get(pk=self.object.pk)
+        return kwargs
 
     def save(self, form):
         raise NotImplementedError
@@ -172,8 +204,12 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
 class StrategyCreateView(InsiderMixin, View):
     def post(self, request, pk):
         self.require_coordinator()
-        services.strategy_create(actor=request.user, partnership=self.partnership)
-        messages.success(request, _("A draft strategy was started."))
+        try:
+            services.strategy_create(actor=request.user, partnership=self.partnership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("A draft strategy was started."))
         return redirect("strategy:overview", pk=pk)
 
 
@@ -183,12 +219,7 @@ class StrategyEditView(ObjectMixin, FormPage):
     related = ("partnership",)
     form_class = StrategyForm
     title = _("Vision and mission")
-
-    def partnership_of(self, obj):
-        return obj.partnership
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Strategy.objects.get(pk=self.object.pk)}
+    edits_object = True
 
     def save(self, form):
         services.strategy_update(
@@ -200,9 +231,6 @@ class StrategyEditView(ObjectMixin, FormPage):
 class StrategyActionView(ObjectMixin, View):
     model = Strategy
     related = ("partnership",)
-
-    def partnership_of(self, obj):
-        return obj.partnership
 
     def post(self, request, pk, action):
         try:
@@ -235,14 +263,6 @@ class ObjectiveCreateView(ObjectMixin, FormPage):
     form_class = ObjectiveForm
     title = _("New objective")
 
-    def partnership_of(self, obj):
-        return obj.partnership
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
-
     def get_initial(self):
         count = self.object.objectives.count()
         return {
@@ -266,17 +286,7 @@ class ObjectiveEditView(ObjectMixin, FormPage):
     related = ("strategy__partnership",)
     form_class = ObjectiveForm
     title = _("Edit objective")
-
-    def partnership_of(self, obj):
-        return obj.strategy.partnership
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Objective.objects.get(pk=self.object.pk)}
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
+    edits_object = True
 
     def save(self, form):
         services.objective_update(
@@ -291,9 +301,6 @@ class ObjectiveDetailView(ObjectMixin, TemplateView):
     model = Objective
     related = ("strategy__partnership", "owner__cluster")
     template_name = "strategy/objective_detail.html"
-
-    def partnership_of(self, obj):
-        return obj.strategy.partnership
 
     def object_queryset(self):
         # The SMART check's counts come with the objective.
@@ -321,14 +328,6 @@ class KPICreateView(ObjectMixin, FormPage):
     form_class = KPIForm
     title = _("New KPI")
 
-    def partnership_of(self, obj):
-        return obj.strategy.partnership
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
-
     def get_initial(self):
         return {
             "baseline_date": self.object.start_date or self.partnership.start_date,
@@ -348,17 +347,7 @@ class KPIEditView(ObjectMixin, FormPage):
     related = ("objective__strategy__partnership",)
     form_class = KPIForm
     title = _("Edit KPI")
-
-    def partnership_of(self, obj):
-        return obj.objective.strategy.partnership
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": KPI.objects.get(pk=self.object.pk)}
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
+    edits_object = True
 
     def save(self, form):
         services.kpi_update(
@@ -374,9 +363,6 @@ class KPIDetailView(ObjectMixin, TemplateView):
     model = KPI
     related = ("objective__strategy__partnership", "responsible__cluster")
     template_name = "strategy/kpi_detail.html"
-
-    def partnership_of(self, obj):
-        return obj.objective.strategy.partnership
 
     def object_queryset(self):
         return super().object_queryset().prefetch_related("milestones")
@@ -397,13 +383,12 @@ class KPIDetailView(ObjectMixin, TemplateView):
         trace = None
         source = None
         if not kpi.is_manual:
-            from .models import period_start
-            from .sources import registry
-
             source = registry().get(kpi.source)
             if source and source.records and values.periods:
                 last = values.periods[-1]
-                trace = source.records(kpi, period_start(kpi.frequency, last), last)[:50]
+                records = source.records(kpi, period_start(kpi.frequency, last), last)
+                # The records name members: only those the user may see (none for an officer).
+                trace = visible_to(records, user)[:50]
         from evaluation.models import Review
         from evaluation.statistics import comparable_kpis
 
@@ -429,8 +414,7 @@ class KPIDetailView(ObjectMixin, TemplateView):
 class ReportView(KPIDetailView):
     def post(self, request, pk):
         kpi = self.object
-        values = queries.kpi_values([kpi])[kpi.pk]
-        form = ReportForm(request.POST, request.FILES, periods=values.periods)
+        form = ReportForm(request.POST, request.FILES, periods=kpi.periods(timezone.localdate()))
         if form.is_valid():
             try:
                 services.measurement_report(
@@ -454,9 +438,6 @@ class ReportView(KPIDetailView):
 class ReviewView(ObjectMixin, View):
     model = Measurement
     related = ("kpi__objective__strategy__partnership",)
-
-    def partnership_of(self, obj):
-        return obj.kpi.objective.strategy.partnership
 
     def post(self, request, pk):
         self.require_coordinator()
@@ -484,14 +465,6 @@ class TaskCreateView(ObjectMixin, FormPage):
     form_class = TaskForm
     title = _("New task")
 
-    def partnership_of(self, obj):
-        return obj.strategy.partnership
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
-
     def save(self, form):
         services.task_create(
             actor=self.request.user,
@@ -505,29 +478,17 @@ class TaskCreateView(ObjectMixin, FormPage):
 class TaskEditView(ObjectMixin, FormPage):
     """Coordinators edit the task; a responsible partner's manager updates its status."""
 
-    coordinators_only = False
     model = Task
     related = ("objective__strategy__partnership",)
     title = _("Task")
-
-    def partnership_of(self, obj):
-        return obj.objective.strategy.partnership
+    edits_object = True
 
     def get_form_class(self):
-        return TaskForm if self.coordinator else TaskStatusForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Task.objects.get(pk=self.object.pk)}
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
         if self.coordinator:
-            form.limit_partners(self.partnership)
-        elif not self.object.responsible.filter(
-            cluster_id__in=scope_for(self.request.user).managed_clusters
-        ).exists():
+            return TaskForm
+        if not services.manages_responsible_partner(self.request.user, self.object):
             raise PermissionDenied
-        return form
+        return TaskStatusForm
 
     def save(self, form):
         extra = {"responsible": form.cleaned_data["responsible"]} if self.coordinator else {}
@@ -637,9 +598,6 @@ class ValueChainView(ObjectMixin, TemplateView):
     related = ("partnership",)
     template_name = "strategy/value_chain.html"
 
-    def partnership_of(self, obj):
-        return obj.partnership
-
     def members(self):
         clusters = self.partnership.partners.values("cluster")
         return (
@@ -659,9 +617,31 @@ class ValueChainView(ObjectMixin, TemplateView):
                 "depends_on", Prefetch("assignments", queryset=assignments)
             )
         )
+        # A member placed on a stage is named only to those who may see that member (its
+        # cluster's managers, the coordinators); EC officers and other partners see that a
+        # member company is there. The same rule as the service for removing: coordinators
+        # any placement, a cluster manager those of their cluster and its members. One query.
+        managed = scope_for(self.request.user).managed_clusters
+        placed = StageAssignment.objects.filter(stage__chain=chain, member__isnull=False)
+        own = (
+            Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id__in=managed))
+            if managed
+            else Value(False)
+        )
+        visible = dict(
+            Member.objects.visible_to(self.request.user)
+            .filter(pk__in=placed.values("member_id"))
+            .annotate(own=own)
+            .values_list("pk", "own")
+        )
         for stage in stages:
             stage.partner_assignments = [a for a in stage.assignments.all() if a.partner_id]
             stage.member_assignments = [a for a in stage.assignments.all() if a.member_id]
+            for a in stage.assignments.all():
+                a.named = a.partner_id is not None or a.member_id in visible
+                a.removable = self.coordinator or (
+                    a.partner.cluster_id in managed if a.partner_id else visible.get(a.member_id)
+                )
         gaps = [s for s in stages if not s.assignments.all()]
         overlaps = [s for s in stages if len({a.partner_id for a in s.partner_assignments}) > 1]
         return super().get_context_data(
@@ -671,8 +651,14 @@ class ValueChainView(ObjectMixin, TemplateView):
             overlaps=overlaps,
             stage_form=stage_form
             or (StageForm(chain=chain, stages=stages) if self.coordinator else None),
+            # Coordinators and the partner clusters' managers (the only managers who see this
+            # page) place; officers read.
             assignment_form=assignment_form
-            or AssignmentForm(chain=chain, members=self.members(), stages=stages),
+            or (
+                AssignmentForm(chain=chain, members=self.members(), stages=stages)
+                if self.coordinator or managed
+                else None
+            ),
             **kwargs,
         )
 
@@ -683,7 +669,7 @@ class ValueChainView(ObjectMixin, TemplateView):
             form = StageForm(request.POST, chain=chain)
             if form.is_valid():
                 try:
-                    services.stage_save(
+                    services.stage_create(
                         actor=request.user,
                         chain=chain,
                         depends_on=form.cleaned_data["depends_on"],
@@ -719,14 +705,9 @@ class ValueChainView(ObjectMixin, TemplateView):
 # --- target markets ----------------------------------------------------------------------------
 
 
-class TargetMarketListView(InsiderMixin, FormView):
+class TargetMarketListView(InsiderMixin, PartnerFormMixin, FormView):
     template_name = "strategy/markets.html"
     form_class = TargetMarketForm
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.limit_partners(self.partnership)
-        return form
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -754,9 +735,6 @@ class TargetMarketView(ObjectMixin, TemplateView):
     model = TargetMarket
     related = ("partnership", "lead_partner__cluster")
     template_name = "strategy/market.html"
-
-    def partnership_of(self, obj):
-        return obj.partnership
 
     def get_context_data(self, market_form=None, study_form=None, **kwargs):
         study = getattr(self.object, "study", None)
@@ -807,9 +785,6 @@ class EvidenceView(ObjectMixin, View):
 
     model = Measurement
     related = ("kpi__objective__strategy__partnership",)
-
-    def partnership_of(self, obj):
-        return obj.kpi.objective.strategy.partnership
 
     def get(self, request, pk):
         if not self.object.evidence_file:

@@ -46,6 +46,19 @@ DERIVED = "partner_members"
 _seq = itertools.count(1)
 
 
+def derived_kpi(objective, name):
+    """A KPI whose values come from the portal's records (the source ``DERIVED``)."""
+    return KPI.objects.create(
+        objective=objective,
+        name=name,
+        unit="members",
+        source=DERIVED,
+        baseline_date=date(2023, 12, 31),
+        target_date=date(2027, 12, 31),
+        target_value=100,
+    )
+
+
 def grow(s, n=30):
     """Add ``n`` of everything to partnership A and its surroundings."""
     world, today = s.world, timezone.localdate()
@@ -160,15 +173,7 @@ def grow(s, n=30):
                     status="approved" if i % 2 else "submitted",
                     reported_by=world.manager_a,
                 )
-        KPI.objects.create(
-            objective=new if i % 2 else objective,
-            name=f"Derived KPI {tag}-{i}",
-            unit="members",
-            source=DERIVED,
-            baseline_date=date(2023, 12, 31),
-            target_date=date(2027, 12, 31),
-            target_value=100,
-        )
+        derived_kpi(new if i % 2 else objective, f"Derived KPI {tag}-{i}")
         for target in (new, objective):
             task = Task.objects.create(objective=target, title=f"Grown task {target.pk}-{i}")
             task.responsible.add(partners[i], s.partner_a)
@@ -209,6 +214,16 @@ def grow(s, n=30):
             capacity=50,
         )
         missions.append(mission)
+        # And in this month, which the calendar opens on.
+        this_month = today.replace(day=1) + timedelta(days=i % 28)
+        Mission.objects.create(
+            partnership=a if i % 3 else world.b,
+            title=f"Grown mission this month {i}",
+            country=COUNTRIES[i],
+            start_date=this_month,
+            end_date=this_month + timedelta(days=1),
+            organiser=partners[i] if i % 3 else None,
+        )
         Participation.objects.create(
             mission=s.ma.mission, member=members[i], cluster=world.cluster_a
         )
@@ -245,15 +260,7 @@ def grow(s, n=30):
             code="O1",
             statement="Grow the members of the partner clusters.",
         )
-        KPI.objects.create(
-            objective=goal,
-            name=f"Members of {other.acronym}",
-            unit="members",
-            source=DERIVED,
-            baseline_date=date(2023, 12, 31),
-            target_date=date(2027, 12, 31),
-            target_value=100,
-        )
+        derived_kpi(goal, f"Members of {other.acronym}")
     for other in others[:5]:
         recompute_scoreboard(other.pk)
     recompute_scoreboard(a.pk)

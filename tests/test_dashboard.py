@@ -4,14 +4,16 @@ role may see, in a fixed number of queries."""
 from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from escp_portal import dashboard
+from escp_portal.accounts.policy import scope_for
 from evaluation.models import KPIStatus, Review, Status
 from missions.models import Mission, Outcome, Participation
 from partnerships.models import Partner
-from strategy.models import KPI, Measurement, Objective, Strategy, Task
+from strategy.models import KPI, Measurement, Objective, PeriodLock, Strategy, Task
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,10 +98,25 @@ def test_late_reports_are_periods_ended_a_month_ago_without_the_responsible_part
 
 
 def test_manager_sees_only_the_reports_their_cluster_owes(w):
-    result = dashboard.cluster_manager({w.cluster_a.pk}, TODAY)
+    result = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)
     assert {r.kpi.pk for r in result["late_reports"].rows} == {w.kpi_a.pk}
     KPI.objects.filter(pk=w.kpi_a.pk).update(responsible=w.coordinator_a)
-    assert not dashboard.cluster_manager({w.cluster_a.pk}, TODAY)["late_reports"]
+    assert not dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+
+
+def test_a_locked_period_is_not_reported_late(w):
+    """Nobody can report a locked period any more (the reminders skip it too)."""
+    PeriodLock.objects.create(partnership=w.a, period_end=date(2026, 6, 30))
+    late = dashboard.coordinator({w.a.pk}, TODAY)["late_reports"]
+    assert [r.period_end for r in late.rows] == [date(2026, 9, 30)]
+    late = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+    assert [r.period_end for r in late.rows] == [date(2026, 9, 30)]
+
+
+@override_settings(KPI_REMINDER_WINDOW_DAYS=400)
+def test_late_reports_look_back_as_far_as_the_reminders(w):
+    late = dashboard.coordinator({w.a.pk}, TODAY)["late_reports"]
+    assert [r.period_end for r in late.rows][:1] == [date(2025, 9, 30)]
 
 
 def test_coordinator_page_lists_what_is_late_and_what_is_next(client, w):
@@ -234,8 +251,40 @@ def test_dashboard_queries_stay_flat_as_partnerships_grow(client, w, django_asse
         KPIStatus.objects.create(kpi=kpi, partnership=other, expected=50, status=Status.AT_RISK)
         RoleAssignment.objects.create(user=w.coord_a, role="coordinator", partnership=other)
     after = {u.email: ask(u) for u in (w.coord_a, w.manager_a, w.officer)}
-    print(before, after)
     assert after == before
+    # ... and the lists did grow: the same queries answer for the new partnerships.
+    grown = dashboard.cluster_manager(scope_for(w.manager_a), timezone.localdate())
+    assert grown["open_missions"].total >= 6 and grown["late_reports"].total >= 6
+    assert dashboard.officer(timezone.localdate())["at_risk"].total == 6
 
 
 BUDGET = 20
+
+
+def test_manager_dashboard_leaves_out_draft_partnerships_the_manager_cannot_open(client, w):
+    """A draft partnership is its coordinators' alone: its missions and KPIs are not on the
+    dashboard of a partner cluster's manager (they would answer 404 there)."""
+    draft = factories.partnership("SECRET", status="draft", partners=[w.cluster_a])
+    partner = Partner.objects.get(partnership=draft, cluster=w.cluster_a)
+    _plan(draft, partner, "Draft KPI")
+    today = timezone.localdate()
+    hidden = _mission(draft, "Draft trip", today + timedelta(days=30))
+    Participation.objects.create(
+        mission=hidden, cluster=w.cluster_a, member=factories.member(w.cluster_a)
+    )
+    client.force_login(w.manager_a)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    response = client.get(reverse("home"))
+    board = response.context["manager_dashboard"]
+    assert [m.title for m in board["open_missions"].rows] == []
+    assert board["to_confirm"] == 0
+    assert "Draft trip" not in response.content.decode()
+    late = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+    assert {r.kpi.name for r in late.rows} == {"Exporting SMEs A"}
+
+
+def test_a_coordinator_finds_the_way_to_plan_a_mission(client, w):
+    client.force_login(w.coord_a)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("missions:mission_add", args=[w.a.pk]) in page
+    assert reverse("missions:mission_add", args=[w.b.pk]) not in page

@@ -1,17 +1,11 @@
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.services import require
-from tests.stack import worker_command
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.stack import Process, worker_command
 
 
 def _redis_answers(url: str) -> bool:
@@ -37,50 +31,31 @@ def _database_url() -> str:
     )
 
 
-class WorkerProcess:
-    """A Celery worker subprocess on its own queue, against the test database."""
+class WorkerProcess(Process):
+    """A Celery worker subprocess on its own queue (None: the default one), against the test
+    database; ``name`` is its node name."""
 
-    def __init__(self, name: str, queue: str, redis_url: str, env: dict | None = None):
-        self.name = f"{name}-{os.getpid()}@localhost"
-        self.log_path = ROOT / "test-artifacts" / f"worker-{name}.log"
-        self.log_path.parent.mkdir(exist_ok=True)
-        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            worker_command(self.name, queue),
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "escp_portal.settings.test",
-                "DATABASE_URL": _database_url(),
-                "REDIS_URL": redis_url,
-                **(env or {}),
-            },
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+    def __init__(self, name: str, queue: str | None, redis_url: str, env: dict | None = None):
+        node = f"{name}-{os.getpid()}@localhost"
+        env = {
+            "DJANGO_SETTINGS_MODULE": "escp_portal.settings.test",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": redis_url,
+            **(env or {}),
+        }
+        super().__init__(f"worker-{name}", worker_command(node, queue), env)
+        self.name = node
         from escp_portal.celery import app
 
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"the worker {name} exited: see {self.log_path}")
-            if app.control.ping(destination=[self.name], timeout=0.5):
-                return
-        self.stop()
-        pytest.fail(f"the worker {name} did not answer within 60 s: see {self.log_path}")
+        try:
+            self.wait_for(lambda: app.control.ping(destination=[node], timeout=0.5), "answer")
+        except BaseException:  # pytest.fail included: no worker left behind
+            self.stop()
+            raise
 
     def kill(self) -> None:
         self.process.kill()  # SIGKILL: no cleanup, no acknowledgement
         self.process.wait(timeout=20)
-        self.log.close()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
         self.log.close()
 
 
@@ -88,58 +63,9 @@ class WorkerProcess:
 def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
     """A real worker process, on the real broker, against the test database."""
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL), shared with the worker")
-    db = settings.DATABASES["default"]
-    database_url = (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "escp_portal.settings.test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-    }
-    log_path = ROOT / "test-artifacts" / "celery-worker.log"
-    log_path.parent.mkdir(exist_ok=True)
-    log = open(log_path, "w")  # noqa: SIM115 - closed when the worker stops
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "escp_portal",
-            "worker",
-            "--pool=solo",
-            "-l",
-            "info",
-            "-n",
-            f"test-{os.getpid()}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    from escp_portal.celery import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited: see {log_path}")
-        if app.control.ping(timeout=0.5):
-            break
-    else:
-        process.terminate()
-        pytest.fail(f"the Celery worker did not answer within 60 s: see {log_path}")
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    worker = WorkerProcess("celery", None, redis_url)
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture

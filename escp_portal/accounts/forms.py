@@ -25,11 +25,17 @@ class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
-    pass
-
 
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
     pass
+
+
+def _language_choices():
+    """Each language in its own name; read when the form is made, not at import."""
+    return [
+        (code, translation.get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 class PreferencesForm(BootstrapFormMixin, forms.Form):
@@ -37,10 +43,7 @@ class PreferencesForm(BootstrapFormMixin, forms.Form):
         label=_("Language of pages and emails"),
         # Left out, the saved language stays.
         required=False,
-        choices=[
-            (code, translation.get_language_info(code)["name_local"])
-            for code, _name in settings.LANGUAGES
-        ],
+        choices=_language_choices,
     )
     muted_reminders = forms.MultipleChoiceField(
         label=_("Mission reminders I do not want"),

@@ -266,10 +266,11 @@ def _members(qs, scope):
 
 def member_cluster_ids(user):
     """Ids of the clusters whose members the user may see (a queryset of ids)."""
-    clusters = member_clusters_q(scope_for(user), field="pk")
+    scope = scope_for(user)
     organisations = _model("partnerships.ClusterOrganisation").objects
-    if scope_for(user).is_staff:
+    if scope.is_staff:
         return organisations.values_list("pk", flat=True)
+    clusters = member_clusters_q(scope, field="pk")
     if clusters is None:
         return organisations.none().values_list("pk", flat=True)
     return organisations.filter(clusters).values_list("pk", flat=True)
@@ -304,15 +305,8 @@ def clusters_with_visible_members(user, cluster_ids) -> set[int]:
     allowed = cluster_ids & scope.managed_clusters
     others = cluster_ids - allowed
     if others and scope.coordinated_partnerships:
-        allowed |= set(
-            _model("partnerships.Partner")
-            .objects.filter(
-                cluster_id__in=others,
-                partnership_id__in=scope.coordinated_partnerships,
-                left_on__isnull=True,
-            )
-            .values_list("cluster_id", flat=True)
-        )
+        partners = partner_clusters_of(scope.coordinated_partnerships).filter(cluster_id__in=others)
+        allowed |= set(partners.values_list("cluster_id", flat=True))
     return allowed
 
 
@@ -414,12 +408,7 @@ def with_insider(queryset: models.QuerySet, user, path: str = "pk") -> models.Qu
     if scope.reads_everything:
         flag = models.Value(True)
     elif scope.coordinated_partnerships or scope.managed_clusters:
-        condition = models.Q()
-        if scope.coordinated_partnerships:
-            condition |= models.Q(**{f"{path}__in": scope.coordinated_partnerships})
-        if scope.managed_clusters:
-            condition |= models.Q(**{f"{path}__in": managed_partner_partnerships(scope)})
-        flag = models.ExpressionWrapper(condition, output_field=models.BooleanField())
+        flag = models.ExpressionWrapper(insider_q(scope, path), output_field=models.BooleanField())
     else:
         flag = models.Value(False)
     return queryset.annotate(**{INSIDER: flag})
@@ -430,7 +419,7 @@ def coordinates(user, partnership_id: int) -> bool:
     return scope.is_staff or partnership_id in scope.coordinated_partnerships
 
 
-def _strategy_rule(label: str, path: str, partnership_of):
+def _strategy_rule(label: str, path: str):
     def visible(qs, scope):
         if scope.reads_everything:
             return qs
@@ -439,16 +428,17 @@ def _strategy_rule(label: str, path: str, partnership_of):
         return qs.filter(insider_q(scope, path))
 
     def edit(scope, obj):
-        return partnership_of(obj) in scope.coordinated_partnerships
+        return _partnership_id(obj) in scope.coordinated_partnerships
 
     def create(scope, parent):
-        return parent is not None and partnership_of(parent) in scope.coordinated_partnerships
+        return parent is not None and _partnership_id(parent) in scope.coordinated_partnerships
 
     rule(label, visible=visible, edit=edit, create=create)
 
 
 def _partnership_id(obj) -> int | None:
-    """The partnership an object of the strategy belongs to, walking up its parents."""
+    """The partnership an object of the strategy, missions or evaluation belongs to, walking up
+    its parents (a partnership is its own)."""
     for attribute in (
         "partnership_id",
         "strategy",
@@ -457,11 +447,14 @@ def _partnership_id(obj) -> int | None:
         "chain",
         "stage",
         "target_market",
+        "mission",  # a participation's; a strategy's mission is text, not a parent
     ):
         value = getattr(obj, attribute, None)
-        if value is None:
-            continue
-        return value if attribute == "partnership_id" else _partnership_id(value)
+        if attribute == "partnership_id":
+            if value is not None:
+                return value
+        elif isinstance(value, models.Model):
+            return _partnership_id(value)
     if obj._meta.label == "partnerships.Partnership":
         return obj.pk
     return None
@@ -480,7 +473,7 @@ for _model_label, _partnership_path in {
     "strategy.TargetMarket": "partnership_id",
     "strategy.MarketStudy": "target_market__partnership_id",
 }.items():
-    _strategy_rule(_model_label, _partnership_path, _partnership_id)
+    _strategy_rule(_model_label, _partnership_path)
 
 
 # --- missions ------------------------------------------------------------------------------------
@@ -511,17 +504,7 @@ for _model_label, _partnership_path in {
     "missions.Outcome": "partnership_id",
     "missions.ExportGroup": "partnership_id",
 }.items():
-    _strategy_rule(
-        _model_label,
-        _partnership_path,
-        lambda obj: (
-            obj.partnership_id
-            if hasattr(obj, "partnership_id")
-            else obj.mission.partnership_id
-            if hasattr(obj, "mission_id")
-            else obj.pk
-        ),
-    )
+    _strategy_rule(_model_label, _partnership_path)
 rule(
     "missions.ReminderLog",
     visible=lambda qs, scope: qs if scope.is_staff else qs.none(),
@@ -550,6 +533,4 @@ for _model_label in (
     "evaluation.Assessment",
     "evaluation.Review",
 ):
-    _strategy_rule(
-        _model_label, "partnership_id", lambda obj: getattr(obj, "partnership_id", obj.pk)
-    )
+    _strategy_rule(_model_label, "partnership_id")

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
@@ -33,20 +35,24 @@ def token_create(*, actor) -> tuple[AuthToken, str]:
 
 def calendar_token_renew(*, actor) -> str:
     """A new secret address for the user's calendar feed (the old one stops working)."""
-    import secrets
-
     actor.calendar_token = secrets.token_urlsafe(32)
     actor.save(update_fields=["calendar_token"])
     return actor.calendar_token
 
 
+def supported_languages() -> set[str]:
+    """The codes of the languages the site is in (``settings.LANGUAGES``)."""
+    return {code for code, _name in settings.LANGUAGES}
+
+
 def preferences_update(*, actor, muted_reminders, language=None) -> None:
+    """The mission reminders the user does not want, and their language (when supported)."""
     from missions.models import ReminderLog
 
     valid = set(ReminderLog.Kind.values)
     actor.muted_reminders = sorted(k for k in muted_reminders if k in valid)
     fields = ["muted_reminders"]
-    if language in {code for code, _name in settings.LANGUAGES}:
+    if language in supported_languages():
         actor.language = language
         fields.append("language")
     actor.save(update_fields=fields)
@@ -54,6 +60,6 @@ def preferences_update(*, actor, muted_reminders, language=None) -> None:
 
 def language_update(*, actor, language) -> None:
     """The language pages and emails take for this user."""
-    if language in {code for code, _name in settings.LANGUAGES} and actor.language != language:
+    if language in supported_languages() and actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])

@@ -83,3 +83,32 @@ def test_statistics_refuse_odd_generations(client, world, generation):
     client.force_login(world.officer)
     response = client.get("/api/v1/statistics/", {"generation": generation})
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_assessments_and_review_answers_are_in_the_audit_trail(client, world, plan):
+    from auditlog.models import LogEntry
+
+    from evaluation.models import Assessment
+
+    review = Review.objects.create(
+        partnership=world.a, kpi=plan["kpi"], flag="other", comment="?", created_by=world.officer
+    )
+    client.force_login(world.coord_a)
+    url = reverse("evaluation:scoreboard", args=[world.a.pk])
+    client.post(
+        url,
+        {
+            "action": "assessment",
+            "kind": "survey",
+            "date": "2025-02-01",
+            "title": "SME survey",
+            "findings": "Useful meetings.",
+        },
+    )
+    client.post(url, {"action": "answer", "review": review.pk, "response": "We checked."})
+    assessment = Assessment.objects.get()
+    created = LogEntry.objects.get_for_object(assessment).get()
+    assert created.action == LogEntry.Action.CREATE and created.actor == world.coord_a
+    answered = LogEntry.objects.get_for_object(review).filter(action=LogEntry.Action.UPDATE).get()
+    assert answered.actor == world.coord_a
+    assert answered.changes["response"] == ["", "We checked."]

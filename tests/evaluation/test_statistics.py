@@ -80,3 +80,24 @@ def test_second_generation_figures(client, world):
     assert next(iter(figures["target_countries"])) == "US"
     page = client.get("/statistics/", {"programme": "ESCP-4i", "generation": 2})
     assert page.status_code == 200 and "Partnerships by KPI achievement" in page.content.decode()
+
+
+def test_members_reached_count_each_member_of_the_current_partners_once(client, world):
+    from datetime import date
+
+    from evaluation import services
+    from partnerships.models import ClusterMembership, Partner
+    from tests import factories
+
+    shared = factories.member(world.cluster_a, "Both clusters SME", employees=12)
+    ClusterMembership.objects.create(member=shared, cluster=world.cluster_a2)
+    factories.member(world.cluster_a2, "Large Co", employees=900)
+    factories.member(world.cluster_b, "Beta SME", employees=5)
+    gone = factories.cluster("Left Cluster", "AT")
+    Partner.objects.create(partnership=world.a, cluster=gone, left_on=date(2025, 1, 1))
+    factories.member(gone, "Left SME", employees=3)
+    totals = services.totals(world.a.pk)
+    assert (totals["members"], totals["smes"]) == (2, 1)
+    client.force_login(world.officer)
+    figures = client.get("/api/v1/statistics/").json()
+    assert (figures["members_reached"], figures["smes_reached"]) == (3, 2)

@@ -205,10 +205,12 @@ def test_a_worker_killed_mid_job_gets_the_job_back_and_finishes_it_without_dupli
     expected = many_due_reminders(world)
     queue = f"reminders-{os.getpid()}-sigkill"
     doomed = WorkerProcess("sigkill", queue, redis_url, mail_env(tmp_path, 0.3))
-    result = send_mission_reminders.apply_async(queue=queue)
-    assert wait_until(lambda: len(count_messages(tmp_path)) >= 3, timeout=60, step=0.05)
-    time.sleep(0.1)  # into the next message's sending, before it is written
-    doomed.kill()
+    try:
+        result = send_mission_reminders.apply_async(queue=queue)
+        assert wait_until(lambda: len(count_messages(tmp_path)) >= 3, timeout=60, step=0.05)
+        time.sleep(0.1)  # into the next message's sending, before it is written
+    finally:
+        doomed.kill()
     before = len(count_messages(tmp_path))
     assert 0 < before < expected, "the worker should have died part-way"
     restore = {

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.services import require
+from tests.worker_fixtures import _redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "load-ci"
@@ -68,15 +69,6 @@ def _postgres_answers(url: str) -> bool:
     except psycopg2.Error:
         return False
     return True
-
-
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 def _drop_database(url: str) -> None:

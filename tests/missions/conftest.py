@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from missions.models import Mission
+from strategy.models import KPI, Objective, Strategy
 from tests import factories
 
 
@@ -28,3 +29,36 @@ def mission(world):
 @pytest.fixture
 def members_a(world):
     return [factories.member(world.cluster_a, f"Firm {i:02d}", employees=10) for i in range(12)]
+
+
+@pytest.fixture
+def register(client):
+    """Register a member for a mission through the API, as the client's user."""
+
+    def post(mission, member):
+        return client.post(
+            "/api/v1/participations/",
+            {"mission": mission.pk, "member": member.pk},
+            content_type="application/json",
+        )
+
+    return post
+
+
+@pytest.fixture
+def derived_kpi(world):
+    """Make a KPI of partnership A (2024 to 2027) derived from one of this app's sources."""
+    strategy = Strategy.objects.create(partnership=world.a, status="adopted")
+    objective = Objective.objects.create(strategy=strategy, code="O1", statement="Missions")
+
+    def make(source, name="Derived"):
+        return KPI.objects.create(
+            objective=objective,
+            name=name,
+            unit="n",
+            source=source,
+            baseline_date=date(2023, 12, 31),
+            target_date=date(2027, 12, 31),
+        )
+
+    return make

@@ -1,6 +1,6 @@
 """Edge cases found by probing the missions pages and API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -11,27 +11,18 @@ from missions.models import Mission, Participation
 from missions.reminders import send_mission_reminders
 from partnerships.members import member_erase
 from partnerships.models import ClusterMembership
-from strategy.models import KPI, Objective, Strategy
 from strategy.queries import kpi_values
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def register(client, mission, member):
-    return client.post(
-        "/api/v1/participations/",
-        {"mission": mission.pk, "member": member.pk},
-        content_type="application/json",
-    )
-
-
-def test_more_places_move_the_waiting_list_up_in_order(client, world, mission, members_a):
+def test_more_places_move_the_waiting_list_up_in_order(client, world, mission, members_a, register):
     mission.capacity = 2
     mission.save()
     client.force_login(world.manager_a)
     for member in members_a[:4]:
-        register(client, mission, member)
+        register(mission, member)
     client.force_login(world.coord_a)
     client.patch(
         f"/api/v1/missions/{mission.pk}/", {"capacity": 3}, content_type="application/json"
@@ -60,12 +51,27 @@ def test_a_cancellation_on_a_full_mission_promotes_only_into_free_places(world, 
 
 
 def test_taking_part_needs_a_started_mission_and_a_registration(client, world, mission, members_a):
-    waiting = Participation.objects.create(
-        mission=mission, member=members_a[0], cluster=world.cluster_a, status="waiting"
+    today = timezone.localdate()
+    started = Mission.objects.create(
+        partnership=world.a,
+        title="Under way",
+        country="CA",
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=1),
     )
+
+    def took_part(mission, member, status):
+        participation = Participation.objects.create(
+            mission=mission, member=member, cluster=world.cluster_a, status=status
+        )
+        client.post(reverse("missions:participation_action", args=[participation.pk, "attended"]))
+        participation.refresh_from_db()
+        return participation.status
+
     client.force_login(world.coord_a)
-    client.post(reverse("missions:participation_action", args=[waiting.pk, "attended"]))
-    assert Participation.objects.get(pk=waiting.pk).status == "waiting"
+    assert took_part(mission, members_a[0], "confirmed") == "confirmed"  # not started yet
+    assert took_part(started, members_a[1], "waiting") == "waiting"  # never had a place
+    assert took_part(started, members_a[2], "confirmed") == "attended"
 
 
 def test_one_member_in_two_clusters_is_not_an_export_group(client, world):
@@ -85,11 +91,11 @@ def test_one_member_in_two_clusters_is_not_an_export_group(client, world):
     assert response.status_code == 400
 
 
-def test_erased_members_cannot_be_registered_or_named(client, world, mission, members_a):
+def test_erased_members_cannot_be_registered_or_named(client, world, mission, members_a, register):
     gone = members_a[0]
     member_erase(actor=world.manager_a, member=gone)
     client.force_login(world.manager_a)
-    assert register(client, mission, gone).status_code == 400
+    assert register(mission, gone).status_code == 400
     client.force_login(world.coord_a)
     outcome = client.post(
         "/api/v1/outcomes/",
@@ -107,17 +113,10 @@ def test_erased_members_cannot_be_registered_or_named(client, world, mission, me
     assert not Participation.objects.exists()
 
 
-def test_members_count_for_the_mission_kpi_only_once_they_went(world, mission, members_a):
-    strategy = Strategy.objects.create(partnership=world.a, status="adopted")
-    objective = Objective.objects.create(strategy=strategy, code="O1", statement="Missions")
-    kpi = KPI.objects.create(
-        objective=objective,
-        name="Members abroad",
-        unit="n",
-        source="mission_members",
-        baseline_date=date(2023, 12, 31),
-        target_date=date(2027, 12, 31),
-    )
+def test_members_count_for_the_mission_kpi_only_once_they_went(
+    world, mission, members_a, derived_kpi
+):
+    kpi = derived_kpi("mission_members")
     Participation.objects.create(
         mission=mission, member=members_a[0], cluster=world.cluster_a, status="confirmed"
     )  # the mission is still ahead

@@ -77,6 +77,17 @@ def test_others_cannot_edit_a_partnership(client, world, who, status):
     assert world.a.name == "Test"
 
 
+def test_only_staff_delete_a_partnership_not_even_its_coordinator(client, world):
+    url = f"/api/v1/partnerships/{world.a.pk}/"
+    for user in (world.coord_a, world.officer):
+        as_user(client, user)
+        assert client.delete(url).status_code == 403
+    assert Partnership.objects.filter(pk=world.a.pk).exists()
+    as_user(client, world.staff)
+    assert client.delete(url).status_code == 204
+    assert not Partnership.objects.filter(pk=world.a.pk).exists()
+
+
 def test_token_of_another_coordinator_cannot_edit(client, world):
     from knox.models import AuthToken
 

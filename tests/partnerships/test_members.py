@@ -625,3 +625,26 @@ def test_competence_names_follow_one_rule(client, world, members):
         assert response.status_code == 400, bad
     ok = client.patch(url, {"competences": ["AI", "Big data"]}, content_type="application/json")
     assert ok.json()["competences"] == ["AI", "Big data"]
+
+
+@pytest.mark.parametrize("view", ["member_join", "member_remove"])
+def test_a_cluster_that_is_no_id_answers_404_not_a_server_error(client, world, members, view):
+    client.force_login(world.manager_a)
+    acme = members["acme"]
+    url = reverse(f"partnerships:{view}", args=[acme.pk])
+    for value in ("abc", "", "1.5"):
+        assert client.post(url, {"cluster": value}).status_code == 404, value
+    assert list(acme.memberships.values_list("cluster_id", flat=True)) == [world.cluster_a.pk]
+
+
+def test_the_partnership_filter_does_not_tell_a_members_other_clusters(client, world, members):
+    """Acme is seen through cluster_a; that it is also in B's cluster is not coord_a's to learn."""
+    ClusterMembership.objects.create(member=members["acme"], cluster=world.cluster_b)
+    client.force_login(world.coord_a)
+    names = {
+        row["name"]
+        for row in client.get(f"/api/v1/members/?partnership={world.b.pk}").json()["results"]
+    }
+    assert names == set()
+    own = client.get(f"/api/v1/members/?partnership={world.a.pk}").json()["results"]
+    assert {row["name"] for row in own} == {"Acme Robotics", "Bigco"}

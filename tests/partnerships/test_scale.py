@@ -7,27 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from missions.models import Mission, Outcome, Participation
 from partnerships.models import ClusterOrganisation, Member, Partnership
-from partnerships.scale import targets
-from strategy.models import KPI, Measurement
+from partnerships.scale import counts, targets
+from strategy.models import Measurement
 from tests.services import require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 SCALE = 0.5  # 5 partnerships, 100 clusters, 5,000 members, 100 KPIs, 25,000 values, ...
-
-
-def counts():
-    return {
-        "partnerships": Partnership.objects.count(),
-        "clusters": ClusterOrganisation.objects.count(),
-        "members": Member.objects.count(),
-        "kpis": KPI.objects.count(),
-        "measurements": Measurement.objects.count(),
-        "missions": Mission.objects.count(),
-        "participations": Participation.objects.count(),
-        "outcomes": Outcome.objects.count(),
-    }
 
 
 def test_the_generator_reaches_its_targets_once_and_the_pages_read_the_data(client, world):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from strategy.models import KPI, Objective, Strategy, Task
+from strategy.models import KPI, Measurement, Objective, Strategy, Task
 
 
 @pytest.fixture
@@ -42,3 +42,19 @@ def plan(world):
         "partner_a": partner_a,
         "coordinator_partner": coordinator_partner,
     }
+
+
+@pytest.fixture
+def approved(plan):
+    """``approved(value)``: the plan's KPI gets an approved value for a period (Q1 2025)."""
+
+    def make(value, period_end=date(2025, 3, 31)):
+        return Measurement.objects.create(
+            kpi=plan["kpi"],
+            period_end=period_end,
+            partner=plan["partner_a"],
+            value=value,
+            status="approved",
+        )
+
+    return make

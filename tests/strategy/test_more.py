@@ -1,24 +1,16 @@
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
-from strategy.models import KPI, Measurement, Strategy, Task, ValueChain, ValueChainStage
+from strategy.models import KPI, Strategy, Task, ValueChain, ValueChainStage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_adopting_a_revision_retires_the_previous_version(client, world, plan):
+def test_adopting_a_revision_retires_the_previous_version(client, world, plan, approved):
     client.force_login(world.coord_a)
     strategy = plan["strategy"]
-    Measurement.objects.create(
-        kpi=plan["kpi"],
-        period_end=date(2025, 3, 31),
-        partner=plan["partner_a"],
-        value=3,
-        status="approved",
-    )
+    approved(3)
     draft_id = client.post(f"/api/v1/strategies/{strategy.pk}/revise/").json()["id"]
     draft = Strategy.objects.get(pk=draft_id)
     assert draft.version == 2 and draft.status == "draft"
@@ -49,11 +41,12 @@ def test_the_value_chain_shows_gaps_and_overlaps(client, world, plan):
     page = client.get(reverse("strategy:value_chain", args=[chain.pk]))
     assert [s.name for s in page.context["gaps"]] == ["Recycling"]
     assert [s.name for s in page.context["overlaps"]] == ["Materials"]
-    loop = client.post(
+    added = client.post(
         reverse("strategy:value_chain", args=[chain.pk]),
-        {"form": "stage", "name": "Materials again", "order": 3, "depends_on": [first.pk]},
+        {"form": "stage", "name": "Converting", "order": 3, "depends_on": [first.pk]},
     )
-    assert loop.status_code == 302
+    assert added.status_code == 302
+    assert list(chain.stages.get(name="Converting").depends_on.all()) == [first]
 
 
 def test_a_manager_places_only_their_own_cluster(client, world, plan):
@@ -151,3 +144,28 @@ def test_a_member_of_a_non_partner_cluster_cannot_be_placed(client, world, plan)
         {"form": "assign", "stage": stage.pk, "member": outsider.pk},
     )
     assert page.status_code == 200 and not stage.assignments.exists()
+
+
+def test_a_member_on_the_value_chain_is_named_only_to_who_may_see_it(client, world, plan):
+    from escp_portal.accounts.models import Role
+    from strategy.models import StageAssignment, ValueChain, ValueChainStage
+
+    chain = ValueChain.objects.create(partnership=world.a, name="Packaging chain")
+    stage = ValueChainStage.objects.create(chain=chain, name="Design", order=1)
+    member = factories.member(world.cluster_a, "Hidden Design GmbH")
+    StageAssignment.objects.create(stage=stage, member=member)
+    url = reverse("strategy:value_chain", args=[chain.pk])
+    for user, named in (
+        (world.coord_a, True),
+        (world.manager_a, True),
+        (world.officer, False),
+        (factories.user(role=Role.CLUSTER_MANAGER, scope=world.cluster_a2), False),
+    ):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ("Hidden Design GmbH" in page) is named, user
+        assert named or "A member company" in page
+        # Only who may place or remove sees the buttons: not the officer, not another partner's
+        # manager for a placement that is not theirs.
+        assert ("Place a partner or member" in page) is (user != world.officer), user
+        assert ('value="remove"' in page) is named, user

@@ -38,7 +38,26 @@ def test_the_coordinators_are_reminded_when_the_cluster_has_no_manager(world, pl
     assert {m.to[0] for m in mail.outbox} == {"coord-a@example.org"}
 
 
-def test_the_periodic_job_runs_in_process_too(world, plan, settings):
-    result = send_kpi_reporting_reminders.delay()
-    assert result.get() >= 0
+def test_the_periodic_job_runs_in_process_too(world, plan, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: TODAY)
+    assert send_kpi_reporting_reminders.delay().get() == 2
     call_command("run_periodic_jobs", "--only", "send-kpi-reporting-reminders")
+    assert len(mail.outbox) == 2  # the command ran the same job: nothing was due any more
+
+
+def test_only_the_responsible_partners_own_value_stops_the_reminder(world, plan):
+    """The reminders, the dashboards and the completeness page count the same report: the
+    responsible partner's, submitted or approved (a returned one is still owed)."""
+    for partner, status in (
+        (plan["coordinator_partner"], "approved"),
+        (plan["partner_a"], "returned"),
+    ):
+        Measurement.objects.create(
+            kpi=plan["kpi"], period_end=date(2026, 6, 30), partner=partner, value=1, status=status
+        )
+    assert send_reporting_reminders(TODAY) == 2
+    Measurement.objects.create(
+        kpi=plan["kpi"], period_end=date(2026, 9, 30), partner=plan["partner_a"], value=2
+    )
+    ReportingReminder.objects.all().delete()
+    assert send_reporting_reminders(TODAY) == 1

@@ -37,15 +37,9 @@ def test_bulk_refuses_malformed_bodies_and_rows_with_messages(client, world, pla
     assert not Measurement.objects.exists()
 
 
-def test_a_correction_reason_of_any_type_is_text(client, world, plan):
+def test_a_correction_reason_of_any_type_is_text(client, world, plan, approved):
     client.force_login(world.coord_a)
-    Measurement.objects.create(
-        kpi=plan["kpi"],
-        period_end=date(2025, 3, 31),
-        partner=plan["partner_a"],
-        value=1,
-        status="approved",
-    )
+    approved(1)
     response = bulk(
         client, [{"kpi": plan["kpi"].pk, "period_end": "2025-03-31", "value": 2, "reason": 5}]
     )
@@ -87,14 +81,18 @@ def test_strategy_versions_through_the_api(client, world, plan):
     assert other.status_code == 403
 
 
-def test_frequency_cannot_strand_reported_values(client, world, plan):
-    Measurement.objects.create(
-        kpi=plan["kpi"],
-        period_end=date(2025, 3, 31),
-        partner=plan["partner_a"],
-        value=3,
-        status="approved",
-    )
+def test_starting_the_strategy_twice_says_why_instead_of_failing(client, world):
+    client.force_login(world.coord_a)
+    url = reverse("strategy:strategy_create", args=[world.a.pk])
+    assert client.post(url).status_code == 302
+    again = client.post(url, follow=True)  # a double click, or a second tab
+    assert again.status_code == 200
+    assert "A draft version exists already" in again.content.decode()
+    assert Strategy.objects.filter(partnership=world.a).count() == 1
+
+
+def test_frequency_cannot_strand_reported_values(client, world, plan, approved):
+    approved(3)
     client.force_login(world.coord_a)
     response = client.patch(
         f"/api/v1/kpis/{plan['kpi'].pk}/", {"frequency": "annual"}, content_type="application/json"

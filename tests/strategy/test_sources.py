@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from partnerships.models import ClusterMembership
 from strategy import queries
@@ -31,6 +32,7 @@ def series(kpi):
 
 def test_the_registry_holds_each_apps_sources():
     assert {"partner_members", "partner_smes", "tasks_completed"} <= set(registry())
+    assert {"missions_held", "mission_smes", "outcomes_all"} <= set(registry())  # missions'
 
 
 def test_a_derived_kpi_changes_when_a_matching_record_is_added(world, plan):
@@ -87,3 +89,21 @@ def test_unknown_sources_are_refused(client, world, plan):
         content_type="application/json",
     )
     assert response.status_code == 400 and "source" in response.json()["errors"]
+
+
+def test_the_trace_of_a_derived_value_names_only_members_the_user_may_see(client, world, plan):
+    kpi = derived(plan, "partner_members")
+    for cluster, name in ((world.cluster_a, "Own Member"), (world.cluster_a2, "Other Member")):
+        member = factories.member(cluster, name)
+        ClusterMembership.objects.filter(member=member).update(joined_on=date(2024, 2, 1))
+    url = reverse("strategy:kpi_detail", args=[kpi.pk])
+    for who, shown in [
+        ("coord_a", {"Own Member", "Other Member"}),  # members of the partner clusters
+        ("manager_a", {"Own Member"}),  # their own cluster's members only
+        ("officer", set()),  # figures, never a list of members
+    ]:
+        client.force_login(getattr(world, who))
+        page = client.get(url)
+        assert page.context["values"].current == 2, who  # the figure counts them all
+        html = page.content.decode()
+        assert {n for n in ("Own Member", "Other Member") if n in html} == shown, who

@@ -1,0 +1,45 @@
+"""What every app's service layer does the same way: refuse, take the fields the caller may
+set, and save with the model's checks and the audit actor."""
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from escp_portal import audit
+from escp_portal.audit import set_actor
+
+
+def require(allowed: bool) -> None:
+    """Refuse with 403 (the views turn ids the user may not see into 404 before this)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def apply_fields(obj, data: dict, allowed: Iterable[str]) -> None:
+    """Set ``data`` on ``obj``; a field outside ``allowed`` is refused, not silently dropped."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise PermissionDenied(
+            _("Fields you may not change: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def save_audited(actor, obj, *, then: Callable | None = None):
+    """``full_clean`` (database constraints included) and save in one transaction, the audit
+    entry naming ``actor``; ``then(obj)`` runs inside it (many-to-many fields and the like)."""
+    with transaction.atomic(), set_actor(actor):
+        obj.full_clean()
+        audit.normalise_decimals(obj)
+        obj.save()
+        if then is not None:
+            then(obj)
+    return obj
+
+
+def delete_audited(actor, obj) -> None:
+    with transaction.atomic(), set_actor(actor):
+        obj.delete()
