@@ -65,3 +65,16 @@ class LoadedChoiceIterator(ModelChoiceIterator):
 def choices_from(field, rows) -> None:
     """Show ``rows`` as the choices of the model choice ``field``, without a query."""
     field.choices = LoadedChoiceIterator(field, rows)
+
+
+class PartnerChoiceMixin:
+    """Limit partner fields to the partners of the partnership the form is for."""
+
+    partner_fields: tuple[str, ...] = ()
+
+    def limit_partners(self, partnership):
+        partners = partnership.partners.select_related("cluster").order_by("cluster__name")
+        for name in self.partner_fields:
+            if name in self.fields:
+                self.fields[name].queryset = partners
+                self.fields[name].label_from_instance = lambda p: str(p.cluster)

@@ -9,7 +9,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, signals  # noqa: F401 - signals connects the recompute triggers
+        from . import models, rules, signals  # noqa: F401 - access rules, recompute triggers
 
         # What people write: a coordinator's assessments, an officer's review and its answer.
         # Not audited: KPIStatus and the daily snapshots are recomputed, never typed in; a

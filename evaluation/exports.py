@@ -5,6 +5,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from escp_portal.spreadsheets import Sheet, xlsx_bytes
+
 
 def _rows(statuses):
     for s in statuses:
@@ -35,45 +37,25 @@ HEADER = [
 
 
 def scoreboard_xlsx(partnership, statuses, totals) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    from partnerships.member_io import escape_formula
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Scoreboard"
-    sheet.append([f"{partnership.acronym} scoreboard, {timezone.localdate().isoformat()}"])
-    sheet.append(HEADER)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in _rows(statuses):
-        sheet.append(
-            [
-                escape_formula(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
-                for v in row
-            ]
+    title = f"{partnership.acronym} scoreboard, {timezone.localdate().isoformat()}"
+    summary = [
+        [key.replace("_", " "), totals.get(key)]
+        for key in (
+            "members",
+            "smes",
+            "members_in_missions",
+            "smes_in_missions",
+            "missions_held",
+            "outcomes_value",
         )
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    summary = workbook.create_sheet("Totals")
-    for key in (
-        "members",
-        "smes",
-        "members_in_missions",
-        "smes_in_missions",
-        "missions_held",
-        "outcomes_value",
-    ):
-        summary.append([key.replace("_", " "), totals.get(key)])
-    for kind, n in (totals.get("outcomes_by_kind") or {}).items():
-        summary.append([f"outcomes: {kind}", n])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ]
+    summary += [
+        [f"outcomes: {kind}", n] for kind, n in (totals.get("outcomes_by_kind") or {}).items()
+    ]
+    return xlsx_bytes(
+        Sheet("Scoreboard", HEADER, _rows(statuses), title=title),
+        Sheet("Totals", rows=summary),
+    )
 
 
 def scoreboard_pdf(partnership, statuses, totals) -> bytes:

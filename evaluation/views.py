@@ -14,11 +14,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from escp_portal.accounts.policy import scope_for
+from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
 from strategy import queries as strategy_queries
 from strategy.models import KPI
 from strategy.services import live_strategy_id, live_strategy_subquery
-from strategy.views import InsiderMixin, ObjectMixin
 
 from . import exports, services, statistics
 from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status

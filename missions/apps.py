@@ -9,7 +9,7 @@ class MissionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, rules  # noqa: F401 - rules registers the access rules
 
         auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.Participation, exclude_fields=["registered_at"])

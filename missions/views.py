@@ -28,8 +28,8 @@ from escp_portal.accounts.policy import (
     with_insider,
 )
 from escp_portal.forms import add_validation_error
+from escp_portal.pages import InsiderMixin
 from partnerships.models import Member, Partnership
-from strategy.views import InsiderMixin
 
 from . import ics, queries, services
 from .filters import MissionFilterSet
@@ -241,7 +241,7 @@ class ParticipationActionView(LoginRequiredMixin, View):
 
 
 class MissionFormView(InsiderMixin, FormView):
-    template_name = "strategy/form.html"
+    template_name = "form_page.html"
     form_class = MissionForm
     mission = None
 

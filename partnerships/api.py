@@ -8,14 +8,10 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.accounts.policy import (
-    can_manage_members,
-    member_cluster_ids,
-    visible_to,
-    with_contact_visibility,
-)
+from escp_portal.accounts.policy import visible_to
 from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
+from partnerships.rules import can_manage_members, member_cluster_ids, with_contact_visibility
 
 from . import member_io, members, nace, services
 from .filters import (

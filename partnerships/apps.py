@@ -9,7 +9,7 @@ class PartnershipsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, rules  # noqa: F401 - rules registers the access rules
 
         # Only the fields a person edits: no ids, timestamps or reverse relations.
         def editable(model):

@@ -225,7 +225,7 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
         """The row's memberships in clusters whose members the user may see: a cluster (or a
         partnership's cluster) they may not see filters to nothing, even for members they see
         through another cluster."""
-        from escp_portal.accounts.policy import member_cluster_ids
+        from partnerships.rules import member_cluster_ids
 
         user = getattr(self.request, "user", None)
         memberships = ClusterMembership.objects.filter(member=OuterRef("pk"))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from escp_portal import audit, uploads
+from escp_portal.spreadsheets import Sheet, csv_bytes, unescape_formula, xlsx_bytes
 
 from . import nace
 from .models import CONTROL_CHARACTERS, ClusterMembership, Competence, Member, size_class_of
@@ -333,11 +334,6 @@ def _website(value: str) -> str:
     return value
 
 
-# Spreadsheets run a cell that starts with one of these as a formula: exports put an
-# apostrophe before such text, and imports take it off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _text(value) -> str:
     """A cell as text: lists (from the API) joined, control characters refused."""
     if isinstance(value, list | tuple):
@@ -345,15 +341,7 @@ def _text(value) -> str:
     value = "" if value is None else str(value)
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError(_("Remove the control characters from this value."))
-    if value.startswith("'") and value[1:2] in FORMULA_START:
-        value = value[1:]
-    return value
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return unescape_formula(value)
 
 
 def _parse(raw: dict, result: RowResult) -> dict:
@@ -672,43 +660,12 @@ def export_rows(members, *, with_contacts) -> list[list]:
 
 
 def write_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMN_NAMES)
-    writer.writerows([escape_formula(v) for v in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
-
-
-def _xlsx_value(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    return csv_bytes(COLUMN_NAMES, rows)
 
 
 def write_xlsx(rows, *, with_help=True) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Members"
-    sheet.append(COLUMN_NAMES)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
-    sheet.freeze_panes = "A2"
+    sheets = [Sheet("Members", COLUMN_NAMES, rows, freeze="A2")]
     if with_help:
-        notes = workbook.create_sheet("Columns")
-        notes.append(["column", "what to enter"])
-        for name, help_text in COLUMNS:
-            notes.append([name, str(help_text)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        help_rows = [[name, str(help_text)] for name, help_text in COLUMNS]
+        sheets.append(Sheet("Columns", ["column", "what to enter"], help_rows, bold_header=False))
+    return xlsx_bytes(*sheets)

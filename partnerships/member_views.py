@@ -11,17 +11,16 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from escp_portal.accounts.policy import (
-    can_edit,
+from escp_portal.accounts.policy import can_edit, scope_for
+from escp_portal.forms import add_validation_error
+from escp_portal.jobs.outbox import enqueue
+from escp_portal.pages import ForgivingPaginationMixin
+from partnerships.rules import (
     can_manage_members,
     can_view_members,
     clusters_with_visible_members,
-    scope_for,
     with_contact_visibility,
 )
-from escp_portal.forms import add_validation_error
-from escp_portal.jobs.outbox import enqueue
-from escp_portal.views_mixins import ForgivingPaginationMixin
 
 from . import member_io, members, nace
 from .filters import MemberFilterSet

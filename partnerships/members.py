@@ -15,9 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from escp_portal import audit
-from escp_portal.accounts.policy import can_create, can_edit, can_manage_members
+from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, require
+from partnerships.rules import can_manage_members
 
 from . import member_io
 from .models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 
-from escp_portal.accounts.policy import with_contact_visibility
+from partnerships.rules import with_contact_visibility
 
 from . import nace
 from .models import ClusterMembership, Member

@@ -18,17 +18,17 @@ from escp_portal.accounts.policy import (
     INSIDER,
     can_create,
     can_edit,
-    can_view_members,
     scope_for,
     visible_to,
     with_insider,
 )
 from escp_portal.forms import add_validation_error
-from escp_portal.views_mixins import (
+from escp_portal.pages import (
     EditObjectMixin,
     ForgivingPaginationMixin,
     VisibleObjectsMixin,
 )
+from partnerships.rules import can_view_members
 
 from . import services
 from .filters import ClusterFilterSet, PartnershipFilterSet

@@ -112,7 +112,7 @@ def prepare(scale: float) -> dict:
 
 
 READY_CHECK = """
-from partnerships.scale import targets
+from escp_portal.devtools.scale import targets
 from partnerships.models import Member
 from strategy.models import Measurement
 want = targets({scale})
@@ -130,7 +130,7 @@ def measure(runs: int) -> dict:
     django.setup()
     from django.db import connection
 
-    from partnerships.scale import counts
+    from escp_portal.devtools.scale import counts
 
     world = bench_world()
     results = {"sizes": counts(), "subjects": world["describe"], "cases": []}

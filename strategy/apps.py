@@ -9,7 +9,7 @@ class StrategyConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, rules  # noqa: F401 - rules registers the access rules
 
         for model in (
             models.Strategy,

@@ -1,25 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.forms import BootstrapFormMixin, choices_from
+from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from partnerships.forms import DateInput
 
 from . import services
 from .models import KPI, MarketStudy, Objective, Strategy, TargetMarket, Task, ValueChainStage
 from .sources import source_choices
-
-
-class PartnerChoiceMixin:
-    """Limit partner fields to the partners of the partnership the form is for."""
-
-    partner_fields: tuple[str, ...] = ()
-
-    def limit_partners(self, partnership):
-        partners = partnership.partners.select_related("cluster").order_by("cluster__name")
-        for name in self.partner_fields:
-            if name in self.fields:
-                self.fields[name].queryset = partners
-                self.fields[name].label_from_instance = lambda p: str(p.cluster)
 
 
 class StrategyForm(BootstrapFormMixin, forms.ModelForm):

@@ -1,9 +1,9 @@
 """The indicator table: objectives, KPIs, baselines, targets and the value of every period —
 the sheet M&E people hand to their funders."""
 
-import io
-
 from django.utils import timezone
+
+from escp_portal.spreadsheets import Sheet, xlsx_bytes
 
 from . import queries
 
@@ -51,42 +51,10 @@ def indicator_rows(strategy):
     return header, rows
 
 
-def _cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from partnerships.member_io import escape_formula
-
-    if hasattr(value, "as_tuple"):
-        return float(value)
-    if isinstance(value, str):
-        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
 def indicator_table_xlsx(strategy) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     header, rows = indicator_rows(strategy)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Indicators"
-    sheet.append(
-        [
-            f"{strategy.partnership.acronym} — strategy version {strategy.version} "
-            f"({strategy.get_status_display()}), {timezone.localdate().isoformat()}"
-        ]
+    title = (
+        f"{strategy.partnership.acronym} — strategy version {strategy.version} "
+        f"({strategy.get_status_display()}), {timezone.localdate().isoformat()}"
     )
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
-    sheet.freeze_panes = "D3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(Sheet("Indicators", header, rows, title=title, freeze="D3"))

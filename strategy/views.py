@@ -4,7 +4,6 @@ partner clusters, EC officers) read; coordinators edit; partners report their KP
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.http import Http404, HttpResponse
@@ -16,15 +15,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from escp_portal.accounts.policy import (
-    INSIDER,
-    coordinates,
-    is_insider,
     scope_for,
     visible_to,
-    with_insider,
 )
 from escp_portal.forms import add_validation_error
-from partnerships.models import ClusterMembership, Member, Partnership
+from escp_portal.pages import FormPage as BaseFormPage
+from escp_portal.pages import InsiderMixin, ObjectMixin, PartnerFormMixin
+from partnerships.models import ClusterMembership, Member
 
 from . import indicators, queries, services
 from .forms import (
@@ -32,7 +29,6 @@ from .forms import (
     KPIForm,
     MarketStudyForm,
     ObjectiveForm,
-    PartnerChoiceMixin,
     ReportForm,
     StageForm,
     StrategyForm,
@@ -56,109 +52,11 @@ from .models import (
 from .sources import registry
 
 
-class InsiderMixin(LoginRequiredMixin):
-    """Resolves the partnership of the page and lets only its insiders in (others: 404)."""
+class FormPage(BaseFormPage):
+    """A form page of the strategy: "Cancel" leads back to the strategy overview."""
 
-    coordinators_only = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.partnership = self.get_partnership()
-        if not self.user_is_insider():
-            raise Http404
-        self.coordinator = coordinates(request.user, self.partnership.pk)
-        if self.coordinators_only and not self.coordinator:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_partnership(self) -> Partnership:
-        user = self.request.user
-        return get_object_or_404(
-            with_insider(Partnership.objects.visible_to(user), user), pk=self.kwargs["pk"]
-        )
-
-    def user_is_insider(self) -> bool:
-        # Answered with the partnership (or the page's object) when ``with_insider`` loaded it.
-        for loaded in (getattr(self, "object", None), self.partnership):
-            known = getattr(loaded, INSIDER, None)
-            if known is not None:
-                return known
-        return is_insider(self.request.user, self.partnership.pk)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            partnership=self.partnership, coordinator=self.coordinator, **kwargs
-        )
-
-    def require_coordinator(self):
-        if not self.coordinator:
-            raise PermissionDenied
-
-
-class ObjectMixin(InsiderMixin):
-    """Pages of one object of the strategy: its partnership comes from the object."""
-
-    model = None
-    related = ()  # select_related paths, the path to the object's partnership first
-
-    def object_queryset(self):
-        user = self.request.user
-        queryset = self.model.objects.visible_to(user).select_related(*self.related)
-        if not self.related:
-            return queryset
-        return with_insider(queryset, user, f"{self.related[0]}_id")
-
-    def get_partnership(self):
-        self.object = get_object_or_404(self.object_queryset(), pk=self.kwargs["pk"])
-        return self.partnership_of(self.object)
-
-    def partnership_of(self, obj):
-        for name in self.related[0].split("__"):
-            obj = getattr(obj, name)
-        return obj
-
-
-class PartnerFormMixin:
-    """A form's partner fields offer the partners of the page's partnership only."""
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if isinstance(form, PartnerChoiceMixin):
-            form.limit_partners(self.partnership)
-        return form
-
-
-class FormPage(PartnerFormMixin, FormView):
-    """A form page: the service call in ``save`` may refuse with a message on the form."""
-
-    template_name = "strategy/form.html"
-    title = ""
-    # The form edits the page's object: it gets a copy of its own, so that a refused save
-    # leaves the object the service sees as it is in the database.
-    edits_object = False
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.edits_object:
-            kwargs["instance"] = type(self.object).objects.get(pk=self.object.pk)
-        return kwargs
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            target = self.save(form)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(target)
-
-    def get_context_data(self, **kwargs):
-        cancel = reverse("strategy:overview", args=[self.partnership.pk])
-        return super().get_context_data(title=self.title, cancel_url=cancel, **kwargs)
+    def get_cancel_url(self) -> str:
+        return reverse("strategy:overview", args=[self.partnership.pk])
 
 
 def _fields(form, names):

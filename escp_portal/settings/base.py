@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "strategy",
     "missions",
     "evaluation",
+    "escp_portal.devtools",
 ]
 
 MIDDLEWARE = [

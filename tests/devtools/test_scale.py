@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from escp_portal.devtools.scale import counts, targets
 from partnerships.models import ClusterOrganisation, Member, Partnership
-from partnerships.scale import counts, targets
 from strategy.models import Measurement
 from tests.services import require
 

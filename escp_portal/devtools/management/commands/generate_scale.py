@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.scale import TOP, generate
+from escp_portal.devtools.scale import TOP, generate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,194 @@
+"""Access rules of partnerships, partners, cluster organisations and member data.
+
+- the directory (programmes, published partnerships, their partners, clusters) is public;
+  coordinators also see their draft partnerships and edit them and their partners;
+- cluster managers edit their cluster's profile and keep its members;
+- members are personal and commercial data: their cluster's managers and the coordinators of the
+  partnerships the cluster partners in see them (contact persons only where the cluster shares
+  them), EC officers get figures, the public nothing.
+"""
+
+from django.db import models
+
+from escp_portal.accounts.policy import (
+    Scope,
+    everything,
+    model,
+    nobody,
+    partner_clusters_of,
+    rule,
+    scope_for,
+)
+
+
+def _partnerships(qs, scope):
+    if scope.reads_everything:
+        return qs
+    published = ~models.Q(status="draft")
+    if scope.coordinated_partnerships:
+        return qs.filter(published | models.Q(pk__in=scope.coordinated_partnerships))
+    return qs.filter(published)
+
+
+def _partners(qs, scope):
+    if scope.reads_everything:
+        return qs
+    published = ~models.Q(partnership__status="draft")
+    if scope.coordinated_partnerships:
+        return qs.filter(published | models.Q(partnership_id__in=scope.coordinated_partnerships))
+    return qs.filter(published)
+
+
+def _coordinates(scope, partnership) -> bool:
+    return partnership is not None and partnership.pk in scope.coordinated_partnerships
+
+
+rule("partnerships.Programme", visible=everything, edit=nobody)
+rule("partnerships.Sector", visible=everything, edit=nobody)
+rule(
+    "partnerships.Partnership",
+    visible=_partnerships,
+    edit=_coordinates,
+)
+rule(
+    "partnerships.Partner",
+    visible=_partners,
+    edit=lambda scope, partner: partner.partnership_id in scope.coordinated_partnerships,
+    create=_coordinates,
+)
+rule(
+    "partnerships.ClusterOrganisation",
+    visible=everything,
+    edit=lambda scope, cluster: cluster.pk in scope.managed_clusters,
+    # A coordinator adding a partner may need to list a cluster the portal does not know yet.
+    create=lambda scope, parent: scope.is_coordinator,
+)
+
+
+# --- member data: what cluster managers keep -----------------------------------------------------
+# Members are personal and commercial data: never public, never a list for EC officers (they get
+# figures), and a cluster's contact persons reach coordinators only if the cluster shares them.
+
+
+def member_clusters_q(scope: Scope, *, field: str = "cluster_id", contacts: bool = False):
+    """A Q on ``field`` selecting the clusters whose members the scope may see (or whose
+    members' contact persons, with ``contacts``). None means no cluster at all."""
+    condition = models.Q()
+    any_rule = False
+    if scope.managed_clusters:
+        condition |= models.Q(**{f"{field}__in": scope.managed_clusters})
+        any_rule = True
+    if scope.coordinated_partnerships:
+        subquery = partner_clusters_of(scope.coordinated_partnerships, sharing_contacts=contacts)
+        condition |= models.Q(**{f"{field}__in": subquery})
+        any_rule = True
+    return condition if any_rule else None
+
+
+def _members(qs, scope):
+    if scope.is_staff:
+        return qs
+    clusters = member_clusters_q(scope)
+    if clusters is None:
+        return qs.none()
+    memberships = model("partnerships.ClusterMembership").objects.filter(clusters)
+    return qs.filter(models.Exists(memberships.filter(member=models.OuterRef("pk"))))
+
+
+def member_cluster_ids(user):
+    """Ids of the clusters whose members the user may see (a queryset of ids)."""
+    scope = scope_for(user)
+    organisations = model("partnerships.ClusterOrganisation").objects
+    if scope.is_staff:
+        return organisations.values_list("pk", flat=True)
+    clusters = member_clusters_q(scope, field="pk")
+    if clusters is None:
+        return organisations.none().values_list("pk", flat=True)
+    return organisations.filter(clusters).values_list("pk", flat=True)
+
+
+def with_contact_visibility(queryset, user):
+    """Annotate members with ``contacts_visible``: may this user read the contact person?"""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return queryset.annotate(contacts_visible=models.Value(True))
+    clusters = member_clusters_q(scope, contacts=True)
+    if clusters is None:
+        return queryset.annotate(contacts_visible=models.Value(False))
+    memberships = model("partnerships.ClusterMembership").objects.filter(clusters)
+    return queryset.annotate(
+        contacts_visible=models.Exists(memberships.filter(member=models.OuterRef("pk")))
+    )
+
+
+def can_view_members(user, cluster) -> bool:
+    """May the user list this cluster's members (managers, coordinators of its partnerships)?"""
+    return cluster.pk in clusters_with_visible_members(user, [cluster.pk])
+
+
+def clusters_with_visible_members(user, cluster_ids) -> set[int]:
+    """Those of the clusters (ids) whose members the user may list: ``can_view_members`` for
+    many clusters at once, in one query at most."""
+    scope = scope_for(user)
+    cluster_ids = set(cluster_ids)
+    if scope.is_staff:
+        return cluster_ids
+    allowed = cluster_ids & scope.managed_clusters
+    others = cluster_ids - allowed
+    if others and scope.coordinated_partnerships:
+        partners = partner_clusters_of(scope.coordinated_partnerships).filter(cluster_id__in=others)
+        allowed |= set(partners.values_list("cluster_id", flat=True))
+    return allowed
+
+
+def can_view_member_figures(user, cluster) -> bool:
+    """Counts (members, SMEs, by sector and size): also for EC officers, never for the public."""
+    return scope_for(user).reads_everything or can_view_members(user, cluster)
+
+
+def can_manage_members(user, cluster) -> bool:
+    scope = scope_for(user)
+    return scope.is_staff or cluster.pk in scope.managed_clusters
+
+
+def _edit_member(scope, member):
+    return member.memberships.filter(cluster_id__in=scope.managed_clusters).exists()
+
+
+def _memberships(qs, scope):
+    if scope.is_staff:
+        return qs
+    clusters = member_clusters_q(scope)
+    return qs.none() if clusters is None else qs.filter(clusters)
+
+
+def _imports(qs, scope):
+    if scope.is_staff:
+        return qs
+    return qs.filter(cluster_id__in=scope.managed_clusters)
+
+
+rule(
+    "partnerships.Competence",
+    visible=everything,
+    edit=nobody,
+    create=lambda scope, parent: scope.is_cluster_manager,
+)
+rule(
+    "partnerships.Member",
+    visible=_members,
+    edit=_edit_member,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)
+rule(
+    "partnerships.ClusterMembership",
+    visible=_memberships,
+    edit=lambda scope, m: m.cluster_id in scope.managed_clusters,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)
+rule(
+    "partnerships.MemberImport",
+    visible=_imports,
+    edit=lambda scope, imp: imp.cluster_id in scope.managed_clusters,
+    create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
+)
