@@ -3,12 +3,22 @@ set, and save with the model's checks and the audit actor."""
 
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from escp_portal import audit
 from escp_portal.audit import set_actor
+
+
+class RowErrors(ValidationError):
+    """A bulk write refused as a whole: ``row_errors`` is a list of ``{"index", "field",
+    "message"}`` (the index of the row in what was sent). The API answers it as a 400 with the
+    rows under ``errors.rows``; pages list them."""
+
+    def __init__(self, row_errors, message=None):
+        super().__init__(message or _("Some rows have errors; nothing was written."))
+        self.row_errors = row_errors
 
 
 def require(allowed: bool) -> None:

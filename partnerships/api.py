@@ -427,26 +427,12 @@ class MemberViewSet(PolicyViewSet):
         cluster = body.validated_data["cluster"]
         if not can_manage_members(request.user, cluster):
             raise PermissionDenied
-        try:
-            result = members.bulk_upsert(
-                actor=request.user,
-                cluster=cluster,
-                rows=body.validated_data["rows"],
-                dry_run=body.validated_data["dry_run"],
-            )
-        except members.RowErrors as exc:
-            rows = [
-                {"index": e["row"], "field": e["field"], "message": e["message"]}
-                for e in exc.row_errors
-            ]
-            # The shape of every 400, with the row errors as a list (indexes stay numbers).
-            body = {
-                "status": 400,
-                "code": "invalid",
-                "detail": exc.message,
-                "errors": {"rows": rows},
-            }
-            return Response(body, status=400)
+        result = members.bulk_upsert(
+            actor=request.user,
+            cluster=cluster,
+            rows=body.validated_data["rows"],
+            dry_run=body.validated_data["dry_run"],
+        )
         return Response(result)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})

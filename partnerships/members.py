@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.audit import set_actor
-from escp_portal.services import apply_fields, require
+from escp_portal.services import RowErrors, apply_fields, require
 from partnerships.rules import can_manage_members
 
 from . import member_io
@@ -359,19 +359,11 @@ def bulk_upsert(*, actor, cluster: ClusterOrganisation, rows: list, dry_run=Fals
     require(can_manage_members(actor, cluster))
     plan = member_io.plan_import(cluster, rows, first_row=0)
     if not plan.valid:
-        raise member_io_errors(plan)
+        raise RowErrors(
+            [{"index": e["row"], "field": e["field"], "message": e["message"]} for e in plan.errors]
+        )
     if dry_run:
         return {"dry_run": True, **plan.counts(), "rows": member_io.plan_to_json(plan)}
     with set_actor(actor):
         counts = member_io.apply_plan(cluster, plan)
     return {"dry_run": False, **counts, "members": [r.member_id for r in plan.rows]}
-
-
-class RowErrors(ValidationError):
-    def __init__(self, errors):
-        super().__init__(_("Some rows have errors; nothing was written."))
-        self.row_errors = errors
-
-
-def member_io_errors(plan) -> RowErrors:
-    return RowErrors(plan.errors)

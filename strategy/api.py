@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
+from escp_portal.services import RowErrors
 from partnerships.models import Partner, Partnership
 
 from . import queries, services
@@ -302,27 +303,8 @@ class MeasurementViewSet(PolicyViewSet):
             rows = rows.get("rows")
         if not isinstance(rows, list) or not rows or len(rows) > 1000:
             message = _("Send a list of 1 to 1000 rows.")
-            return Response(
-                {
-                    "status": 400,
-                    "code": "invalid",
-                    "detail": message,
-                    "errors": {"rows": [message]},
-                },
-                status=400,
-            )
-        try:
-            measurements = services.measurements_bulk(actor=request.user, rows=rows)
-        except services.RowErrors as exc:
-            return Response(
-                {
-                    "status": 400,
-                    "code": "invalid",
-                    "detail": exc.message,
-                    "errors": {"rows": exc.row_errors},
-                },
-                status=400,
-            )
+            raise RowErrors([message], message)
+        measurements = services.measurements_bulk(actor=request.user, rows=rows)
         return Response(self.get_serializer(measurements, many=True).data, status=201)
 
 

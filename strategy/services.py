@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, coordinates, scope_for
 from escp_portal.audit import set_actor
-from escp_portal.services import apply_fields, delete_audited, require, save_audited
-from partnerships.members import RowErrors
+from escp_portal.services import RowErrors, apply_fields, delete_audited, require, save_audited
 
 from .models import (
     KPI,

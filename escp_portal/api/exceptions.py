@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from escp_portal.services import RowErrors
+
 
 def _code(exc: exceptions.APIException) -> str:
     codes = exc.get_codes()
@@ -25,6 +27,15 @@ def _code(exc: exceptions.APIException) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RowErrors):
+        # The shape of every 400, with the row errors as a list (indexes stay numbers).
+        body = {
+            "status": 400,
+            "code": "invalid",
+            "detail": exc.message,
+            "errors": {"rows": exc.row_errors},
+        }
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):
