@@ -96,9 +96,8 @@ def targets(scale: float) -> dict[str, int]:
 def counts() -> dict[str, int]:
     """How many rows of each kind of ``TOP`` the database holds."""
     from missions.models import Mission, Outcome, Participation
+    from partnerships.models import ClusterOrganisation, Member, Partnership
     from strategy.models import KPI, Measurement
-
-    from .models import ClusterOrganisation, Member, Partnership
 
     return {
         "partnerships": Partnership.objects.count(),
@@ -221,7 +220,7 @@ class Generator:
     # -- the steps -----------------------------------------------------------------------
 
     def partnerships(self) -> None:
-        from .models import Programme
+        from partnerships.models import Programme
 
         missing = self.want["partnerships"] - _count("partnerships_partnership")
         if missing <= 0:
