@@ -5,23 +5,18 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from escp_portal.accounts.policy import scope_for
 from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
-from strategy import queries as strategy_queries
 from strategy.models import KPI
-from strategy.services import live_strategy_id, live_strategy_subquery
 
-from . import exports, services, statistics
-from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
+from . import exports, rules, selectors, services
+from .models import Review, Status
 from .scoring import RULE
 
 SYMBOLS = {
@@ -31,48 +26,6 @@ SYMBOLS = {
     Status.OFF_TRACK: "✖",
     Status.NO_DATA: "?",
 }
-
-
-HISTORY_DAYS = 60
-
-
-def snapshots(partnership):
-    """The last daily snapshots (oldest first) and the signed-off ones (newest period first),
-    in one query: each daily snapshot is ranked among the daily ones only."""
-    daily = ExpressionWrapper(Q(signed_off_at__isnull=True), output_field=BooleanField())
-    rows = (
-        ScoreboardSnapshot.objects.filter(partnership=partnership)
-        .annotate(rank=Window(RowNumber(), partition_by=[daily], order_by=F("date").desc()))
-        .filter(Q(signed_off_at__isnull=False) | Q(rank__lte=HISTORY_DAYS))
-        .select_related("signed_off_by")
-    )
-    rows = list(rows)
-    history = sorted((s for s in rows if s.signed_off_at is None), key=lambda s: s.date)
-    signed = sorted(
-        (s for s in rows if s.signed_off_at is not None), key=lambda s: s.period_end, reverse=True
-    )
-    return history, signed
-
-
-def scoreboard(partnership):
-    """Statuses (computed now if never computed), history, the latest totals and the
-    signed-off snapshots."""
-
-    def statuses():
-        return list(
-            KPIStatus.objects.filter(partnership=partnership)
-            .select_related("kpi__objective")
-            .order_by("kpi__objective__order", "kpi__objective__code", "kpi")
-        )
-
-    rows = statuses()
-    history, signed = snapshots(partnership)
-    if not rows and not history and not signed and live_strategy_id(partnership.pk):
-        services.recompute_scoreboard(partnership.pk)
-        rows = statuses()
-        history, signed = snapshots(partnership)
-    latest = history[-1].data if history else {}
-    return rows, history, latest.get("totals") or services.totals(partnership.pk), signed
 
 
 def _sparkline(points):
@@ -100,7 +53,9 @@ class ScoreboardView(InsiderMixin, TemplateView):
     template_name = "evaluation/scoreboard.html"
 
     def get_context_data(self, **kwargs):
-        statuses, history, totals, signed = scoreboard(self.partnership)
+        user = self.request.user
+        board = selectors.scoreboard(self.partnership, user=user)
+        statuses, history, signed = board.statuses, board.history, board.signed
         series = {s.kpi_id: [] for s in statuses}
         for snapshot in history:
             by_kpi = {row["kpi"]: row for row in snapshot.data.get("kpis", [])}
@@ -121,26 +76,22 @@ class ScoreboardView(InsiderMixin, TemplateView):
             ],
         }
         latest_signed = signed[0] if signed else None
-        # The live strategy's KPIs, with the strategy found in the same query.
-        completeness = strategy_queries.reporting_completeness(
-            live_strategy_subquery(self.partnership.pk)
-        )[:4]
+        completeness = selectors.reporting_completeness(self.partnership)
         ended = sorted({row["period"] for row in completeness}, reverse=True)
         return super().get_context_data(
             statuses=statuses,
-            totals=totals,
+            computed_now=board.computed_now,
+            totals=board.totals,
             history=history,
             rule=RULE,
             trend_json=trend,
             status_counts=_count(statuses),
             signed=signed,
-            differences=services.differences(latest_signed, statuses) if latest_signed else [],
+            differences=selectors.differences(latest_signed, statuses) if latest_signed else [],
             completeness=completeness,
             sign_off_periods=ended,
-            assessments=Assessment.objects.filter(partnership=self.partnership),
-            reviews=Review.objects.filter(partnership=self.partnership).select_related(
-                "kpi", "objective", "created_by"
-            ),
+            assessments=selectors.assessments(self.partnership, user=user),
+            reviews=selectors.reviews(self.partnership, user=user),
             **kwargs,
         )
 
@@ -172,7 +123,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
             elif action == "answer":
                 review_id = request.POST.get("review", "")
                 review = get_object_or_404(
-                    Review,
+                    Review.objects.visible_to(request.user),
                     pk=int(review_id) if review_id.isdecimal() else 0,
                     partnership=self.partnership,
                 )
@@ -181,7 +132,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
                 )
                 messages.success(request, _("Your answer was recorded."))
             elif action == "recompute":
-                services.recompute_scoreboard(self.partnership.pk)
+                services.scoreboard_recompute(actor=request.user, partnership=self.partnership)
                 messages.success(request, _("The scoreboard was recomputed."))
             else:
                 raise Http404
@@ -201,12 +152,12 @@ def _count(statuses):
 
 class ScoreboardExportView(InsiderMixin, View):
     def get(self, request, pk, fmt):
-        statuses, _history, totals, _signed = scoreboard(self.partnership)
+        board = selectors.scoreboard(self.partnership, user=request.user)
         if fmt == "pdf":
-            body = exports.scoreboard_pdf(self.partnership, statuses, totals)
+            body = exports.scoreboard_pdf(self.partnership, board.statuses, board.totals)
             content_type = "application/pdf"
         else:
-            body = exports.scoreboard_xlsx(self.partnership, statuses, totals)
+            body = exports.scoreboard_xlsx(self.partnership, board.statuses, board.totals)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
@@ -215,16 +166,16 @@ class ScoreboardExportView(InsiderMixin, View):
         return response
 
 
-class OfficerRequiredMixin(LoginRequiredMixin):
+class StatisticsReaderMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not scope_for(request.user).reads_everything:
+        if not rules.sees_programme_statistics(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class StatisticsView(OfficerRequiredMixin, TemplateView):
+class StatisticsView(StatisticsReaderMixin, TemplateView):
     """Programme figures for EC officers, by programme and generation."""
 
     template_name = "evaluation/statistics.html"
@@ -235,8 +186,10 @@ class StatisticsView(OfficerRequiredMixin, TemplateView):
             generation = int(self.request.GET.get("generation") or 0) or None
         except ValueError:
             generation = None
-        figures = statistics.programme_statistics(
-            statistics.filtered_partnerships(programme, generation)
+        figures = selectors.programme_statistics(
+            selectors.filtered_partnerships(
+                user=self.request.user, programme=programme, generation=generation
+            )
         )
         charts = {
             "targets": {
