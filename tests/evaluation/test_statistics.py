@@ -101,3 +101,10 @@ def test_members_reached_count_each_member_of_the_current_partners_once(client, 
     client.force_login(world.officer)
     figures = client.get("/api/v1/statistics/").json()
     assert (figures["members_reached"], figures["smes_reached"]) == (3, 2)
+
+
+@pytest.mark.parametrize("generation", ["²", "-1", "0", "abc"])
+def test_statistics_refuse_odd_generations(client, world, generation):
+    client.force_login(world.officer)
+    response = client.get("/api/v1/statistics/", {"generation": generation})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
