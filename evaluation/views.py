@@ -1,7 +1,5 @@
 """Scoreboards of partnerships, programme statistics, reviews and assessments."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,9 @@ from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
 from strategy.models import KPI
 
-from . import exports, rules, selectors, services
-from .models import Review, Status
+from . import exports, forms, rules, selectors, services
+from .filters import StatisticsFilterForm
+from .models import Status
 from .scoring import RULE
 
 SYMBOLS = {
@@ -97,50 +96,59 @@ class ScoreboardView(InsiderMixin, TemplateView):
 
     def post(self, request, pk):
         self.require_coordinator()
-        action = request.POST.get("action")
+        act = self.ACTIONS.get(request.POST.get("action"))
+        if act is None:
+            raise Http404
         try:
-            if action == "sign_off":
-                period = date.fromisoformat(request.POST.get("period_end", ""))
-                services.sign_off(
-                    actor=request.user, partnership=self.partnership, period_end=period
-                )
-                messages.success(
-                    request,
-                    _("The scoreboard is signed off for the period ending %(d)s.")
-                    % {"d": period.isoformat()},
-                )
-            elif action == "assessment":
-                services.assessment_save(
-                    actor=request.user,
-                    partnership=self.partnership,
-                    kind=request.POST.get("kind", "other"),
-                    date=date.fromisoformat(request.POST.get("date", "")),
-                    title=request.POST.get("title", ""),
-                    findings=request.POST.get("findings", ""),
-                    adjustments=request.POST.get("adjustments", ""),
-                )
-                messages.success(request, _("The assessment was recorded."))
-            elif action == "answer":
-                review_id = request.POST.get("review", "")
-                review = get_object_or_404(
-                    Review.objects.visible_to(request.user),
-                    pk=int(review_id) if review_id.isdecimal() else 0,
-                    partnership=self.partnership,
-                )
-                services.review_answer(
-                    actor=request.user, review=review, response=request.POST.get("response", "")
-                )
-                messages.success(request, _("Your answer was recorded."))
-            elif action == "recompute":
-                services.scoreboard_recompute(actor=request.user, partnership=self.partnership)
-                messages.success(request, _("The scoreboard was recomputed."))
-            else:
-                raise Http404
-        except ValueError:
-            messages.error(request, _("Enter a valid date."))
+            act(self, request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("evaluation:scoreboard", pk=pk)
+
+    def sign_off(self, request):
+        form = forms.SignOffForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return
+        period = form.cleaned_data["period_end"]
+        services.sign_off(actor=request.user, partnership=self.partnership, period_end=period)
+        messages.success(
+            request,
+            _("The scoreboard is signed off for the period ending %(d)s.")
+            % {"d": period.isoformat()},
+        )
+
+    def record_assessment(self, request):
+        form = forms.AssessmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return
+        services.assessment_save(
+            actor=request.user, partnership=self.partnership, **form.cleaned_data
+        )
+        messages.success(request, _("The assessment was recorded."))
+
+    def answer_review(self, request):
+        form = forms.ReviewAnswerForm(request.POST)
+        review = get_object_or_404(
+            selectors.reviews(self.partnership, user=request.user),
+            pk=form.cleaned_data["review"] if form.is_valid() else 0,
+        )
+        services.review_answer(
+            actor=request.user, review=review, response=form.cleaned_data["response"]
+        )
+        messages.success(request, _("Your answer was recorded."))
+
+    def recompute(self, request):
+        services.scoreboard_recompute(actor=request.user, partnership=self.partnership)
+        messages.success(request, _("The scoreboard was recomputed."))
+
+    ACTIONS = {
+        "sign_off": sign_off,
+        "assessment": record_assessment,
+        "answer": answer_review,
+        "recompute": recompute,
+    }
 
 
 def _count(statuses):
@@ -181,15 +189,9 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
     template_name = "evaluation/statistics.html"
 
     def get_context_data(self, **kwargs):
-        programme = self.request.GET.get("programme") or None
-        try:
-            generation = int(self.request.GET.get("generation") or 0) or None
-        except ValueError:
-            generation = None
+        filters = StatisticsFilterForm(self.request.GET).filters()
         figures = selectors.programme_statistics(
-            selectors.filtered_partnerships(
-                user=self.request.user, programme=programme, generation=generation
-            )
+            selectors.filtered_partnerships(user=self.request.user, **filters)
         )
         charts = {
             "targets": {
@@ -214,8 +216,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
         return super().get_context_data(
             figures=figures,
             programmes=Programme.objects.all(),
-            programme=programme,
-            generation=generation,
+            **filters,
             charts_json=charts,
             **kwargs,
         )
@@ -231,13 +232,14 @@ class ReviewCreateView(ObjectMixin, View):
         return obj.objective.strategy.partnership
 
     def post(self, request, pk):
+        form = forms.ReviewForm(request.POST)
+        form.is_valid()  # two optional texts: always valid; the service checks them
         try:
             services.review_open(
                 actor=request.user,
                 partnership=self.partnership,
                 kpi=self.object,
-                flag=request.POST.get("flag", ""),
-                comment=request.POST.get("comment", ""),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
