@@ -118,10 +118,12 @@ def sign_off(*, actor, partnership, period_end) -> ScoreboardSnapshot:
         raise ValidationError(_("This period is already signed off.")) from exc
 
 
-def assessment_save(*, actor, partnership, assessment=None, **data) -> Assessment:
+def assessment_save(*, actor, partnership, **data) -> Assessment:
+    """A coordinator records an assessment (a survey, interviews, a workshop) of the
+    partnership."""
     if not rules.can_record_assessment(actor, partnership.pk):
         raise PermissionDenied
-    assessment = assessment or Assessment(partnership=partnership, created_by=actor)
+    assessment = Assessment(partnership=partnership, created_by=actor)
     for name in ("kind", "date", "title", "findings", "adjustments"):
         if name in data:
             value = data[name]
