@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from escp_portal.accounts.policy import Scope, managed_partner_partnerships
+from escp_portal.accounts.policy import clusters_managed_by, partnerships_of_clusters_managed_by
 
 # Member records not touched for this long are "not updated for a year".
 STALE_AFTER = timedelta(days=365)
@@ -155,14 +155,14 @@ def coordinator(partnership_ids, today: date) -> dict:
     }
 
 
-def cluster_manager(scope: Scope, today: date) -> dict:
+def cluster_manager(user, today: date) -> dict:
     """The manager's clusters and what they owe or may join in the partnerships those clusters
     currently partner (not drafts: those are their coordinators' alone)."""
     from missions.models import Mission, Participation
     from missions.queries import places
     from partnerships.models import ClusterMembership, ClusterOrganisation, MemberImport
 
-    cluster_ids = scope.managed_clusters
+    cluster_ids = clusters_managed_by(user)
     stale_before = timezone.now() - STALE_AFTER
     memberships = ClusterMembership.objects.filter(cluster=OuterRef("pk")).order_by()
 
@@ -196,7 +196,7 @@ def cluster_manager(scope: Scope, today: date) -> dict:
         )
         .order_by("name")
     )
-    partnership_ids = managed_partner_partnerships(scope)
+    partnership_ids = partnerships_of_clusters_managed_by(user)
     open_missions = (
         places(
             Mission.objects.filter(partnership_id__in=partnership_ids, start_date__gt=today)

@@ -11,7 +11,11 @@ from django.views.i18n import set_language as django_set_language
 
 from escp_portal import dashboard
 from escp_portal.accounts import services as account_services
-from escp_portal.accounts.policy import scope_for
+from escp_portal.accounts.policy import (
+    clusters_managed_by,
+    partnerships_coordinated_by,
+    sees_programme_overview,
+)
 from escp_portal.api.exceptions import api_not_found, api_server_error
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
@@ -26,7 +30,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        scope = scope_for(user)
         visible = Partnership.objects.visible_to(user)
         with_partners = visible.select_related("programme").prefetch_related(
             Prefetch("partners", queryset=Partner.objects.select_related("cluster"))
@@ -40,15 +43,15 @@ class HomeView(TemplateView):
             ),
         }
         today = timezone.localdate()
-        if scope.is_coordinator:
-            context["my_partnerships"] = with_partners.filter(pk__in=scope.coordinated_partnerships)
-            context["coordinator_dashboard"] = dashboard.coordinator(
-                scope.coordinated_partnerships, today
-            )
-        if scope.is_cluster_manager:
-            context["manager_dashboard"] = dashboard.cluster_manager(scope, today)
+        coordinated = partnerships_coordinated_by(user)
+        if coordinated:
+            context["my_partnerships"] = with_partners.filter(pk__in=coordinated)
+            context["coordinator_dashboard"] = dashboard.coordinator(coordinated, today)
+        managed = clusters_managed_by(user)
+        if managed:
+            context["manager_dashboard"] = dashboard.cluster_manager(user, today)
             context["my_clusters"] = ClusterOrganisation.objects.filter(
-                pk__in=scope.managed_clusters
+                pk__in=managed
             ).prefetch_related(
                 Prefetch(
                     "partnerships_joined",
@@ -57,7 +60,7 @@ class HomeView(TemplateView):
                     ),
                 )
             )
-        if scope.reads_everything:
+        if sees_programme_overview(user):
             context["officer_dashboard"] = dashboard.officer(today)
             context["programme_overview"] = (
                 Partnership.objects.values("programme__code", "generation")

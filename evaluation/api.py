@@ -1,16 +1,89 @@
+"""The evaluation in the API: a partnership's scoreboard and the programme statistics, read
+through the same selectors as the pages."""
+
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from escp_portal.accounts.policy import INSIDER, scope_for, with_insider
+from escp_portal.accounts.policy import INSIDER, with_insider
 from partnerships.models import Partnership
 
-from . import statistics
-from .views import scoreboard
+from . import rules, selectors
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+class KPIStatusSerializer(serializers.Serializer):
+    kpi = serializers.IntegerField(source="kpi_id")
+    name = serializers.CharField(source="kpi.name")
+    unit = serializers.CharField(source="kpi.unit")
+    status = serializers.CharField()
+    current_value = serializers.SerializerMethodField()
+    target_value = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    expected = serializers.SerializerMethodField()
+    last_reported = serializers.DateField()
+
+    def get_current_value(self, status):
+        return _text(status.current_value)
+
+    def get_target_value(self, status):
+        return _text(status.kpi.target_value)
+
+    def get_progress(self, status):
+        return _text(status.progress)
+
+    def get_expected(self, status):
+        return str(status.expected)
+
+
+class ScoreboardSerializer(serializers.Serializer):
+    """A partnership's KPI statuses and totals, the statuses per day of the daily snapshots,
+    and the signed-off ones (newest first)."""
+
+    def to_representation(self, board):
+        return {
+            "partnership": self.context["partnership"].pk,
+            "kpis": KPIStatusSerializer(board.statuses, many=True).data,
+            "totals": board.totals,
+            "history": [
+                {"date": snap.date, "statuses": snap.data.get("statuses", {})}
+                for snap in board.history
+            ],
+            "signed_off": [
+                {
+                    "period_end": snap.period_end,
+                    "signed_off_at": snap.signed_off_at,
+                    "statuses": snap.data.get("statuses", {}),
+                }
+                for snap in sorted(board.signed, key=lambda snap: snap.date, reverse=True)
+            ],
+        }
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    programme = serializers.CharField(required=False, allow_blank=True)
+    generation = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_generation(self, raw):
+        if not raw:
+            return None
+        try:
+            generation = int(raw)
+        except ValueError:
+            generation = -1
+        if generation < 1:
+            raise ValidationError(["A whole number from 1."])
+        return generation
 
 
 class ScoreboardAPIView(APIView):
@@ -26,44 +99,9 @@ class ScoreboardAPIView(APIView):
             pk=partnership_id,
         )
         if not getattr(partnership, INSIDER):
-            from django.http import Http404
-
             raise Http404
-        statuses, history, totals, signed = scoreboard(partnership)
-        return Response(
-            {
-                "partnership": partnership.pk,
-                "kpis": [
-                    {
-                        "kpi": s.kpi_id,
-                        "name": s.kpi.name,
-                        "unit": s.kpi.unit,
-                        "status": s.status,
-                        "current_value": None if s.current_value is None else str(s.current_value),
-                        "target_value": None
-                        if s.kpi.target_value is None
-                        else str(s.kpi.target_value),
-                        "progress": None if s.progress is None else str(s.progress),
-                        "expected": str(s.expected),
-                        "last_reported": s.last_reported,
-                    }
-                    for s in statuses
-                ],
-                "totals": totals,
-                "history": [
-                    {"date": snap.date, "statuses": snap.data.get("statuses", {})}
-                    for snap in history
-                ],
-                "signed_off": [
-                    {
-                        "period_end": snap.period_end,
-                        "signed_off_at": snap.signed_off_at,
-                        "statuses": snap.data.get("statuses", {}),
-                    }
-                    for snap in sorted(signed, key=lambda snap: snap.date, reverse=True)
-                ],
-            }
-        )
+        board = selectors.scoreboard(partnership, user=request.user)
+        return Response(ScoreboardSerializer(board, context={"partnership": partnership}).data)
 
 
 class StatisticsAPIView(APIView):
@@ -76,21 +114,15 @@ class StatisticsAPIView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        if not scope_for(request.user).reads_everything:
+        if not rules.sees_programme_statistics(request.user):
             raise PermissionDenied
-        raw = request.query_params.get("generation") or ""
-        try:
-            generation = int(raw) if raw else None
-        except ValueError:
-            generation = -1
-        if generation is not None and generation < 1:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"generation": ["A whole number from 1."]})
-        figures = statistics.programme_statistics(
-            statistics.filtered_partnerships(
-                request.query_params.get("programme") or None,
-                int(generation) if generation else None,
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figures = selectors.programme_statistics(
+            selectors.filtered_partnerships(
+                user=request.user,
+                programme=query.validated_data.get("programme") or None,
+                generation=query.validated_data.get("generation"),
             )
         )
         return Response(figures)

@@ -1,27 +1,21 @@
 """Scoreboards of partnerships, programme statistics, reviews and assessments."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from escp_portal.accounts.policy import scope_for
 from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
-from strategy import queries as strategy_queries
 from strategy.models import KPI
-from strategy.services import live_strategy_id, live_strategy_subquery
 
-from . import exports, services, statistics
-from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
+from . import exports, forms, rules, selectors, services
+from .filters import StatisticsFilterForm
+from .models import Status
 from .scoring import RULE
 
 SYMBOLS = {
@@ -31,48 +25,6 @@ SYMBOLS = {
     Status.OFF_TRACK: "✖",
     Status.NO_DATA: "?",
 }
-
-
-HISTORY_DAYS = 60
-
-
-def snapshots(partnership):
-    """The last daily snapshots (oldest first) and the signed-off ones (newest period first),
-    in one query: each daily snapshot is ranked among the daily ones only."""
-    daily = ExpressionWrapper(Q(signed_off_at__isnull=True), output_field=BooleanField())
-    rows = (
-        ScoreboardSnapshot.objects.filter(partnership=partnership)
-        .annotate(rank=Window(RowNumber(), partition_by=[daily], order_by=F("date").desc()))
-        .filter(Q(signed_off_at__isnull=False) | Q(rank__lte=HISTORY_DAYS))
-        .select_related("signed_off_by")
-    )
-    rows = list(rows)
-    history = sorted((s for s in rows if s.signed_off_at is None), key=lambda s: s.date)
-    signed = sorted(
-        (s for s in rows if s.signed_off_at is not None), key=lambda s: s.period_end, reverse=True
-    )
-    return history, signed
-
-
-def scoreboard(partnership):
-    """Statuses (computed now if never computed), history, the latest totals and the
-    signed-off snapshots."""
-
-    def statuses():
-        return list(
-            KPIStatus.objects.filter(partnership=partnership)
-            .select_related("kpi__objective")
-            .order_by("kpi__objective__order", "kpi__objective__code", "kpi")
-        )
-
-    rows = statuses()
-    history, signed = snapshots(partnership)
-    if not rows and not history and not signed and live_strategy_id(partnership.pk):
-        services.recompute_scoreboard(partnership.pk)
-        rows = statuses()
-        history, signed = snapshots(partnership)
-    latest = history[-1].data if history else {}
-    return rows, history, latest.get("totals") or services.totals(partnership.pk), signed
 
 
 def _sparkline(points):
@@ -100,7 +52,9 @@ class ScoreboardView(InsiderMixin, TemplateView):
     template_name = "evaluation/scoreboard.html"
 
     def get_context_data(self, **kwargs):
-        statuses, history, totals, signed = scoreboard(self.partnership)
+        user = self.request.user
+        board = selectors.scoreboard(self.partnership, user=user)
+        statuses, history, signed = board.statuses, board.history, board.signed
         series = {s.kpi_id: [] for s in statuses}
         for snapshot in history:
             by_kpi = {row["kpi"]: row for row in snapshot.data.get("kpis", [])}
@@ -121,75 +75,80 @@ class ScoreboardView(InsiderMixin, TemplateView):
             ],
         }
         latest_signed = signed[0] if signed else None
-        # The live strategy's KPIs, with the strategy found in the same query.
-        completeness = strategy_queries.reporting_completeness(
-            live_strategy_subquery(self.partnership.pk)
-        )[:4]
+        completeness = selectors.reporting_completeness(self.partnership)
         ended = sorted({row["period"] for row in completeness}, reverse=True)
         return super().get_context_data(
             statuses=statuses,
-            totals=totals,
+            computed_now=board.computed_now,
+            totals=board.totals,
             history=history,
             rule=RULE,
             trend_json=trend,
             status_counts=_count(statuses),
             signed=signed,
-            differences=services.differences(latest_signed, statuses) if latest_signed else [],
+            differences=selectors.differences(latest_signed, statuses) if latest_signed else [],
             completeness=completeness,
             sign_off_periods=ended,
-            assessments=Assessment.objects.filter(partnership=self.partnership),
-            reviews=Review.objects.filter(partnership=self.partnership).select_related(
-                "kpi", "objective", "created_by"
-            ),
+            assessments=selectors.assessments(self.partnership, user=user),
+            reviews=selectors.reviews(self.partnership, user=user),
             **kwargs,
         )
 
     def post(self, request, pk):
         self.require_coordinator()
-        action = request.POST.get("action")
+        act = self.ACTIONS.get(request.POST.get("action"))
+        if act is None:
+            raise Http404
         try:
-            if action == "sign_off":
-                period = date.fromisoformat(request.POST.get("period_end", ""))
-                services.sign_off(
-                    actor=request.user, partnership=self.partnership, period_end=period
-                )
-                messages.success(
-                    request,
-                    _("The scoreboard is signed off for the period ending %(d)s.")
-                    % {"d": period.isoformat()},
-                )
-            elif action == "assessment":
-                services.assessment_save(
-                    actor=request.user,
-                    partnership=self.partnership,
-                    kind=request.POST.get("kind", "other"),
-                    date=date.fromisoformat(request.POST.get("date", "")),
-                    title=request.POST.get("title", ""),
-                    findings=request.POST.get("findings", ""),
-                    adjustments=request.POST.get("adjustments", ""),
-                )
-                messages.success(request, _("The assessment was recorded."))
-            elif action == "answer":
-                review_id = request.POST.get("review", "")
-                review = get_object_or_404(
-                    Review,
-                    pk=int(review_id) if review_id.isdecimal() else 0,
-                    partnership=self.partnership,
-                )
-                services.review_answer(
-                    actor=request.user, review=review, response=request.POST.get("response", "")
-                )
-                messages.success(request, _("Your answer was recorded."))
-            elif action == "recompute":
-                services.recompute_scoreboard(self.partnership.pk)
-                messages.success(request, _("The scoreboard was recomputed."))
-            else:
-                raise Http404
-        except ValueError:
-            messages.error(request, _("Enter a valid date."))
+            act(self, request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("evaluation:scoreboard", pk=pk)
+
+    def sign_off(self, request):
+        form = forms.SignOffForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return
+        period = form.cleaned_data["period_end"]
+        services.sign_off(actor=request.user, partnership=self.partnership, period_end=period)
+        messages.success(
+            request,
+            _("The scoreboard is signed off for the period ending %(d)s.")
+            % {"d": period.isoformat()},
+        )
+
+    def record_assessment(self, request):
+        form = forms.AssessmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return
+        services.assessment_save(
+            actor=request.user, partnership=self.partnership, **form.cleaned_data
+        )
+        messages.success(request, _("The assessment was recorded."))
+
+    def answer_review(self, request):
+        form = forms.ReviewAnswerForm(request.POST)
+        review = get_object_or_404(
+            selectors.reviews(self.partnership, user=request.user),
+            pk=form.cleaned_data["review"] if form.is_valid() else 0,
+        )
+        services.review_answer(
+            actor=request.user, review=review, response=form.cleaned_data["response"]
+        )
+        messages.success(request, _("Your answer was recorded."))
+
+    def recompute(self, request):
+        services.scoreboard_recompute(actor=request.user, partnership=self.partnership)
+        messages.success(request, _("The scoreboard was recomputed."))
+
+    ACTIONS = {
+        "sign_off": sign_off,
+        "assessment": record_assessment,
+        "answer": answer_review,
+        "recompute": recompute,
+    }
 
 
 def _count(statuses):
@@ -201,12 +160,12 @@ def _count(statuses):
 
 class ScoreboardExportView(InsiderMixin, View):
     def get(self, request, pk, fmt):
-        statuses, _history, totals, _signed = scoreboard(self.partnership)
+        board = selectors.scoreboard(self.partnership, user=request.user)
         if fmt == "pdf":
-            body = exports.scoreboard_pdf(self.partnership, statuses, totals)
+            body = exports.scoreboard_pdf(self.partnership, board.statuses, board.totals)
             content_type = "application/pdf"
         else:
-            body = exports.scoreboard_xlsx(self.partnership, statuses, totals)
+            body = exports.scoreboard_xlsx(self.partnership, board.statuses, board.totals)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
@@ -215,28 +174,24 @@ class ScoreboardExportView(InsiderMixin, View):
         return response
 
 
-class OfficerRequiredMixin(LoginRequiredMixin):
+class StatisticsReaderMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not scope_for(request.user).reads_everything:
+        if not rules.sees_programme_statistics(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class StatisticsView(OfficerRequiredMixin, TemplateView):
+class StatisticsView(StatisticsReaderMixin, TemplateView):
     """Programme figures for EC officers, by programme and generation."""
 
     template_name = "evaluation/statistics.html"
 
     def get_context_data(self, **kwargs):
-        programme = self.request.GET.get("programme") or None
-        try:
-            generation = int(self.request.GET.get("generation") or 0) or None
-        except ValueError:
-            generation = None
-        figures = statistics.programme_statistics(
-            statistics.filtered_partnerships(programme, generation)
+        filters = StatisticsFilterForm(self.request.GET).filters()
+        figures = selectors.programme_statistics(
+            selectors.filtered_partnerships(user=self.request.user, **filters)
         )
         charts = {
             "targets": {
@@ -261,8 +216,7 @@ class StatisticsView(OfficerRequiredMixin, TemplateView):
         return super().get_context_data(
             figures=figures,
             programmes=Programme.objects.all(),
-            programme=programme,
-            generation=generation,
+            **filters,
             charts_json=charts,
             **kwargs,
         )
@@ -278,13 +232,14 @@ class ReviewCreateView(ObjectMixin, View):
         return obj.objective.strategy.partnership
 
     def post(self, request, pk):
+        form = forms.ReviewForm(request.POST)
+        form.is_valid()  # two optional texts: always valid; the service checks them
         try:
             services.review_open(
                 actor=request.user,
                 partnership=self.partnership,
                 kpi=self.object,
-                flag=request.POST.get("flag", ""),
-                comment=request.POST.get("comment", ""),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

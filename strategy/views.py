@@ -288,7 +288,7 @@ class KPIDetailView(ObjectMixin, TemplateView):
                 # The records name members: only those the user may see (none for an officer).
                 trace = visible_to(records, user)[:50]
         from evaluation.models import Review
-        from evaluation.statistics import comparable_kpis
+        from evaluation.selectors import comparable_kpis
 
         scope = scope_for(user)
         return super().get_context_data(

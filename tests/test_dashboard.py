@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from escp_portal import dashboard
-from escp_portal.accounts.policy import scope_for
 from evaluation.models import KPIStatus, Review, Status
 from missions.models import Mission, Outcome, Participation
 from partnerships.models import Partner
@@ -98,10 +97,10 @@ def test_late_reports_are_periods_ended_a_month_ago_without_the_responsible_part
 
 
 def test_manager_sees_only_the_reports_their_cluster_owes(w):
-    result = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)
+    result = dashboard.cluster_manager(w.manager_a, TODAY)
     assert {r.kpi.pk for r in result["late_reports"].rows} == {w.kpi_a.pk}
     KPI.objects.filter(pk=w.kpi_a.pk).update(responsible=w.coordinator_a)
-    assert not dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+    assert not dashboard.cluster_manager(w.manager_a, TODAY)["late_reports"]
 
 
 def test_a_locked_period_is_not_reported_late(w):
@@ -109,7 +108,7 @@ def test_a_locked_period_is_not_reported_late(w):
     PeriodLock.objects.create(partnership=w.a, period_end=date(2026, 6, 30))
     late = dashboard.coordinator({w.a.pk}, TODAY)["late_reports"]
     assert [r.period_end for r in late.rows] == [date(2026, 9, 30)]
-    late = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+    late = dashboard.cluster_manager(w.manager_a, TODAY)["late_reports"]
     assert [r.period_end for r in late.rows] == [date(2026, 9, 30)]
 
 
@@ -253,7 +252,7 @@ def test_dashboard_queries_stay_flat_as_partnerships_grow(client, w, django_asse
     after = {u.email: ask(u) for u in (w.coord_a, w.manager_a, w.officer)}
     assert after == before
     # ... and the lists did grow: the same queries answer for the new partnerships.
-    grown = dashboard.cluster_manager(scope_for(w.manager_a), timezone.localdate())
+    grown = dashboard.cluster_manager(w.manager_a, timezone.localdate())
     assert grown["open_missions"].total >= 6 and grown["late_reports"].total >= 6
     assert dashboard.officer(timezone.localdate())["at_risk"].total == 6
 
@@ -279,7 +278,7 @@ def test_manager_dashboard_leaves_out_draft_partnerships_the_manager_cannot_open
     assert [m.title for m in board["open_missions"].rows] == []
     assert board["to_confirm"] == 0
     assert "Draft trip" not in response.content.decode()
-    late = dashboard.cluster_manager(scope_for(w.manager_a), TODAY)["late_reports"]
+    late = dashboard.cluster_manager(w.manager_a, TODAY)["late_reports"]
     assert {r.kpi.name for r in late.rows} == {"Exporting SMEs A"}
 
 

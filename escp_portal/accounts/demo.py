@@ -1,4 +1,4 @@
-from evaluation import demo_current
+from evaluation.demo import CURRENT_ACRONYM, CURRENT_CLUSTER
 from partnerships.models import ClusterOrganisation, Partnership
 
 from .models import Role, RoleAssignment, User
@@ -8,10 +8,10 @@ COORDINATED = ("MobiGoIn-Action", "AdPack2")
 # A partner cluster of AdPack2 other than its coordinator, so that the coordinator sees members
 # of clusters the manager does not manage.
 MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
-# An ongoing partnership with this year's synthetic activity (evaluation/demo_current.py): the
-# coordinator runs it too, and the manager looks after its partner cluster of the same name in
-# another spelling (the published data spells that cluster three ways).
-CURRENT, CURRENT_CLUSTER = demo_current.ACRONYM, demo_current.MANAGED_CLUSTER
+# CURRENT_ACRONYM: an ongoing partnership with this year's synthetic activity (``load_current``
+# in evaluation/demo.py): the coordinator runs it too, and the manager looks after its partner
+# cluster of the same name (CURRENT_CLUSTER) in another spelling (the published data spells that
+# cluster three ways).
 
 
 def _user(email, *, password, password_given, **fields):
@@ -40,7 +40,7 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
         RoleAssignment.objects.get_or_create(
             user=coordinator, role=Role.COORDINATOR, partnership=partnership
         )
-    current = Partnership.objects.filter(acronym=CURRENT).first()
+    current = Partnership.objects.filter(acronym=CURRENT_ACRONYM).first()
     if current is not None:
         RoleAssignment.objects.get_or_create(
             user=coordinator, role=Role.COORDINATOR, partnership=current

@@ -275,6 +275,30 @@ def coordinates_strictly(user, partnership_id: int) -> bool:
     return partnership_id in scope_for(user).coordinated_partnerships
 
 
+# --- the home page: what each role looks after (escp_portal.views, escp_portal.dashboard) -------
+
+
+def partnerships_coordinated_by(user) -> frozenset[int]:
+    """The partnerships the user coordinates by role (staff coordinate none of their own)."""
+    return scope_for(user).coordinated_partnerships
+
+
+def clusters_managed_by(user) -> frozenset[int]:
+    """The clusters the user manages by role."""
+    return scope_for(user).managed_clusters
+
+
+def partnerships_of_clusters_managed_by(user):
+    """Partnerships (ids, a subquery) in which a cluster the user manages currently partners."""
+    return managed_partner_partnerships(scope_for(user))
+
+
+def sees_programme_overview(user) -> bool:
+    """The programme-wide panels (partnerships at risk, answered reviews, the programmes at a
+    glance): EC officers and staff, who read every partnership."""
+    return reads_everything(user)
+
+
 def insiders_visible(path: str) -> VisibleRule:
     """The visible rule of a partnership's working data, the partnership's id at ``path``."""
 

@@ -85,7 +85,7 @@ def test_second_generation_figures(client, world):
 def test_members_reached_count_each_member_of_the_current_partners_once(client, world):
     from datetime import date
 
-    from evaluation import services
+    from evaluation import selectors
     from partnerships.models import ClusterMembership, Partner
     from tests import factories
 
@@ -96,8 +96,15 @@ def test_members_reached_count_each_member_of_the_current_partners_once(client, 
     gone = factories.cluster("Left Cluster", "AT")
     Partner.objects.create(partnership=world.a, cluster=gone, left_on=date(2025, 1, 1))
     factories.member(gone, "Left SME", employees=3)
-    totals = services.totals(world.a.pk)
+    totals = selectors.totals(world.a.pk)
     assert (totals["members"], totals["smes"]) == (2, 1)
     client.force_login(world.officer)
     figures = client.get("/api/v1/statistics/").json()
     assert (figures["members_reached"], figures["smes_reached"]) == (3, 2)
+
+
+@pytest.mark.parametrize("generation", ["²", "-1", "0", "abc"])
+def test_statistics_refuse_odd_generations(client, world, generation):
+    client.force_login(world.officer)
+    response = client.get("/api/v1/statistics/", {"generation": generation})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"

@@ -1,4 +1,5 @@
-"""Programme-wide figures for EC officers, computed from the data (never typed in)."""
+"""Programme-wide figures for EC officers, computed from the data (never typed in), and the
+comparable KPIs of other partnerships that put a target in context."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def programme_statistics(partnerships) -> dict:
     from missions.models import Mission, Outcome
     from strategy.models import TargetMarket
 
-    from .models import Status
+    from ..models import Status
 
     # The partnerships with their declared SMEs and how many of their KPIs are where.
     rows = list(
@@ -117,8 +118,10 @@ def programme_statistics(partnerships) -> dict:
     }
 
 
-def filtered_partnerships(programme: str | None = None, generation: int | None = None):
-    partnerships = Partnership.objects.exclude(status=Partnership.Status.DRAFT)
+def filtered_partnerships(*, user, programme: str | None = None, generation: int | None = None):
+    """The partnerships the figures are about: every published one the user sees (all of them
+    for those who may read the statistics), of a programme and a generation."""
+    partnerships = Partnership.objects.visible_to(user).exclude(status=Partnership.Status.DRAFT)
     if programme:
         partnerships = partnerships.filter(programme__code=programme)
     if generation:
