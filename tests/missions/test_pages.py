@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from missions.models import ExportGroup, Outcome
-from missions.services import export_group_save
+from missions.services.missions import export_group_save
 from partnerships.models import ClusterMembership
 from tests import factories
 

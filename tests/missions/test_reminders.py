@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from missions.models import Participation, ReminderLog
-from missions.reminders import due_kinds, send_mission_reminders
+from missions.services.reminders import due_kinds, send_mission_reminders
 
 pytestmark = pytest.mark.django_db
 

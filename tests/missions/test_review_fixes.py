@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Mission, Participation
-from missions.reminders import send_mission_reminders
+from missions.services.reminders import send_mission_reminders
 from partnerships.members import member_erase
 from partnerships.models import ClusterMembership
 from strategy.queries import kpi_values
@@ -32,7 +32,7 @@ def test_more_places_move_the_waiting_list_up_in_order(client, world, mission, m
 
 
 def test_a_cancellation_on_a_full_mission_promotes_only_into_free_places(world, mission, members_a):
-    from missions.services import participation_cancel
+    from missions.services.missions import participation_cancel
 
     mission.capacity = 1
     mission.save()
