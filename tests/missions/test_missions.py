@@ -4,6 +4,8 @@ mission form and the calendar feeds."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.models import Mission
@@ -102,3 +104,45 @@ def test_the_mission_form_cancels_back_to_where_it_came_from(client, world, miss
     assert f'href="{mission.get_absolute_url()}"' in edit.content.decode()
     new = client.get(reverse("missions:mission_add", args=[world.a.pk]))
     assert f'href="{reverse("missions:calendar")}" class="btn btn-link"' in new.content.decode()
+
+
+def test_no_get_writes_anything(client, world, mission, members_a, named):
+    """Every page, export and endpoint of missions only reads, whoever asks."""
+    registration = factories.participation(mission, members_a[2])
+    outcome, group = named
+    world.coord_a.calendar_token = "coord-a-calendar-token-0123456789"
+    world.coord_a.save(update_fields=["calendar_token"])
+    token = world.coord_a.calendar_token
+    urls = [
+        reverse("missions:calendar"),
+        reverse("missions:calendar") + "?view=list",
+        reverse("missions:overlaps") + "?all=1",
+        reverse("missions:mission_detail", args=[mission.pk]),
+        reverse("missions:mission_edit", args=[mission.pk]),
+        reverse("missions:mission_add", args=[world.a.pk]),
+        reverse("missions:mission_ics", args=[mission.pk]),
+        reverse("missions:outcomes", args=[world.a.pk]),
+        reverse("missions:export_groups", args=[world.a.pk]),
+        reverse("missions:feed", args=[token]),
+        reverse("missions:partnership_feed", args=[token, world.a.pk]),
+        "/api/v1/missions/",
+        f"/api/v1/missions/{mission.pk}/",
+        "/api/v1/missions/overlaps/",
+        "/api/v1/participations/",
+        f"/api/v1/participations/{registration.pk}/",
+        "/api/v1/outcomes/",
+        f"/api/v1/outcomes/{outcome.pk}/",
+        "/api/v1/export-groups/",
+        f"/api/v1/export-groups/{group.pk}/",
+    ]
+    for user in (world.coord_a, world.manager_a, world.officer):
+        client.force_login(user)
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            writes = [
+                q["sql"]
+                for q in queries.captured_queries
+                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            ]
+            assert not writes, (url, user.email, writes)
