@@ -128,7 +128,6 @@ def _send(mission, user, kind, participations) -> None:
             "kind": kind,
             "participations": participations,
             "site": settings.SITE_URL,
-            "kind_label": ReminderLog.Kind(kind).label,
         }
         subject = render_to_string("missions/email/reminder_subject.txt", context).strip()
         text = render_to_string("missions/email/reminder.txt", context)
