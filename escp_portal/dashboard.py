@@ -96,7 +96,7 @@ def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
 def coordinator(partnership_ids, today: date) -> dict:
     from evaluation.models import Review
     from missions.models import Mission
-    from missions.queries import places
+    from missions.selectors import places
     from strategy.models import Measurement, Task
 
     strategy_ids = _live_strategy_ids(partnership_ids)
@@ -159,7 +159,7 @@ def cluster_manager(user, today: date) -> dict:
     """The manager's clusters and what they owe or may join in the partnerships those clusters
     currently partner (not drafts: those are their coordinators' alone)."""
     from missions.models import Mission, Participation
-    from missions.queries import places
+    from missions.selectors import places
     from partnerships.models import ClusterMembership, ClusterOrganisation, MemberImport
 
     cluster_ids = clusters_managed_by(user)

@@ -10,7 +10,7 @@ from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.api import CountryCodesField
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership
 
-from . import queries, services
+from . import selectors
 from .filters import (
     ExportGroupFilterSet,
     MissionFilterSet,
@@ -18,9 +18,50 @@ from .filters import (
     ParticipationFilterSet,
 )
 from .models import ExportGroup, Mission, Outcome, Participation
+from .rules import can_name_members
+from .services import missions as services
 
 # Erased members keep their place in the counts but cannot be named in new records.
 NOT_ERASED = {"erased_at__isnull": True}
+
+
+class NamesOrFigures(serializers.Serializer):
+    """The rows that name members (registrations, outcomes, export groups) follow the rule of
+    the pages, ``can_name_members``: a reader who gets the partnership's figures only (an EC
+    officer) gets the same keys, with the fields that name members blank (``blank``: field ->
+    value, e.g. ``member`` null, ``members`` an empty list, ``note`` empty) and
+    ``names_hidden`` true; the counts stay."""
+
+    blank: dict = {}
+    names_hidden = serializers.SerializerMethodField(
+        help_text="True when you read this partnership's figures only: the fields that would "
+        "name members are blank."
+    )
+
+    def partnership_id(self, obj) -> int:
+        return obj.partnership_id
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_names_hidden(self, obj) -> bool:
+        request = self.context.get("request")
+        return request is None or not can_name_members(request.user, self.partnership_id(obj))
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data["names_hidden"]:
+            data.update(self.blank)
+        return data
+
+
+class MembersCount(serializers.Serializer):
+    """``members_count``: how many members the row names, for every reader (the figure the
+    pages show EC officers)."""
+
+    members_count = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_members_count(self, obj) -> int:
+        return len(obj.members.all())  # prefetched
 
 
 class MissionSerializer(PolicySerializer):
@@ -64,7 +105,7 @@ class MissionViewSet(PolicyViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return queries.places(super().get_queryset()).order_by("start_date", "pk")
+        return selectors.places(super().get_queryset()).order_by("start_date", "pk")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -98,7 +139,7 @@ class MissionViewSet(PolicyViewSet):
     def overlaps(self, request):
         """Pairs of missions of different partnerships to the same country within three
         weeks of each other."""
-        pairs = queries.overlaps(self.filter_queryset(self.get_queryset()))
+        pairs = selectors.overlaps(self.filter_queryset(self.get_queryset()))
         return Response(
             [
                 {
@@ -112,7 +153,11 @@ class MissionViewSet(PolicyViewSet):
         )
 
 
-class ParticipationSerializer(PolicySerializer):
+class ParticipationSerializer(NamesOrFigures, PolicySerializer):
+    """A registration. To a reader of the partnership's figures only, ``member`` is null and
+    ``note`` empty (``names_hidden``); the mission's ``places_taken`` and ``waiting`` count
+    them."""
+
     mission = VisibleField(Mission)
     member = VisibleField(Member, where=NOT_ERASED, allow_null=True, required=False)
     cluster = serializers.PrimaryKeyRelatedField(
@@ -121,9 +166,23 @@ class ParticipationSerializer(PolicySerializer):
 
     class Meta:
         model = Participation
-        fields = ["id", "mission", "member", "cluster", "status", "note", "registered_at"]
+        fields = [
+            "id",
+            "mission",
+            "member",
+            "cluster",
+            "status",
+            "note",
+            "registered_at",
+            "names_hidden",
+        ]
         read_only_fields = ["status", "registered_at"]
         validators = []
+
+    blank = {"member": None, "note": ""}
+
+    def partnership_id(self, obj) -> int:
+        return obj.mission.partnership_id
 
 
 class ParticipationViewSet(PolicyViewSet):
@@ -162,16 +221,28 @@ class ParticipationViewSet(PolicyViewSet):
         return Response(self.get_serializer(participation).data)
 
 
-class OutcomeSerializer(PolicySerializer):
+class OutcomeSerializer(NamesOrFigures, MembersCount, PolicySerializer):
+    """An outcome. To a reader of the partnership's figures only, ``members`` is an empty list
+    (``names_hidden``); ``members_count`` says how many members it names, to everyone."""
+
     partnership = VisibleField(Partnership)
     mission = VisibleField(Mission, allow_null=True, required=False)
     members = VisibleField(Member, where=NOT_ERASED, many=True, required=False)
     counterpart_country = CountryField()
     create_only = ("partnership",)
+    blank = {"members": []}
 
     class Meta:
         model = Outcome
-        fields = ["id", "partnership", *services.OUTCOME_FIELDS, "members", "created_at"]
+        fields = [
+            "id",
+            "partnership",
+            *services.OUTCOME_FIELDS,
+            "members",
+            "members_count",
+            "names_hidden",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
 
@@ -205,15 +276,27 @@ class OutcomeViewSet(PolicyViewSet):
         )
 
 
-class ExportGroupSerializer(PolicySerializer):
+class ExportGroupSerializer(NamesOrFigures, MembersCount, PolicySerializer):
+    """An export group. To a reader of the partnership's figures only, ``members`` is an empty
+    list (``names_hidden``); ``members_count`` says how many members it has, to everyone."""
+
     partnership = VisibleField(Partnership)
     members = VisibleField(Member, where=NOT_ERASED, many=True)
     target_markets = CountryCodesField(required=False)
     create_only = ("partnership",)
+    blank = {"members": []}
 
     class Meta:
         model = ExportGroup
-        fields = ["id", "partnership", *services.EXPORT_GROUP_FIELDS, "members", "updated_at"]
+        fields = [
+            "id",
+            "partnership",
+            *services.EXPORT_GROUP_FIELDS,
+            "members",
+            "members_count",
+            "names_hidden",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
 

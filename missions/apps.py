@@ -9,7 +9,9 @@ class MissionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, rules  # noqa: F401 - rules registers the access rules
+        # rules registers the access rules; sources registers this app's KPI sources into
+        # strategy's registry (which discovers modules named ``kpi_sources``, this one's old name).
+        from . import models, rules, sources  # noqa: F401
 
         auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.Participation, exclude_fields=["registered_at"])

@@ -6,6 +6,7 @@ from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
 from .models import ExportGroup, Mission, Outcome, Participation
+from .rules import naming_members
 
 
 def _partnerships(request):
@@ -36,7 +37,7 @@ class MissionFilterSet(django_filters.FilterSet):
 class ParticipationFilterSet(django_filters.FilterSet):
     mission = id_filter(field_name="mission_id")
     partnership = id_filter(field_name="mission__partnership_id")
-    member = id_filter(field_name="member_id")
+    member = id_filter(field_name="member_id", method="filter_member")
     cluster = id_filter(field_name="cluster_id")
     status = django_filters.ChoiceFilter(choices=Participation.Status.choices)
 
@@ -44,6 +45,12 @@ class ParticipationFilterSet(django_filters.FilterSet):
         model = Participation
         form = FilterForm
         fields = ["mission", "partnership", "member", "cluster", "status"]
+
+    def filter_member(self, queryset, name, value):
+        # Who took part is told only to those who may name the members (``can_name_members``):
+        # to an EC officer, a search by member finds nothing.
+        user = getattr(self.request, "user", None)
+        return naming_members(queryset, user, "mission__partnership_id").filter(**{name: value})
 
 
 class OutcomeFilterSet(django_filters.FilterSet):

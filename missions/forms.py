@@ -5,8 +5,8 @@ from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Member
 
-from . import services
 from .models import ExportGroup, Mission, Outcome
+from .services import missions as services
 
 
 class MissionForm(BootstrapFormMixin, forms.ModelForm):

@@ -2,13 +2,12 @@
 outcomes and export groups, and the calendar feeds."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,22 +18,17 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from escp_portal.accounts.models import User
-from escp_portal.accounts.policy import (
-    INSIDER,
-    coordinates,
-    insider_q,
-    partner_clusters_of,
-    scope_for,
-    with_insider,
-)
+from escp_portal.accounts.policy import INSIDER, coordinates
 from escp_portal.forms import add_validation_error
 from escp_portal.pages import InsiderMixin
-from partnerships.models import Member, Partnership
+from partnerships.models import Member
 
-from . import ics, queries, services
+from . import exports, selectors
 from .filters import MissionFilterSet
 from .forms import ExportGroupForm, MissionForm, OutcomeForm, RegisterForm
-from .models import ExportGroup, Mission, Outcome, Participation
+from .models import Mission, Participation
+from .rules import can_change_participation, can_name_members, can_register_for
+from .services import missions as services
 
 
 def _month(value: str | None) -> tuple[int, int]:
@@ -67,11 +61,7 @@ class MissionCalendarView(LoginRequiredMixin, FilterView):
         return LIST_PAGE_SIZE if self._view() == "list" else None
 
     def get_queryset(self):
-        return (
-            queries.places(Mission.objects.visible_to(self.request.user))
-            .select_related("partnership")
-            .order_by("start_date", "pk")
-        )
+        return selectors.calendar_missions(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -81,16 +71,9 @@ class MissionCalendarView(LoginRequiredMixin, FilterView):
         if view == "month":
             matching = context["object_list"]  # filtered, not read yet
             if not self.request.GET.get("month"):
-                span = matching.order_by().aggregate(
-                    last_end=Max("end_date"), latest=Max("start_date")
-                )
-                if span["latest"] and span["last_end"] < timezone.localdate():
-                    # Nothing ahead: open on the month of the latest mission, not an empty one.
-                    year, month = span["latest"].year, span["latest"].month
-            first = date(year, month, 1)
-            last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-            missions = list(matching.filter(start_date__lte=last, end_date__gte=first))
-            weeks = queries.month_grid(year, month, missions)
+                year, month = selectors.opening_month(matching, timezone.localdate())
+            missions = selectors.missions_in_month(matching, year, month)
+            weeks = selectors.month_grid(year, month, missions)
         else:
             missions = context["object_list"]
         query = self.request.GET.copy()
@@ -117,12 +100,10 @@ class OverlapView(LoginRequiredMixin, TemplateView):
     template_name = "missions/overlaps.html"
 
     def get_context_data(self, **kwargs):
-        missions = Mission.objects.visible_to(self.request.user)
-        if not self.request.GET.get("all"):
-            missions = missions.filter(end_date__gte=timezone.localdate())
-        return super().get_context_data(
-            overlaps=queries.overlaps(missions), days=queries.OVERLAP_DAYS, **kwargs
+        overlaps = selectors.overlaps_seen_by(
+            self.request.user, past=bool(self.request.GET.get("all"))
         )
+        return super().get_context_data(overlaps=overlaps, days=selectors.OVERLAP_DAYS, **kwargs)
 
 
 class MissionDetailView(LoginRequiredMixin, TemplateView):
@@ -131,53 +112,33 @@ class MissionDetailView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        missions = queries.places(Mission.objects.visible_to(request.user)).select_related(
-            "partnership", "organiser__cluster"
-        )
         self.mission = get_object_or_404(
-            with_insider(missions, request.user, "partnership_id"), pk=kwargs["pk"]
+            selectors.missions_with_places(request.user), pk=kwargs["pk"]
         )
         self.insider = getattr(self.mission, INSIDER)
         self.coordinator = coordinates(request.user, self.mission.partnership_id)
         return super().dispatch(request, *args, **kwargs)
 
     def registrable_members(self):
-        """Members of partner clusters the user may register for, not yet registered."""
-        clusters = partner_clusters_of([self.mission.partnership_id])
-        if not self.coordinator:
-            clusters = clusters.filter(cluster_id__in=scope_for(self.request.user).managed_clusters)
-        taken = self.mission.participations.exclude(member=None).values("member")
-        return (
-            Member.objects.filter(memberships__cluster__in=clusters, erased_at__isnull=True)
-            .exclude(pk__in=taken)
-            .distinct()
-            .order_by("name")
-        )
+        if not self.insider:
+            return Member.objects.none()
+        return selectors.registrable_members(self.request.user, self.mission)
 
     def get_context_data(self, form=None, **kwargs):
         user = self.request.user
-        participations = []
-        self.names_visible = self.insider and not services.reads_figures_only(
-            user, self.mission.partnership_id
-        )
-        if self.names_visible:
-            participations = list(
-                self.mission.participations.select_related("member", "cluster").order_by(
-                    "status", "registered_at"
-                )
-            )
+        names_visible = self.insider and can_name_members(user, self.mission.partnership_id)
+        participations = selectors.registrations(self.mission) if names_visible else []
         for p in participations:
-            p.can_change = services.may_register(user, self.mission, p.cluster_id)
-        scope = scope_for(user)
-        members = self.registrable_members() if self.insider else Member.objects.none()
-        can_register = self.insider and (self.coordinator or scope.is_cluster_manager)
+            p.can_change = can_change_participation(user, p)
+        if form is None and can_register_for(user, self.mission):
+            form = RegisterForm(members=self.registrable_members())
         return super().get_context_data(
             mission=self.mission,
             insider=self.insider,
-            names_visible=self.names_visible,
+            names_visible=names_visible,
             coordinator=self.coordinator,
             participations=participations,
-            form=form or (RegisterForm(members=members) if can_register else None),
+            form=form,
             outcomes=self.mission.outcomes.all() if self.insider else [],
             **kwargs,
         )
@@ -297,19 +258,12 @@ class MemberRecordsView(InsiderMixin, FormView):
         raise NotImplementedError
 
     def get_form_kwargs(self):
-        clusters = partner_clusters_of([self.partnership.pk])
-        members = (
-            Member.objects.visible_to(self.request.user)
-            .filter(memberships__cluster__in=clusters, erased_at__isnull=True)
-            .distinct()
-            .order_by("name")
-        )
+        members = selectors.nameable_members(self.request.user, self.partnership)
         return {**super().get_form_kwargs(), "members": members}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            names_visible=not services.reads_figures_only(self.request.user, self.partnership.pk),
-            **kwargs,
+            names_visible=can_name_members(self.request.user, self.partnership.pk), **kwargs
         )
 
     def form_valid(self, form):
@@ -338,11 +292,7 @@ class OutcomeListView(MemberRecordsView):
         return {**super().get_form_kwargs(), "partnership": self.partnership}
 
     def get_context_data(self, **kwargs):
-        outcomes = (
-            Outcome.objects.filter(partnership=self.partnership)
-            .select_related("mission")
-            .prefetch_related("members")
-        )
+        outcomes = selectors.outcomes_of(self.partnership)
         return super().get_context_data(outcomes=outcomes, **kwargs)
 
 
@@ -354,9 +304,7 @@ class ExportGroupListView(MemberRecordsView):
     save = staticmethod(services.export_group_save)
 
     def get_context_data(self, **kwargs):
-        groups = ExportGroup.objects.filter(partnership=self.partnership).prefetch_related(
-            "members"
-        )
+        groups = selectors.export_groups_of(self.partnership)
         return super().get_context_data(groups=groups, **kwargs)
 
 
@@ -365,7 +313,7 @@ class MissionIcsView(LoginRequiredMixin, View):
         mission = get_object_or_404(
             Mission.objects.visible_to(request.user).select_related("partnership"), pk=pk
         )
-        return _ics_response(ics.calendar_for([mission], mission.title), f"mission-{pk}")
+        return exports.ics_response([mission], mission.title, f"mission-{pk}")
 
 
 class FeedView(View):
@@ -376,23 +324,14 @@ class FeedView(View):
         if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token):
             raise Http404
         user = get_object_or_404(User, calendar_token=token, is_active=True)
-        missions = Mission.objects.visible_to(user).select_related("partnership")
         if pk is None:
             # The missions of the user's own partnerships, not the whole common database.
-            missions = missions.filter(insider_q(scope_for(user), "partnership_id"))
+            missions = selectors.feed_missions(user)
             name = _("My missions")
         else:
-            partnership = get_object_or_404(
-                with_insider(Partnership.objects.visible_to(user), user), pk=pk
-            )
+            partnership = get_object_or_404(selectors.feed_partnerships(user), pk=pk)
             if not getattr(partnership, INSIDER):
                 raise Http404
-            missions = missions.filter(partnership=partnership)
+            missions = selectors.feed_missions(user, partnership)
             name = _("Missions of %(p)s") % {"p": partnership.acronym}
-        return _ics_response(ics.calendar_for(missions, str(name)), "missions")
-
-
-def _ics_response(body: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{stem}.ics"'
-    return response
+        return exports.ics_response(missions, str(name), "missions")

@@ -102,3 +102,62 @@ def member(cluster=None, name=None, country="DE", **fields):
         ClusterMembership.objects.create(member=obj, cluster=cluster)
     obj.refresh_from_db()
     return obj
+
+
+# --- missions: missions, registrations, outcomes, export groups ----------------------------------
+
+
+def mission(partnership, title=None, *, start=None, days=3, **fields):
+    """A mission of the partnership (to Canada unless ``country`` says), starting on ``start``
+    (a month from now by default) and lasting ``days`` more days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from missions.models import Mission
+
+    start = start or timezone.localdate() + timedelta(days=30)
+    fields.setdefault("country", "CA")
+    return Mission.objects.create(
+        partnership=partnership,
+        title=title or f"Mission {next(_seq)}",
+        start_date=start,
+        end_date=start + timedelta(days=days),
+        **fields,
+    )
+
+
+def participation(mission, member=None, *, cluster=None, status="registered", **fields):
+    """A registration written as it is (no service, no rules): the member's, for ``cluster``
+    (the member's first cluster by default), or the cluster's own without a member."""
+    from missions.models import Participation
+
+    if cluster is None:
+        cluster = member.memberships.order_by("pk").first().cluster
+    return Participation.objects.create(
+        mission=mission, member=member, cluster=cluster, status=status, **fields
+    )
+
+
+def outcome(partnership, *, members=(), kind="mou", counterpart="Buyer", **fields):
+    """An outcome of the partnership (an MoU with a Canadian buyer, by default) naming
+    ``members``."""
+    from missions.models import Outcome
+
+    fields.setdefault("counterpart_country", "CA")
+    fields.setdefault("date", date(2025, 5, 1))
+    obj = Outcome.objects.create(
+        partnership=partnership, kind=kind, counterpart=counterpart, **fields
+    )
+    obj.members.set(members)
+    return obj
+
+
+def export_group(partnership, *, members=(), name=None, goal="Sell together", **fields):
+    from missions.models import ExportGroup
+
+    obj = ExportGroup.objects.create(
+        partnership=partnership, name=name or f"Group {next(_seq)}", goal=goal, **fields
+    )
+    obj.members.set(members)
+    return obj

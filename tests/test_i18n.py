@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from escp_portal.accounts.models import User
 from missions.models import Mission, Participation
-from missions.reminders import send_mission_reminders
+from missions.services.reminders import send_mission_reminders
 from tests import factories
 from tests.strategy.conftest import plan  # noqa: F401 - partnership A's strategy
 

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from missions.models import Mission
 from strategy.models import KPI, Objective, Strategy
 from tests import factories
 
@@ -12,14 +11,12 @@ from tests import factories
 def mission(world):
     """A 10-seat mission of partnership A to Canada, a month from now."""
     today = timezone.localdate()
-    return Mission.objects.create(
-        partnership=world.a,
-        title="Buyers in Toronto",
+    return factories.mission(
+        world.a,
+        "Buyers in Toronto",
+        start=today + timedelta(days=30),
         kind="trade_mission",
-        country="CA",
         city="Toronto",
-        start_date=today + timedelta(days=30),
-        end_date=today + timedelta(days=33),
         registration_deadline=today + timedelta(days=10),
         capacity=10,
         organiser=world.a.partners.get(cluster=world.cluster_a2),
@@ -29,6 +26,23 @@ def mission(world):
 @pytest.fixture
 def members_a(world):
     return [factories.member(world.cluster_a, f"Firm {i:02d}", employees=10) for i in range(12)]
+
+
+@pytest.fixture
+def named(world, members_a):
+    """An outcome naming Firm 00 (with Maple Foods) and an export group of Firm 01 and Deux
+    SARL, a member of Alpha Two."""
+    return (
+        factories.outcome(
+            world.a, counterpart="Maple Foods", date=date(2025, 1, 1), members=[members_a[0]]
+        ),
+        factories.export_group(
+            world.a,
+            name="Canada group",
+            goal="Sell",
+            members=[members_a[1], factories.member(world.cluster_a2, "Deux SARL")],
+        ),
+    )
 
 
 @pytest.fixture

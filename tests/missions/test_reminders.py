@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from missions.models import Participation, ReminderLog
-from missions.reminders import due_kinds, send_mission_reminders
+from missions.models import ReminderLog
+from missions.services.reminders import due_kinds, send_mission_reminders
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,7 @@ def soon(world, mission, members_a):
     mission.registration_deadline = today + timedelta(days=2)
     mission.save()
     for i, member in enumerate(members_a[:3]):
-        Participation.objects.create(
-            mission=mission,
-            member=member,
-            cluster=world.cluster_a,
-            status="confirmed" if i == 0 else "registered",
-        )
+        factories.participation(mission, member, status="confirmed" if i == 0 else "registered")
     return mission
 
 
@@ -68,6 +64,17 @@ def test_outcome_reminders_come_a_week_three_months_and_a_year_after(world, miss
     end = mission.end_date
     kinds = {days: due_kinds(mission, end + timedelta(days=days)) for days in (3, 7, 100, 366, 500)}
     assert kinds == {3: [], 7: ["after_7"], 100: ["after_3m"], 366: ["after_12m"], 500: []}
+
+
+def test_deadline_reminders_reach_missions_further_ahead(world, mission, members_a):
+    today = timezone.localdate()
+    mission.registration_deadline = today + timedelta(days=2)
+    mission.start_date = today + timedelta(days=20)
+    mission.end_date = today + timedelta(days=22)
+    mission.save()
+    factories.participation(mission, members_a[0], status="registered")
+    assert send_mission_reminders() == 1
+    assert mail.outbox[0].subject.startswith("Confirm your registrations")
 
 
 def test_no_reminders_for_a_cancelled_mission(world, soon):

@@ -163,3 +163,18 @@ def two_of_everything(world):
             for role in ROLES[1:]
         },
     )
+
+
+# --- which members: data for test_access_matrix's block on member names and ids --------------
+
+NOTE = "Needs a stand near the entrance"
+
+
+@pytest.fixture
+def s_naming(s):
+    """Fixture ``s``, with A's registration (Alder GmbH) noted and A's outcome and export group
+    naming members: Alder GmbH in both, Cedar AB (of Alpha Two) in the export group too."""
+    Participation.objects.filter(pk=s.ma.participation.pk).update(note=NOTE)
+    s.ma.outcome.members.set([s.member_a])
+    s.ma.group.members.set([s.member_a, s.member_a2])
+    return s

@@ -536,3 +536,85 @@ def test_write(client, s, write):
             else:
                 sees = seen[ROLES.index(role)] != 404
                 assert code == (403 if sees else 404), (name, role, token, code)
+
+
+# --- which members: EC officers get the figures, never the names or ids ------------------------
+# missions.rules.can_name_members: a partnership's registrations, outcomes and export groups name
+# members to its insiders, but EC officers (who do not coordinate it) read how many, not which.
+# The pages and the API apply it alike: every page and endpoint of that data, asked by an
+# officer, holds no member's name, id or registration note, and asked by A's coordinator, does.
+
+NAMING_PAGES = {
+    "missions:mission_detail": kw(pk=lambda s: s.ma.mission.pk),
+    "missions:outcomes": A,
+    "missions:export_groups": A,
+}
+NAMING_API = {
+    "api:participation-list": NONE,
+    "api:participation-detail": kw(pk=lambda s: s.ma.participation.pk),
+    "api:outcome-list": NONE,
+    "api:outcome-detail": kw(pk=lambda s: s.ma.outcome.pk),
+    "api:exportgroup-list": NONE,
+    "api:exportgroup-detail": kw(pk=lambda s: s.ma.group.pk),
+}
+MEMBER_NAMES = ["Alder GmbH", "Cedar AB"]  # the members the data of A names
+
+
+def _rows(body):
+    return body.get("results", [body])
+
+
+def _naming(rows):
+    """The member ids, registration notes and counts of members (by row) in API rows."""
+    ids, notes, counts = set(), set(), {}
+    for row in rows:
+        if row.get("member") is not None:
+            ids.add(row["member"])
+        ids.update(row.get("members", []))
+        if row.get("note"):
+            notes.add(row["note"])
+        if "members_count" in row:
+            counts[row["id"]] = row["members_count"]
+    return ids, notes, counts
+
+
+@pytest.mark.parametrize("name", sorted(NAMING_PAGES))
+def test_officers_pages_name_no_member(client, s_naming, name):
+    from tests.security.conftest import NOTE
+
+    s = s_naming
+    url = reverse(name, kwargs=NAMING_PAGES[name](s))
+    bodies = {}
+    for role in ("coord_a", "officer"):
+        _client_for(client, s, role, token=False)
+        response = client.get(url)
+        assert response.status_code == OK, (name, role, response.status_code)
+        bodies[role] = response.content.decode()
+    assert "Alder GmbH" in bodies["coord_a"], name
+    found = [secret for secret in [*MEMBER_NAMES, NOTE] if secret in bodies["officer"]]
+    assert not found, f"officer sees {found} at {name}"
+
+
+@pytest.mark.parametrize("name", sorted(NAMING_API))
+def test_officers_api_names_no_member(client, s_naming, name):
+    from tests.security.conftest import NOTE
+
+    s = s_naming
+    url = reverse(name, kwargs=NAMING_API[name](s))
+    for token in (False, True):
+        answers = {}
+        for role in ("coord_a", "officer"):
+            headers = _client_for(client, s, role, token)
+            response = client.get(url, **headers)
+            assert response.status_code == OK, (name, role, token, response.status_code)
+            answers[role] = _naming(_rows(response.json()))
+        named_ids, named_notes, coordinator_counts = answers["coord_a"]
+        assert s.member_a.pk in named_ids, (name, token)
+        if name.startswith("api:participation"):
+            assert NOTE in named_notes, (name, token)
+        else:
+            assert coordinator_counts, (name, token)
+        ids, notes, counts = answers["officer"]
+        assert not ids and not notes, f"officer gets members {ids} and notes {notes} at {name}"
+        # How many: the figures stay (the officer also sees B's rows).
+        assert coordinator_counts.items() <= counts.items(), (name, token)

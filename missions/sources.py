@@ -1,6 +1,6 @@
-"""KPI sources this app owns, registered without touching the strategy app: outcomes of each
-kind (count and value), members and SMEs that took part in missions, missions held. Each
-answers the periods of many partnerships in one query."""
+"""KPI sources this app owns, registered into strategy's registry without touching the strategy
+app: outcomes of each kind (count and value), members and SMEs that took part in missions,
+missions held. Each answers the periods of many partnerships in one query."""
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _

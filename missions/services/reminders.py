@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from escp_portal.accounts.models import Role, RoleAssignment
 from escp_portal.jobs.once import claim_and_send
 
-from . import ics
-from .models import Mission, Participation, ReminderLog
+from .. import exports
+from ..models import Mission, Participation, ReminderLog
 
 Kind = ReminderLog.Kind
 
@@ -128,7 +128,6 @@ def _send(mission, user, kind, participations) -> None:
             "kind": kind,
             "participations": participations,
             "site": settings.SITE_URL,
-            "kind_label": ReminderLog.Kind(kind).label,
         }
         subject = render_to_string("missions/email/reminder_subject.txt", context).strip()
         text = render_to_string("missions/email/reminder.txt", context)
@@ -136,6 +135,6 @@ def _send(mission, user, kind, participations) -> None:
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.attach(
-        f"mission-{mission.pk}.ics", ics.calendar_for([mission], mission.title), "text/calendar"
+        f"mission-{mission.pk}.ics", exports.calendar_for([mission], mission.title), "text/calendar"
     )
     message.send()

@@ -1,4 +1,5 @@
-"""Every write to missions, participations, outcomes and export groups, with its rules."""
+"""Every write to missions, participations, outcomes and export groups: keyword-only, with the
+actor, checked against the app's rules (``missions.rules``) and audited."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from escp_portal.accounts.policy import coordinates, is_insider, partner_clusters_of, scope_for
+from escp_portal.accounts.policy import coordinates, partner_clusters_of
 from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, require, save_audited
 from partnerships.models import ClusterMembership
 
-from .models import ExportGroup, Mission, Outcome, Participation
+from ..models import ExportGroup, Mission, Outcome, Participation
+from ..rules import can_change_participation, can_edit_outcome, can_record_outcome, can_register
 
 MISSION_FIELDS = (
     "title",
@@ -43,12 +45,6 @@ OUTCOME_FIELDS = (
 EXPORT_GROUP_FIELDS = ("name", "goal", "target_markets", "evaluation")
 
 
-def reads_figures_only(actor, partnership_id: int) -> bool:
-    """EC officers read a partnership's figures, not which companies take part or what they
-    signed (unless they also coordinate it)."""
-    return scope_for(actor).is_officer and not coordinates(actor, partnership_id)
-
-
 # --- missions -----------------------------------------------------------------------------------
 
 
@@ -66,15 +62,6 @@ def mission_save(*, actor, partnership, mission: Mission | None = None, **data) 
 
 
 # --- participations ------------------------------------------------------------------------------
-
-
-def may_register(actor, mission: Mission, cluster_id: int) -> bool:
-    """Coordinators of the partnership register any partner cluster's members; a cluster
-    manager registers only their own cluster's."""
-    return (
-        coordinates(actor, mission.partnership_id)
-        or cluster_id in scope_for(actor).managed_clusters
-    )
 
 
 def participation_register(
@@ -113,7 +100,7 @@ def participation_register(
             (
                 m
                 for m in memberships.select_related("cluster")
-                if may_register(actor, mission, m.cluster_id)
+                if can_register(actor, mission.partnership_id, m.cluster_id)
             ),
             None,
         )
@@ -122,7 +109,7 @@ def participation_register(
         cluster = membership.cluster
     elif cluster.pk not in partner_clusters:
         raise ValidationError(_("Only partner clusters take part."))
-    require(may_register(actor, mission, cluster.pk))
+    require(can_register(actor, mission.partnership_id, cluster.pk))
     with transaction.atomic(), set_actor(actor):
         # One registration at a time per mission: the count of places cannot race.
         locked = Mission.objects.select_for_update().get(pk=mission.pk)
@@ -153,12 +140,8 @@ def participation_register(
     return participation
 
 
-def _may_change(actor, participation: Participation) -> bool:
-    return may_register(actor, participation.mission, participation.cluster_id)
-
-
 def participation_confirm(*, actor, participation: Participation) -> Participation:
-    require(_may_change(actor, participation))
+    require(can_change_participation(actor, participation))
     if participation.mission.status in (Mission.Status.CANCELLED, Mission.Status.DONE):
         raise ValidationError(_("This mission is closed."))
     if participation.status != Participation.Status.REGISTERED:
@@ -190,7 +173,7 @@ def _fill_places(mission: Mission) -> list[Participation]:
 
 def participation_cancel(*, actor, participation: Participation) -> Participation | None:
     """Cancel; a freed place goes to the first on the waiting list, who is returned."""
-    require(_may_change(actor, participation))
+    require(can_change_participation(actor, participation))
     if participation.status == Participation.Status.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."))
     with transaction.atomic(), set_actor(actor):
@@ -241,10 +224,10 @@ def outcome_save(
 ) -> Outcome:
     """Record what came of the work; insiders record, coordinators or the recorder edit."""
     if outcome is None:
-        require(is_insider(actor, partnership.pk) and not reads_figures_only(actor, partnership.pk))
+        require(can_record_outcome(actor, partnership.pk))
         outcome = Outcome(partnership=partnership, recorded_by=actor)
     else:
-        require(coordinates(actor, partnership.pk) or outcome.recorded_by_id == actor.pk)
+        require(can_edit_outcome(actor, outcome))
     apply_fields(outcome, data, OUTCOME_FIELDS)
     if outcome.date and outcome.date > timezone.localdate() + timedelta(days=366):
         raise ValidationError({"date": _("An outcome is dated when it happened.")})

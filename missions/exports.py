@@ -1,10 +1,20 @@
-"""Missions as iCalendar: one event per mission, for feeds and for email attachments."""
+"""Exports of missions: iCalendar, one event per mission, for the calendar feeds, a mission's
+file and the reminder emails' attachments."""
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+
+def ics_response(missions, name: str, stem: str) -> HttpResponse:
+    """The missions as a calendar file (``stem``.ics) named ``name``, shown inline."""
+    body = calendar_for(missions, name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{stem}.ics"'
+    return response
 
 
 def calendar_for(missions, name: str) -> bytes:
