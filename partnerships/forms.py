@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 
-from . import services
 from .models import ClusterOrganisation, Member, Partner, Partnership
+from .services import partnerships as services
 
 
 class DateInput(forms.DateInput):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from missions.models import Mission, Participation
 from missions.reminders import send_mission_reminders
-from partnerships.members import member_erase
 from partnerships.models import ClusterMembership
+from partnerships.services.members import member_erase
 from strategy.queries import kpi_values
 from tests import factories
 

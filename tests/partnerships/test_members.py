@@ -481,7 +481,7 @@ def test_stale_uploads_are_purged_but_done_imports_kept(world):
 
     from django.utils import timezone
 
-    from partnerships.members import import_purge
+    from partnerships.services.member_uploads import import_purge
 
     old = timezone.now() - timedelta(days=40)
     for status in ("ready", "invalid", "done"):
