@@ -188,6 +188,14 @@ def joinable_cluster_ids(user) -> frozenset[int]:
     return scope_for(user).managed_clusters
 
 
+def can_edit_member(user, member) -> bool:
+    """May the user edit this member's data on its page: they manage one of its clusters (from
+    its memberships as loaded, no query when they are), and it was not erased."""
+    if member.erased_at:
+        return False
+    return any(can_manage_members(user, m.cluster) for m in member.memberships.all())
+
+
 def _edit_member(scope, member):
     return member.memberships.filter(cluster_id__in=scope.managed_clusters).exists()
 

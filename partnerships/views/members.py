@@ -19,7 +19,7 @@ from ..filters import MemberFilterSet
 from ..forms import MemberForm, MemberImportForm
 from ..imports import FileError
 from ..models import ClusterOrganisation, Member
-from ..rules import can_manage_members, can_view_members
+from ..rules import can_edit_member, can_manage_members, can_view_members
 from ..services import member_uploads, members
 
 
@@ -190,11 +190,11 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         member = self.get_member()
-        page = selectors.member_page(member, self.request.user)
+        user = self.request.user
         return super().get_context_data(
             member=member,
-            can_edit=bool(page["managed_memberships"]) and not member.erased_at,
-            **page,
+            can_edit=can_edit_member(user, member),
+            **selectors.member_page(member, user),
             **kwargs,
         )
 
@@ -207,7 +207,7 @@ class MemberUpdateView(MemberObjectMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.member = self.get_member()
-        if not can_edit(request.user, self.member) or self.member.erased_at:
+        if not can_edit_member(request.user, self.member):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
