@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from escp_portal.api.serializers import PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet
-from partnerships.api import CountryCodesField
+from partnerships.api.serializers import CountryCodesField
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership
 
 from . import selectors

@@ -279,7 +279,7 @@ def synthetic_rows(cluster, count: int, markets: list[str], seed: int) -> list[d
 
 def load_members(*, scale: int = 1, stdout=None) -> int:
     """Synthetic members for the partner clusters of the demo coordinator's partnerships."""
-    from .member_io import apply_plan, plan_import
+    from .services.member_import import apply_plan, plan_import
 
     record = {p["acronym"]: p for p in json.loads(DATA_FILE.read_text("utf-8"))["partnerships"]}
     created = 0

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 
-from . import services
 from .models import ClusterOrganisation, Member, Partner, Partnership
+from .models.members import MEMBER_FIELDS
+from .services import partnerships as services
 
 
 class DateInput(forms.DateInput):
@@ -64,23 +65,7 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "kind",
-            "country",
-            "nuts_region",
-            "city",
-            "nace_code",
-            "employees",
-            "annual_turnover",
-            "balance_sheet_total",
-            "founded_year",
-            "export_markets",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = MEMBER_FIELDS
         widgets = {"export_markets": forms.SelectMultiple(attrs={"size": 6})}
         help_texts = {
             "employees": _(

@@ -78,7 +78,3 @@ def title(code: str) -> str:
 
 def section_of(code: str) -> str:
     return sections().get((code or "")[:2], "")
-
-
-def section_choices() -> list[tuple[str, str]]:
-    return [(c, f"{c} — {t}") for c, t in table().items() if re.fullmatch(r"[A-U]", c)]

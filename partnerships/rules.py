@@ -12,6 +12,7 @@ from django.db import models
 
 from escp_portal.accounts.policy import (
     Scope,
+    can_edit,
     everything,
     model,
     nobody,
@@ -63,6 +64,23 @@ rule(
     # A coordinator adding a partner may need to list a cluster the portal does not know yet.
     create=lambda scope, parent: scope.is_coordinator,
 )
+
+
+def can_set_programme_fields(user) -> bool:
+    """A partnership's identity and funding (acronym, programme, generation, phase, EU funding)
+    are the programme's: staff set them; its coordinators edit the rest."""
+    return scope_for(user).is_staff
+
+
+def can_delete_partnership(user, partnership) -> bool:
+    """Only staff delete a partnership; its coordinators end it with a status and dates."""
+    return scope_for(user).is_staff
+
+
+def can_view_history(user, partnership) -> bool:
+    """Who changed what in a partnership and its partners: whoever may edit it, EC officers and
+    staff."""
+    return can_edit(user, partnership) or scope_for(user).reads_everything
 
 
 # --- member data: what cluster managers keep -----------------------------------------------------
@@ -141,14 +159,41 @@ def clusters_with_visible_members(user, cluster_ids) -> set[int]:
     return allowed
 
 
-def can_view_member_figures(user, cluster) -> bool:
-    """Counts (members, SMEs, by sector and size): also for EC officers, never for the public."""
-    return scope_for(user).reads_everything or can_view_members(user, cluster)
+def can_view_member_figures(user, cluster, *, members_visible: bool | None = None) -> bool:
+    """Counts (members, SMEs, by sector and size): also for EC officers, never for the public.
+    ``members_visible`` is ``can_view_members``'s answer when the caller has it already."""
+    if members_visible:
+        return True
+    if scope_for(user).reads_everything:
+        return True
+    return members_visible is None and can_view_members(user, cluster)
 
 
 def can_manage_members(user, cluster) -> bool:
     scope = scope_for(user)
     return scope.is_staff or cluster.pk in scope.managed_clusters
+
+
+def member_clusters_shown(user) -> set[int] | None:
+    """The clusters (ids) a member's list of clusters may name to the user: those whose members
+    they may see; None for every cluster (staff)."""
+    if scope_for(user).is_staff:
+        return None
+    return set(member_cluster_ids(user))
+
+
+def joinable_cluster_ids(user) -> frozenset[int]:
+    """The clusters a member's page offers to add the member to: those the user manages by role
+    (staff, who may keep any cluster's members, are offered no list of every cluster)."""
+    return scope_for(user).managed_clusters
+
+
+def can_edit_member(user, member) -> bool:
+    """May the user edit this member's data on its page: they manage one of its clusters (from
+    its memberships as loaded, no query when they are), and it was not erased."""
+    if member.erased_at:
+        return False
+    return any(can_manage_members(user, m.cluster) for m in member.memberships.all())
 
 
 def _edit_member(scope, member):

@@ -1,3 +1,5 @@
+"""Background jobs of member imports: each calls one service."""
+
 from celery import shared_task
 
 from escp_portal.jobs.retry import RETRY
@@ -5,20 +7,20 @@ from escp_portal.jobs.retry import RETRY
 
 @shared_task(acks_late=True, **RETRY)
 def validate_member_import(member_import_id: int) -> str:
-    from .members import import_validate
+    from .services.member_uploads import import_validate
 
     return import_validate(member_import_id).status
 
 
 @shared_task(acks_late=True, **RETRY)
 def apply_member_import(member_import_id: int) -> str:
-    from .members import import_apply
+    from .services.member_uploads import import_apply
 
     return import_apply(member_import_id).status
 
 
 @shared_task(acks_late=True, **RETRY)
 def purge_stale_member_imports() -> int:
-    from .members import import_purge
+    from .services.member_uploads import import_purge
 
     return import_purge()

@@ -298,8 +298,9 @@ def measure_import(rows: int = 10_000) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection, transaction
 
-    from partnerships import member_io
+    from partnerships.imports import read_table
     from partnerships.models import ClusterOrganisation
+    from partnerships.services.member_import import apply_plan, plan_import
     from scripts.bench_member_import import generate
 
     data = generate(rows)
@@ -308,11 +309,9 @@ def measure_import(rows: int = 10_000) -> dict:
     )
     try:
         started = time.perf_counter()
-        plan = member_io.plan_import(
-            cluster, member_io.read_table(SimpleUploadedFile("bench.csv", data))
-        )
+        plan = plan_import(cluster, read_table(SimpleUploadedFile("bench.csv", data)))
         assert plan.valid, plan.errors[:3]
-        created = member_io.apply_plan(cluster, plan)["create"]
+        created = apply_plan(cluster, plan)["create"]
         seconds = time.perf_counter() - started
         assert created == rows, created
 
@@ -322,7 +321,7 @@ def measure_import(rows: int = 10_000) -> dict:
             "contact_email, contact_phone, created_at, updated_at"
         )
         lines = io.StringIO()
-        for i, row in enumerate(member_io.read_table(SimpleUploadedFile("b.csv", data))):
+        for i, row in enumerate(read_table(SimpleUploadedFile("b.csv", data))):
             values = [
                 f"Copy {row['name']}",
                 row["kind"],

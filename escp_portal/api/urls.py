@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from escp_portal.accounts import api as accounts_api
 from evaluation import api as evaluation_api
 from missions import api as missions_api
-from partnerships import api as partnerships_api
+from partnerships.api import viewsets as partnerships_api
 from strategy import api as strategy_api
 
 app_name = "api"

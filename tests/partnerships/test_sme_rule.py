@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from partnerships.models import Member, size_class_of
+from partnerships.models import Member
+from partnerships.models.members import size_class_of
 from tests import factories
 
 pytestmark = pytest.mark.django_db

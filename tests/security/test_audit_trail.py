@@ -314,13 +314,13 @@ def test_member_import_applied_on_the_page_is_in_the_trail(client, s):
 
 def test_member_import_applied_by_the_worker_names_the_uploader(client, s):
     """Outside any request (the Celery task), the uploader is the actor."""
-    from partnerships import members
+    from partnerships.services import member_uploads
     from partnerships.tasks import apply_member_import
 
     client.force_login(s.world.manager_a)
     member_import = _upload(client, s.world, IMPORT_ROWS)
     client.logout()
-    members.import_confirm(actor=s.world.manager_a, member_import=member_import)
+    member_uploads.import_confirm(actor=s.world.manager_a, member_import=member_import)
     assert apply_member_import.apply(args=[member_import.pk]).get() == "done"
     _assert_import_trail(s, s.world.manager_a)
 
@@ -329,11 +329,11 @@ def test_large_imports_write_the_trail_in_a_few_statements(client, s):
     client.force_login(s.world.manager_a)
     rows = [{"name": f"Firm {i}", "country": "DE", "competences": "Lasers"} for i in range(60)]
     member_import = _upload(client, s.world, rows)
-    from partnerships import members
+    from partnerships.services import member_uploads
 
-    members.import_confirm(actor=s.world.manager_a, member_import=member_import)
+    member_uploads.import_confirm(actor=s.world.manager_a, member_import=member_import)
     with CaptureQueriesContext(connection) as queries:
-        members.import_apply(member_import.pk)
+        member_uploads.import_apply(member_import.pk)
     inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "auditlog_logentry"')]
     assert 1 <= len(inserts) <= 3, len(inserts)
     created = Member.objects.filter(name__startswith="Firm ")

@@ -10,8 +10,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from partnerships import member_io
+from partnerships.imports import FileError, read_table
 from partnerships.models import Member
+from partnerships.services.member_import import apply_plan, plan_import
 from strategy.models import Measurement
 
 pytestmark = pytest.mark.django_db
@@ -73,17 +74,17 @@ def test_an_import_writes_all_rows_or_none(world, rows):
     with transaction.atomic():
         before = Member.objects.count()
         try:
-            table = member_io.read_table(SimpleUploadedFile("m.csv", as_csv(rows)))
-        except member_io.FileError:
+            table = read_table(SimpleUploadedFile("m.csv", as_csv(rows)))
+        except FileError:
             table = None
         if table is not None:
-            plan = member_io.plan_import(world.cluster_a, table)
+            plan = plan_import(world.cluster_a, table)
             if plan.valid:
-                counts = member_io.apply_plan(world.cluster_a, plan)
+                counts = apply_plan(world.cluster_a, plan)
                 assert Member.objects.count() == before + counts["create"]
             else:
                 with pytest.raises(Exception):  # noqa: B017 - any refusal writes nothing
-                    member_io.apply_plan(world.cluster_a, plan)
+                    apply_plan(world.cluster_a, plan)
                 assert Member.objects.count() == before
         transaction.set_rollback(True)
 

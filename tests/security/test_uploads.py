@@ -20,7 +20,7 @@ from django.db import models
 from django.urls import Resolver404, resolve, reverse
 from openpyxl import Workbook
 
-from partnerships import member_io
+from partnerships import imports
 from partnerships.models import MemberImport
 from strategy.models import Measurement
 
@@ -231,7 +231,7 @@ def test_member_files_of_their_type_are_read(client, world, name, content):
 
 
 def test_oversized_member_files_are_refused_with_a_message(client, world, monkeypatch):
-    monkeypatch.setattr(member_io, "MAX_BYTES", 1024)
+    monkeypatch.setattr(imports, "MAX_BYTES", 1024)
     client.force_login(world.manager_a)
     content = b"name,country\n" + b"Oak AG,DE\n" * 200
     page = upload(client, world, "members.csv", content)

@@ -1,6 +1,5 @@
 """Pages for member data: a cluster's member list, its import and export, one member."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,23 +10,17 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from escp_portal.accounts.policy import can_edit, scope_for
+from escp_portal.accounts.policy import can_edit
 from escp_portal.forms import add_validation_error
-from escp_portal.jobs.outbox import enqueue
 from escp_portal.pages import ForgivingPaginationMixin
-from partnerships.rules import (
-    can_manage_members,
-    can_view_members,
-    clusters_with_visible_members,
-    with_contact_visibility,
-)
 
-from . import member_io, members, nace
-from .filters import MemberFilterSet
-from .forms import MemberForm, MemberImportForm
-from .models import ClusterOrganisation, Member, MemberImport
-from .queries import members_of
-from .tasks import apply_member_import, validate_member_import
+from .. import exports, selectors
+from ..filters import MemberFilterSet
+from ..forms import MemberForm, MemberImportForm
+from ..imports import FileError
+from ..models import ClusterOrganisation, Member
+from ..rules import can_edit_member, can_manage_members, can_view_members
+from ..services import member_uploads, members
 
 
 class ClusterMembersMixin(LoginRequiredMixin):
@@ -62,7 +55,7 @@ class MemberListView(ClusterMembersMixin, ForgivingPaginationMixin, FilterView):
     strict = True
 
     def get_queryset(self):
-        return members_of(self.cluster, self.request.user)
+        return selectors.members_of(self.cluster, self.request.user)
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -80,7 +73,7 @@ class MemberExportView(ClusterMembersMixin, View):
     """The filtered list as CSV or XLSX, with the import's columns (so it can go back in)."""
 
     def get(self, request, cluster_pk, fmt):
-        members_qs = members_of(self.cluster, request.user)
+        members_qs = selectors.members_of(self.cluster, request.user)
         filterset = MemberFilterSet(request.GET, queryset=members_qs, request=request)
         if not filterset.is_valid():
             return HttpResponse(
@@ -88,7 +81,7 @@ class MemberExportView(ClusterMembersMixin, View):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
-        rows = member_io.export_rows(filterset.qs, with_contacts=False)
+        rows = exports.export_rows(filterset.qs, with_contacts=False)
         return _download(rows, fmt, f"members-{self.cluster.pk}")
 
 
@@ -100,13 +93,7 @@ class MemberTemplateView(ClusterMembersMixin, View):
 
 
 def _download(rows, fmt, stem):
-    if fmt == "xlsx":
-        body = member_io.write_xlsx(rows)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = member_io.write_csv(rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(exports.member_file(rows, fmt), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 
@@ -141,21 +128,18 @@ class MemberImportView(ClusterMembersMixin, FormView):
     template_name = "partnerships/member_import.html"
 
     def get_context_data(self, **kwargs):
-        recent = MemberImport.objects.visible_to(self.request.user).filter(cluster=self.cluster)
-        return super().get_context_data(imports=recent.select_related("uploaded_by")[:10], **kwargs)
+        return super().get_context_data(
+            imports=selectors.recent_imports(self.cluster, self.request.user), **kwargs
+        )
 
     def form_valid(self, form):
         try:
-            member_import = members.import_upload(
+            member_import = member_uploads.import_upload_and_check(
                 actor=self.request.user, cluster=self.cluster, upload=form.cleaned_data["file"]
             )
-        except member_io.FileError as error:
+        except FileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
-        if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
-            enqueue(validate_member_import, args=[member_import.pk])
-        else:
-            members.import_validate(member_import.pk)
         return redirect(member_import)
 
 
@@ -164,44 +148,27 @@ class MemberImportDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "member_import"
 
     def get_queryset(self):
-        return MemberImport.objects.visible_to(self.request.user).select_related(
-            "cluster", "uploaded_by"
-        )
+        return selectors.member_imports(self.request.user)
 
     def get_context_data(self, **kwargs):
-        member_import = self.object
-        summary = member_import.summary or {}
-        rows = summary.get("rows", [])
         return super().get_context_data(
-            cluster=member_import.cluster,
-            processed=members.import_progress(member_import),
-            counts=summary.get("counts", {}),
-            changed_rows=[r for r in rows if r["action"] == "update"][:500],
-            new_names=[r["name"] for r in rows if r["action"] == "create"][:20],
-            errors=member_import.errors[:500],
-            more_errors=max(0, len(member_import.errors) - 500),
-            **kwargs,
+            cluster=self.object.cluster, **selectors.import_preview(self.object), **kwargs
         )
 
     def post(self, request, *args, **kwargs):
         member_import = self.get_object()
         if request.POST.get("action") == "discard":
             try:
-                members.import_discard(actor=request.user, member_import=member_import)
+                member_uploads.import_discard(actor=request.user, member_import=member_import)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(member_import)
             messages.info(request, _("The upload was discarded; nothing was imported."))
             return redirect("partnerships:member_import", cluster_pk=member_import.cluster_id)
         try:
-            member_import = members.import_confirm(actor=request.user, member_import=member_import)
+            member_uploads.import_confirm_and_apply(actor=request.user, member_import=member_import)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(member_import)
-        if member_import.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS:
-            enqueue(apply_member_import, args=[member_import.pk])
-        else:
-            members.import_apply(member_import.pk)
         return redirect(member_import)
 
 
@@ -209,27 +176,13 @@ class MemberImportStatusView(LoginRequiredMixin, View):
     """The import's progress as JSON, for the page to follow without reloading."""
 
     def get(self, request, pk):
-        member_import = get_object_or_404(MemberImport.objects.visible_to(request.user), pk=pk)
-        processed = members.import_progress(member_import)
-        total = member_import.total_rows
-        return JsonResponse(
-            {
-                "status": member_import.status,
-                "status_display": member_import.get_status_display(),
-                "processed": processed,
-                "total": total,
-                "progress": round(100 * processed / total) if total else 100,
-                "finished": member_import.finished,
-            }
-        )
+        member_import = get_object_or_404(selectors.member_imports(request.user), pk=pk)
+        return JsonResponse(selectors.import_status(member_import))
 
 
 class MemberObjectMixin(LoginRequiredMixin):
     def get_member(self):
-        queryset = with_contact_visibility(
-            Member.objects.visible_to(self.request.user), self.request.user
-        ).prefetch_related("competences", "memberships__cluster")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return get_object_or_404(selectors.member_detail(self.request.user), pk=self.kwargs["pk"])
 
 
 class MemberDetailView(MemberObjectMixin, TemplateView):
@@ -238,23 +191,10 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         member = self.get_member()
         user = self.request.user
-        managed = [m for m in member.memberships.all() if can_manage_members(user, m.cluster)]
-        # Only the clusters whose members this user may see: the rest is not theirs to know.
-        visible = clusters_with_visible_members(
-            user, [m.cluster_id for m in member.memberships.all()]
-        )
-        memberships = [m for m in member.memberships.all() if m.cluster_id in visible]
-        joined = {m.cluster_id for m in member.memberships.all()}
-        other_clusters = ClusterOrganisation.objects.filter(
-            pk__in=scope_for(user).managed_clusters
-        ).exclude(pk__in=joined)
         return super().get_context_data(
             member=member,
-            nace_title=nace.title(member.nace_code),
-            can_edit=bool(managed) and not member.erased_at,
-            managed_memberships=managed,
-            memberships=memberships,
-            other_clusters=other_clusters if managed else [],
+            can_edit=can_edit_member(user, member),
+            **selectors.member_page(member, user),
             **kwargs,
         )
 
@@ -267,7 +207,7 @@ class MemberUpdateView(MemberObjectMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.member = self.get_member()
-        if not can_edit(request.user, self.member) or self.member.erased_at:
+        if not can_edit_member(request.user, self.member):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -305,8 +245,6 @@ class MemberRemoveView(MemberObjectMixin, View):
     def post(self, request, pk):
         member = self.get_member()
         cluster = _posted_cluster(request)
-        if not can_manage_members(request.user, cluster):
-            raise PermissionDenied
         try:
             deleted = members.member_remove(actor=request.user, member=member, cluster=cluster)
         except ValidationError as error:
@@ -360,7 +298,7 @@ class MemberEraseView(MemberObjectMixin, TemplateView):
 
 class MemberPersonalDataView(MemberObjectMixin, View):
     def get(self, request, pk):
-        data = members.member_personal_data(actor=request.user, member=self.get_member())
+        data = exports.member_personal_data(actor=request.user, member=self.get_member())
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="member-{pk}-data.json"'
         return response

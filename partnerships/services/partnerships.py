@@ -1,6 +1,6 @@
-"""Every write to partnership data goes through here: the page and the API call the same
-functions, which check the access policy, validate the whole row (database constraints included)
-and record who changed what in the audit trail."""
+"""Writes to the directory: partnerships, their partners and cluster organisations. The page and
+the API call the same functions, which check the access rules, validate the whole row (database
+constraints included) and record who changed what in the audit trail."""
 
 from collections.abc import Iterable
 
@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.audit import set_actor
-from escp_portal.services import apply_fields, require, save_audited
+from escp_portal.services import apply_fields, delete_audited, require, save_audited
 
-from .models import ClusterOrganisation, Partner, Partnership, Sector
+from ..models import ClusterOrganisation, Partner, Partnership, Sector
+from ..rules import can_delete_partnership, can_set_programme_fields
 
 # What a coordinator may change on their partnership; identity and funding are the programme's.
 PARTNERSHIP_COORDINATOR_FIELDS = (
@@ -61,17 +62,19 @@ def partnership_create(*, actor, sectors=None, **data) -> Partnership:
 
 def partnership_update(*, actor, partnership: Partnership, sectors=None, **data) -> Partnership:
     require(can_edit(actor, partnership))
-    fields = PARTNERSHIP_STAFF_FIELDS if actor.is_staff else PARTNERSHIP_COORDINATOR_FIELDS
+    if can_set_programme_fields(actor):
+        fields = PARTNERSHIP_STAFF_FIELDS
+    else:
+        fields = PARTNERSHIP_COORDINATOR_FIELDS
     apply_fields(partnership, data, fields)
     return _save(actor, partnership, sectors=sectors)
 
 
 def partnership_delete(*, actor, partnership: Partnership) -> None:
     """Only staff delete a partnership (its coordinators end it with a status and dates)."""
-    require(actor.is_staff)
+    require(can_delete_partnership(actor, partnership))
     # A token-authenticated request has no user for AuditlogMiddleware: name the actor.
-    with transaction.atomic(), set_actor(actor):
-        partnership.delete()
+    delete_audited(actor, partnership)
 
 
 def cluster_create(*, actor, sectors=None, **data) -> ClusterOrganisation:

@@ -1,0 +1,16 @@
+"""The app's models, by subdomain: the directory (public) and member data (cluster managers')."""
+
+from .directory import ClusterOrganisation, Partner, Partnership, Programme, Sector
+from .members import ClusterMembership, Competence, Member, MemberImport
+
+__all__ = [
+    "ClusterMembership",
+    "ClusterOrganisation",
+    "Competence",
+    "Member",
+    "MemberImport",
+    "Partner",
+    "Partnership",
+    "Programme",
+    "Sector",
+]
