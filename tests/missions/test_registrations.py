@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from missions.models import Participation
 from missions.services.missions import participation_cancel
-from partnerships.members import member_erase
+from partnerships.services.members import member_erase
 from tests import factories
 
 pytestmark = pytest.mark.django_db
