@@ -54,7 +54,7 @@ def request_recompute(partnership_id: int) -> None:
 
 def live_kpis(partnership_id: int):
     from strategy.models import KPI
-    from strategy.services import live_strategy_id
+    from strategy.selectors import live_strategy_id
 
     strategy_id = live_strategy_id(partnership_id)
     return (
@@ -101,7 +101,7 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
     queries: values per KPI and period come from grouped aggregates, never a loop over
     measurements."""
     from strategy.models import Measurement
-    from strategy.queries import kpi_values
+    from strategy.selectors import kpi_values
 
     if as_of is None:
         cache.delete(_pending_key(partnership_id))

@@ -16,9 +16,9 @@ from django.views.generic import TemplateView
 from escp_portal.accounts.policy import scope_for
 from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
-from strategy import queries as strategy_queries
+from strategy import selectors as strategy_selectors
 from strategy.models import KPI
-from strategy.services import live_strategy_id, live_strategy_subquery
+from strategy.selectors import live_strategy_id, live_strategy_subquery
 
 from . import exports, services, statistics
 from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
@@ -122,7 +122,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
         }
         latest_signed = signed[0] if signed else None
         # The live strategy's KPIs, with the strategy found in the same query.
-        completeness = strategy_queries.reporting_completeness(
+        completeness = strategy_selectors.reporting_completeness(
             live_strategy_subquery(self.partnership.pk)
         )[:4]
         ended = sorted({row["period"] for row in completeness}, reverse=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import ExportGroup, Mission, Participation
-from strategy.queries import kpi_values
+from strategy.selectors import kpi_values
 from tests import factories
 
 pytestmark = pytest.mark.django_db

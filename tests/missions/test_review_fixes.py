@@ -11,7 +11,7 @@ from missions.models import Mission, Participation
 from missions.reminders import send_mission_reminders
 from partnerships.members import member_erase
 from partnerships.models import ClusterMembership
-from strategy.queries import kpi_values
+from strategy.selectors import kpi_values
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from strategy.models import Measurement, PeriodLock, ReportingReminder
-from strategy.reminders import send_reporting_reminders
+from strategy.services import send_reporting_reminders
 from strategy.tasks import send_kpi_reporting_reminders
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from strategy import queries
+from strategy import selectors
 from strategy.models import Measurement, MeasurementRevision, PeriodLock
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def report(client, kpi, period=Q1, value="5", **extra):
 
 
 def current(kpi):
-    return queries.kpi_values([kpi])[kpi.pk].current
+    return selectors.kpi_values([kpi])[kpi.pk].current
 
 
 def test_values_count_only_once_approved(client, world, plan):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from strategy.models import KPI, Measurement, PeriodLock, Strategy
-from strategy.reminders import send_reporting_reminders
+from strategy.services import send_reporting_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import ClusterMembership
-from strategy import queries
+from strategy import selectors
 from strategy.models import KPI, Task
 from strategy.sources import registry
 from tests import factories
@@ -27,7 +27,7 @@ def derived(plan, source, aggregation="latest"):
 
 
 def series(kpi):
-    return queries.kpi_values([kpi])[kpi.pk]
+    return selectors.kpi_values([kpi])[kpi.pk]
 
 
 def test_the_registry_holds_each_apps_sources():
