@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from partnerships.models import ClusterMembership
 from strategy import selectors
-from strategy.models import KPI, Task
+from strategy.models import Task
 from strategy.sources import registry
 from tests import factories
 
@@ -14,14 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def derived(plan, source, aggregation="latest"):
-    return KPI.objects.create(
-        objective=plan["objective"],
-        name=source,
+    return factories.kpi(
+        plan["objective"],
+        source,
         unit="n",
         source=source,
         aggregation=aggregation,
-        baseline_date=date(2023, 12, 31),
-        target_date=date(2027, 12, 31),
         target_value=Decimal(10),
     )
 
