@@ -109,7 +109,3 @@ class Objective(models.Model):
 
     def get_absolute_url(self):
         return reverse("strategy:objective_detail", args=[self.pk])
-
-    @property
-    def partnership(self):
-        return self.strategy.partnership

@@ -6,7 +6,6 @@ from .markets import target_markets_of
 from .reporting import (
     CompletenessCell,
     KpiValues,
-    combine,
     derived_trace,
     kpi_measurements,
     kpi_values,
@@ -37,7 +36,6 @@ __all__ = [
     "KpiValues",
     "SmartCheck",
     "chain_stages",
-    "combine",
     "current_strategy",
     "derived_trace",
     "kpi_measurements",
