@@ -12,7 +12,7 @@ from what the user may see (their own partnerships and clusters; officers read e
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -60,27 +60,18 @@ def _cut(rows) -> Items:
 
 
 def _live_strategy_ids(partnership_ids):
-    """The version values are reported on, per partnership: adopted, else the draft — as a
-    subquery, so that it costs no query of its own."""
-    from strategy.models import Strategy
+    """The live version of each partnership (``strategy.selectors.live_strategies``: adopted,
+    else the draft) — as a subquery, so that it costs no query of its own."""
+    from strategy.selectors import live_strategies
 
-    adopted = Strategy.objects.filter(
-        partnership_id=OuterRef("partnership_id"), status=Strategy.Status.ADOPTED
-    )
-    return (
-        Strategy.objects.filter(partnership_id__in=partnership_ids)
-        .filter(
-            Q(status=Strategy.Status.ADOPTED) | Q(status=Strategy.Status.DRAFT) & ~Exists(adopted)
-        )
-        .values("pk")
-    )
+    return live_strategies(partnership_ids).values("pk")
 
 
 def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
-    """Overdue reports of the live strategies (``strategy.queries.overdue_reports``: the rule
+    """Overdue reports of the live strategies (``strategy.selectors.overdue_reports``: the rule
     the reminders follow too), optionally only those the given clusters are responsible for."""
     from strategy.models import KPI, REPORTING_GRACE
-    from strategy.queries import overdue_reports
+    from strategy.selectors import overdue_reports
 
     kpis = KPI.objects.filter(objective__strategy_id__in=strategy_ids)
     if responsible_clusters is not None:

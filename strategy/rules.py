@@ -4,7 +4,16 @@ Its insiders read (coordinators, the managers of its current partner clusters, E
 staff), coordinators edit; partners report the values of the KPIs they are responsible for.
 """
 
-from escp_portal.accounts.policy import partnership_id_of, partnership_rule, registered, rule
+from django.db.models import Exists, OuterRef, Value
+
+from escp_portal.accounts.policy import (
+    coordinates,
+    partnership_id_of,
+    partnership_rule,
+    registered,
+    rule,
+    scope_for,
+)
 
 for _model_label, _partnership_path in {
     "strategy.Strategy": "partnership_id",
@@ -34,3 +43,87 @@ rule(
     ),
     create=_measurement_create,
 )
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def can_report(user, kpi, partner=None) -> bool:
+    """Coordinators report for any partner; a cluster manager for the partner their cluster is,
+    and only on KPIs that partner is responsible for."""
+    if coordinates(user, kpi.objective.strategy.partnership_id):
+        return True
+    partner = partner or kpi.responsible
+    return (
+        partner is not None
+        and kpi.responsible_id == partner.pk
+        and partner.cluster_id in scope_for(user).managed_clusters
+    )
+
+
+def can_review(user, measurement) -> bool:
+    """The partnership's coordinators approve or return a reported value."""
+    return coordinates(user, measurement.kpi.objective.strategy.partnership_id)
+
+
+# --- roadmap -------------------------------------------------------------------------------------
+
+
+def can_update_task_status(user, task) -> bool:
+    """Does the user manage a partner cluster responsible for the task (and so may update its
+    status)?"""
+    return task.responsible.filter(cluster_id__in=scope_for(user).managed_clusters).exists()
+
+
+# --- value chain ---------------------------------------------------------------------------------
+
+
+def can_place_on(user, partnership_id: int) -> bool:
+    """May the user place anyone on the partnership's value chains: its coordinators and
+    cluster managers (of its partner clusters: the only managers who see the chains); officers
+    read."""
+    return coordinates(user, partnership_id) or bool(scope_for(user).managed_clusters)
+
+
+def can_place(user, partnership_id: int, *, partner=None, member=None) -> bool:
+    """Coordinators place (and remove) any partner or member; a cluster manager their own
+    cluster or its members."""
+    if coordinates(user, partnership_id):
+        return True
+    managed = scope_for(user).managed_clusters
+    if partner is not None:
+        return partner.cluster_id in managed
+    if member is not None:
+        return member.memberships.filter(cluster_id__in=managed).exists()
+    return False
+
+
+def placement_access(user, chain, assignments) -> dict[int, tuple[bool, bool]]:
+    """``{placement id: (named, removable)}`` for the placements (``StageAssignment``) of a
+    value chain. A member placed on a stage is named only to those who may see that member (its
+    cluster's managers, the coordinators); EC officers and other partners see that a member
+    company is there. Removable: ``can_place`` for each. One query for all the members."""
+    from partnerships.models import ClusterMembership, Member
+
+    from .models import StageAssignment
+
+    coordinator = coordinates(user, chain.partnership_id)
+    managed = scope_for(user).managed_clusters
+    placed = StageAssignment.objects.filter(stage__chain=chain, member__isnull=False)
+    own = (
+        Exists(ClusterMembership.objects.filter(member=OuterRef("pk"), cluster_id__in=managed))
+        if managed
+        else Value(False)
+    )
+    visible = dict(
+        Member.objects.visible_to(user)
+        .filter(pk__in=placed.values("member_id"))
+        .annotate(own=own)
+        .values_list("pk", "own")
+    )
+    return {
+        a.pk: (True, coordinator or a.partner.cluster_id in managed)
+        if a.partner_id
+        else (a.member_id in visible, coordinator or bool(visible.get(a.member_id)))
+        for a in assignments
+    }

@@ -1,6 +1,7 @@
-"""The registry of named sources from which a KPI can take its values instead of being typed in.
+"""The registry of named sources from which a KPI can take its values instead of being typed in,
+and the sources the strategy app owns (the partner clusters' members and SMEs, completed tasks).
 
-Each app adds the sources it owns in its own ``kpi_sources.py`` module::
+Each other app adds the sources it owns in its own ``kpi_sources.py`` module::
 
     from strategy.sources import register
 
@@ -14,7 +15,8 @@ are answered by one call. A source may give ``series_many(partnership_ids, perio
 of many partnerships are answered by one call too, and ``series`` comes from it.
 ``records(kpi, start, end)`` returns the queryset the value of one period was computed from, so
 that every point can be traced back.
-The registry is filled on first use by importing every installed app's ``kpi_sources``.
+The registry is filled on first use by importing every installed app's ``kpi_sources``; this
+module registers its own sources when it is imported.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 Period = tuple[date, date]
 
@@ -102,8 +106,6 @@ def registry() -> dict[str, Source]:
 
 
 def source_choices() -> list[tuple[str, str]]:
-    from django.utils.translation import gettext_lazy as _
-
     return [("manual", _("Reported by the partners"))] + [
         (key, source.label) for key, source in sorted(registry().items())
     ]
@@ -113,3 +115,92 @@ def derived_series(kpi, periods: list[Period]) -> dict[date, Decimal]:
     if not periods:
         return {}
     return registry()[kpi.source].series(kpi, periods)
+
+
+# --- the strategy app's own sources ---------------------------------------------------------------
+
+SINCE = Coalesce("joined_on", Cast("created_at", DateField()))
+
+
+def _partner_memberships(kpi):
+    from partnerships.models import ClusterMembership, Partner
+
+    partnership_id = kpi.objective.strategy.partnership_id
+    partners = Partner.objects.filter(partnership_id=partnership_id)
+    return ClusterMembership.objects.filter(cluster__in=partners.values("cluster")).annotate(
+        since=SINCE
+    )
+
+
+def _members_series(partnership_ids, periods, *, smes: bool):
+    from partnerships.models import ClusterMembership
+
+    # The memberships of each partnership's partner clusters (a membership once per
+    # partnership its cluster is a partner of).
+    memberships = ClusterMembership.objects.alias(since=SINCE)
+    if smes:
+        memberships = memberships.filter(member__is_sme=True)
+    # One query: a distinct count per partnership and period end, as conditional aggregates.
+    return per_partnership(
+        memberships,
+        "cluster__partnerships_joined__partnership_id",
+        partnership_ids,
+        periods,
+        lambda _start, end: Count("member", filter=Q(since__lte=end), distinct=True),
+    )
+
+
+def _members_records(kpi, start, end, *, smes=False):
+    from partnerships.models import Member
+
+    memberships = _partner_memberships(kpi).filter(since__lte=end)
+    members = Member.objects.filter(pk__in=memberships.values("member"))
+    return members.filter(is_sme=True) if smes else members
+
+
+def _tasks_done(kpi):
+    from .models import Task
+
+    return Task.objects.filter(
+        objective__strategy__partnership_id=kpi.objective.strategy.partnership_id,
+        status=Task.Status.DONE,
+    )
+
+
+def _tasks_series(partnership_ids, periods):
+    from .models import Task
+
+    return per_partnership(
+        Task.objects.filter(status=Task.Status.DONE),
+        "objective__strategy__partnership_id",
+        partnership_ids,
+        periods,
+        lambda start, end: Count("pk", filter=Q(completed_on__gte=start, completed_on__lte=end)),
+    )
+
+
+register(
+    "partner_members",
+    label=_("Members of the partner clusters"),
+    description=_("Companies and other bodies in the partner clusters at the end of the period."),
+    series_many=lambda ids, periods: _members_series(ids, periods, smes=False),
+    records=lambda kpi, start, end: _members_records(kpi, start, end),
+    stock=True,
+)
+register(
+    "partner_smes",
+    label=_("SMEs in the partner clusters"),
+    description=_("Members that are SMEs by the EU definition, at the end of the period."),
+    series_many=lambda ids, periods: _members_series(ids, periods, smes=True),
+    records=lambda kpi, start, end: _members_records(kpi, start, end, smes=True),
+    stock=True,
+)
+register(
+    "tasks_completed",
+    label=_("Roadmap tasks completed"),
+    description=_("Tasks of the partnership's roadmap completed within the period."),
+    series_many=_tasks_series,
+    records=lambda kpi, start, end: _tasks_done(kpi).filter(
+        completed_on__gte=start, completed_on__lte=end
+    ),
+)

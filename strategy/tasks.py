@@ -6,6 +6,6 @@ from escp_portal.jobs.retry import RETRY
 @shared_task(acks_late=True, **RETRY)
 def send_kpi_reporting_reminders() -> int:
     """Daily: remind responsible partners of overdue KPI reports, once per KPI and period."""
-    from .reminders import send_reporting_reminders
+    from .services.reminders import send_reporting_reminders
 
     return send_reporting_reminders()

@@ -1,49 +1,53 @@
 from django.urls import path, re_path
 
-from . import views
+from .views import markets, reporting, roadmap, value_chain, versions
 
 app_name = "strategy"
 
 urlpatterns = [
-    path("partnerships/<int:pk>/strategy/", views.StrategyOverviewView.as_view(), name="overview"),
+    path(
+        "partnerships/<int:pk>/strategy/", versions.StrategyOverviewView.as_view(), name="overview"
+    ),
     path(
         "partnerships/<int:pk>/strategy/new/",
-        views.StrategyCreateView.as_view(),
+        versions.StrategyCreateView.as_view(),
         name="strategy_create",
     ),
-    path("strategies/<int:pk>/edit/", views.StrategyEditView.as_view(), name="strategy_edit"),
+    path("strategies/<int:pk>/edit/", versions.StrategyEditView.as_view(), name="strategy_edit"),
     re_path(
         r"^strategies/(?P<pk>[0-9]+)/(?P<action>adopt|revise)/$",
-        views.StrategyActionView.as_view(),
+        versions.StrategyActionView.as_view(),
         name="strategy_action",
     ),
     path(
         "strategies/<int:pk>/objectives/add/",
-        views.ObjectiveCreateView.as_view(),
+        versions.ObjectiveCreateView.as_view(),
         name="objective_add",
     ),
-    path("objectives/<int:pk>/", views.ObjectiveDetailView.as_view(), name="objective_detail"),
-    path("objectives/<int:pk>/edit/", views.ObjectiveEditView.as_view(), name="objective_edit"),
-    path("objectives/<int:pk>/kpis/add/", views.KPICreateView.as_view(), name="kpi_add"),
-    path("objectives/<int:pk>/tasks/add/", views.TaskCreateView.as_view(), name="task_add"),
-    path("kpis/<int:pk>/", views.KPIDetailView.as_view(), name="kpi_detail"),
-    path("kpis/<int:pk>/edit/", views.KPIEditView.as_view(), name="kpi_edit"),
-    path("kpis/<int:pk>/report/", views.ReportView.as_view(), name="kpi_report"),
-    path("measurements/<int:pk>/review/", views.ReviewView.as_view(), name="measurement_review"),
-    path("tasks/<int:pk>/edit/", views.TaskEditView.as_view(), name="task_edit"),
-    path("measurements/<int:pk>/evidence/", views.EvidenceView.as_view(), name="evidence"),
-    path("partnerships/<int:pk>/reporting/", views.ReportingView.as_view(), name="reporting"),
+    path("objectives/<int:pk>/", versions.ObjectiveDetailView.as_view(), name="objective_detail"),
+    path("objectives/<int:pk>/edit/", versions.ObjectiveEditView.as_view(), name="objective_edit"),
+    path("objectives/<int:pk>/kpis/add/", reporting.KPICreateView.as_view(), name="kpi_add"),
+    path("objectives/<int:pk>/tasks/add/", roadmap.TaskCreateView.as_view(), name="task_add"),
+    path("kpis/<int:pk>/", reporting.KPIDetailView.as_view(), name="kpi_detail"),
+    path("kpis/<int:pk>/edit/", reporting.KPIEditView.as_view(), name="kpi_edit"),
+    path("kpis/<int:pk>/report/", reporting.ReportView.as_view(), name="kpi_report"),
+    path(
+        "measurements/<int:pk>/review/", reporting.ReviewView.as_view(), name="measurement_review"
+    ),
+    path("tasks/<int:pk>/edit/", roadmap.TaskEditView.as_view(), name="task_edit"),
+    path("measurements/<int:pk>/evidence/", reporting.EvidenceView.as_view(), name="evidence"),
+    path("partnerships/<int:pk>/reporting/", reporting.ReportingView.as_view(), name="reporting"),
     path(
         "partnerships/<int:pk>/indicators.xlsx",
-        views.IndicatorTableView.as_view(),
+        reporting.IndicatorTableView.as_view(),
         name="indicators",
     ),
     path(
         "partnerships/<int:pk>/value-chains/",
-        views.ValueChainListView.as_view(),
+        value_chain.ValueChainListView.as_view(),
         name="value_chains",
     ),
-    path("value-chains/<int:pk>/", views.ValueChainView.as_view(), name="value_chain"),
-    path("partnerships/<int:pk>/markets/", views.TargetMarketListView.as_view(), name="markets"),
-    path("target-markets/<int:pk>/", views.TargetMarketView.as_view(), name="market"),
+    path("value-chains/<int:pk>/", value_chain.ValueChainView.as_view(), name="value_chain"),
+    path("partnerships/<int:pk>/markets/", markets.TargetMarketListView.as_view(), name="markets"),
+    path("target-markets/<int:pk>/", markets.TargetMarketView.as_view(), name="market"),
 ]

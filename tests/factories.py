@@ -3,9 +3,12 @@
 import itertools
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from escp_portal.accounts.models import Role, RoleAssignment, User
 from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+from strategy.models import KPI, Objective, Strategy
 
 __all__ = ["Partner"]
 
@@ -102,6 +105,75 @@ def member(cluster=None, name=None, country="DE", **fields):
         ClusterMembership.objects.create(member=obj, cluster=cluster)
     obj.refresh_from_db()
     return obj
+
+
+# --- the joint strategy --------------------------------------------------------------------------
+
+OBJECTIVE_STATEMENT = "Bring 40 SMEs of the partner clusters into talks with buyers in Canada."
+
+
+def strategy(partnership, *, version=1, status="adopted", **fields) -> Strategy:
+    return Strategy.objects.create(
+        partnership=partnership, version=version, status=status, **fields
+    )
+
+
+def objective(
+    strategy,
+    code="O1",
+    *,
+    statement=OBJECTIVE_STATEMENT,
+    start_date=date(2024, 1, 1),
+    target_date=date(2027, 12, 31),
+    **fields,
+) -> Objective:
+    return Objective.objects.create(
+        strategy=strategy,
+        code=code,
+        statement=statement,
+        start_date=start_date,
+        target_date=target_date,
+        **fields,
+    )
+
+
+def kpi(
+    objective,
+    name="SMEs in talks abroad",
+    *,
+    unit="SMEs",
+    baseline_date=date(2023, 12, 31),
+    target_date=date(2027, 12, 31),
+    target_value=Decimal(40),
+    **fields,
+) -> KPI:
+    """A KPI of the objective: quarterly and reported by hand unless told otherwise."""
+    return KPI.objects.create(
+        objective=objective,
+        name=name,
+        unit=unit,
+        baseline_date=baseline_date,
+        target_date=target_date,
+        target_value=target_value,
+        **fields,
+    )
+
+
+class StrategyWithKPI(NamedTuple):
+    strategy: Strategy
+    objective: Objective
+    kpi: KPI
+
+
+def make_strategy_with_kpi(
+    partnership, *, status="adopted", version=1, objective_fields=None, **kpi_fields
+) -> StrategyWithKPI:
+    """A strategy of the partnership (adopted, version 1) with one objective (O1, 2024 to 2027;
+    ``objective_fields`` override it, e.g. its ``owner``) and one KPI (``kpi``'s defaults, a
+    target of 40 SMEs by the end of 2027; ``kpi_fields`` override them, e.g. ``responsible``)."""
+    plan = strategy(partnership, status=status, version=version)
+    goal = objective(plan, **(objective_fields or {}))
+    return StrategyWithKPI(plan, goal, kpi(goal, **kpi_fields))
 
 
 # --- missions: missions, registrations, outcomes, export groups ----------------------------------

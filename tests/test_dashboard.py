@@ -12,7 +12,7 @@ from escp_portal import dashboard
 from evaluation.models import KPIStatus, Review, Status
 from missions.models import Mission, Outcome, Participation
 from partnerships.models import Partner
-from strategy.models import KPI, Measurement, Objective, PeriodLock, Strategy, Task
+from strategy.models import KPI, Measurement, PeriodLock, Task
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,25 +21,17 @@ TODAY = date(2026, 11, 26)
 
 
 def _plan(partnership, responsible, name):
-    strategy = Strategy.objects.create(partnership=partnership, status="adopted")
-    objective = Objective.objects.create(
-        strategy=strategy,
-        code="O1",
-        owner=responsible,
-        statement="Take the partner clusters' SMEs to buyers in Canada by 2027.",
-        start_date=date(2025, 1, 1),
-        target_date=date(2027, 12, 31),
-    )
-    kpi = KPI.objects.create(
-        objective=objective,
+    return factories.make_strategy_with_kpi(
+        partnership,
+        objective_fields={
+            "owner": responsible,
+            "statement": "Take the partner clusters' SMEs to buyers in Canada by 2027.",
+            "start_date": date(2025, 1, 1),
+        },
         name=name,
-        unit="SMEs",
         baseline_date=date(2024, 12, 31),
-        target_date=date(2027, 12, 31),
-        target_value=40,
         responsible=responsible,
     )
-    return strategy, objective, kpi
 
 
 def _mission(partnership, title, start, **fields):

@@ -206,7 +206,7 @@ def test_every_language_in_settings_has_a_catalogue():
 
 
 def test_kpi_reporting_reminders_come_in_the_managers_language(world, plan):  # noqa: F811
-    from strategy.reminders import send_reporting_reminders
+    from strategy.services import send_reporting_reminders
 
     User.objects.filter(pk=world.manager_a.pk).update(language="de")
     assert send_reporting_reminders(date(2026, 11, 26)) == 2

@@ -24,7 +24,7 @@ CENT = Decimal("0.01")
 def live_kpis(partnership_id: int):
     """The KPIs of the partnership's live strategy, in the scoreboard's order."""
     from strategy.models import KPI
-    from strategy.services import live_strategy_id
+    from strategy.selectors import live_strategy_id
 
     strategy_id = live_strategy_id(partnership_id)
     return (
@@ -39,7 +39,7 @@ def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
     a fixed number of set-based queries (grouped aggregates, never a loop over measurements).
     The rows are not saved: ``services.recompute_scoreboard`` stores them."""
     from strategy.models import Measurement
-    from strategy.queries import kpi_values
+    from strategy.selectors import kpi_values
 
     today = as_of or timezone.localdate()
     kpis = list(live_kpis(partnership_id))
@@ -170,7 +170,7 @@ def scoreboard(partnership, *, user) -> Scoreboard:
     """The stored statuses, the history, the latest totals and the signed-off snapshots. A
     partnership whose scoreboard was never computed gets its statuses computed here, unsaved:
     a read never writes."""
-    from strategy.services import live_strategy_id
+    from strategy.selectors import live_strategy_id
 
     statuses = stored_statuses(partnership, user=user)
     history, signed = snapshots(partnership, user=user)
@@ -209,11 +209,11 @@ def differences(signed: ScoreboardSnapshot, statuses) -> list[dict]:
 
 def reporting_completeness(partnership, *, periods: int = 4) -> list[dict]:
     """How many of the live KPIs' values came in, for the last ended periods."""
-    from strategy import queries
-    from strategy.services import live_strategy_subquery
+    from strategy.selectors import live_strategy_subquery
+    from strategy.selectors import reporting_completeness as completeness
 
     # The live strategy's KPIs, with the strategy found in the same query.
-    return queries.reporting_completeness(live_strategy_subquery(partnership.pk))[:periods]
+    return completeness(live_strategy_subquery(partnership.pk))[:periods]
 
 
 def reviews(partnership, *, user):

@@ -188,3 +188,20 @@ def comparable_kpis(kpi, *, named: bool = False):
         "count": len(rows),
         "median_target": targets[len(targets) // 2] if targets else None,
     }
+
+
+def kpi_ambition_section(kpi, user) -> dict | None:
+    """The KPI page's section "How ambitious is the target?": comparable KPIs of other
+    partnerships (named only to who may see them) and, for EC officers, the review form."""
+    from evaluation import rules
+    from evaluation.models import Review
+
+    if kpi.target_value is None:
+        return None
+    return {
+        "template": "evaluation/kpi_ambition.html",
+        "kpi": kpi,
+        "ambition": comparable_kpis(kpi, named=rules.sees_programme_statistics(user)),
+        "can_review": rules.can_open_review(user),
+        "review_flags": Review.Flag.choices,
+    }

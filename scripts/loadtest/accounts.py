@@ -22,7 +22,7 @@ from knox.models import AuthToken
 from escp_portal.accounts.models import Role, RoleAssignment, User
 from partnerships.models import ClusterMembership, Partner, Partnership, Programme
 from strategy.models import KPI, PeriodLock, TargetMarket
-from strategy.services import live_strategy_id
+from strategy.selectors import live_strategy_id
 
 spec = json.loads(os.environ["LOAD_SPEC"])
 today = timezone.localdate()

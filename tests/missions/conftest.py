@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from strategy.models import KPI, Objective, Strategy
 from tests import factories
 
 
@@ -62,17 +61,11 @@ def register(client):
 @pytest.fixture
 def derived_kpi(world):
     """Make a KPI of partnership A (2024 to 2027) derived from one of this app's sources."""
-    strategy = Strategy.objects.create(partnership=world.a, status="adopted")
-    objective = Objective.objects.create(strategy=strategy, code="O1", statement="Missions")
+    objective = factories.objective(
+        factories.strategy(world.a), statement="Missions", start_date=None, target_date=None
+    )
 
     def make(source, name="Derived"):
-        return KPI.objects.create(
-            objective=objective,
-            name=name,
-            unit="n",
-            source=source,
-            baseline_date=date(2023, 12, 31),
-            target_date=date(2027, 12, 31),
-        )
+        return factories.kpi(objective, name, unit="n", source=source, target_value=None)
 
     return make

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Participation
-from strategy.queries import kpi_values
+from strategy.selectors import kpi_values
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,8 @@ from evaluation.services import recompute_scoreboard
 from missions.models import ExportGroup, Mission, Outcome, Participation
 from partnerships.models import ClusterMembership, MemberImport
 from strategy.models import (
-    KPI,
     MarketStudy,
     Measurement,
-    Objective,
-    Strategy,
     TargetMarket,
     Task,
     ValueChain,
@@ -27,22 +24,13 @@ ROLES = ["anonymous", "coord_a", "coord_b", "manager_a", "manager_x", "officer"]
 
 
 def _strategy(partnership, partner):
-    strategy = Strategy.objects.create(partnership=partnership, status="adopted")
-    objective = Objective.objects.create(
-        strategy=strategy,
-        code="O1",
-        owner=partner,
-        statement="Bring SMEs of the partner clusters to buyers in Canada by 2027.",
-        start_date=date(2024, 1, 1),
-        target_date=date(2027, 12, 31),
-    )
-    kpi = KPI.objects.create(
-        objective=objective,
+    strategy, objective, kpi = factories.make_strategy_with_kpi(
+        partnership,
+        objective_fields={
+            "owner": partner,
+            "statement": "Bring SMEs of the partner clusters to buyers in Canada by 2027.",
+        },
         name=f"KPI {partnership.acronym}",
-        unit="SMEs",
-        baseline_date=date(2023, 12, 31),
-        target_date=date(2027, 12, 31),
-        target_value=40,
         responsible=partner,
     )
     measurement = Measurement.objects.create(

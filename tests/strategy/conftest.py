@@ -1,9 +1,9 @@
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
-from strategy.models import KPI, Measurement, Objective, Strategy, Task
+from strategy.models import Measurement, Task
+from tests import factories
 
 
 @pytest.fixture
@@ -12,23 +12,9 @@ def plan(world):
     cluster_a (managed by manager_a), and a task."""
     partner_a = world.a.partners.get(cluster=world.cluster_a)
     coordinator_partner = world.a.partners.get(cluster=world.cluster_a2)
-    strategy = Strategy.objects.create(partnership=world.a, version=1, status="adopted")
-    objective = Objective.objects.create(
-        strategy=strategy,
-        code="O1",
-        owner=coordinator_partner,
-        statement="Bring 40 SMEs of the partner clusters into talks with buyers in Canada.",
-        start_date=date(2024, 1, 1),
-        target_date=date(2027, 12, 31),
-    )
-    kpi = KPI.objects.create(
-        objective=objective,
-        name="SMEs in talks abroad",
-        unit="SMEs",
-        baseline_value=Decimal(0),
-        baseline_date=date(2023, 12, 31),
-        target_value=Decimal(40),
-        target_date=date(2027, 12, 31),
+    strategy, objective, kpi = factories.make_strategy_with_kpi(
+        world.a,
+        objective_fields={"owner": coordinator_partner},
         responsible=partner_a,
     )
     task = Task.objects.create(

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from strategy.models import KPI, Measurement, period_ends
+from strategy.models import Measurement, period_ends
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 BUDGET = 14
@@ -17,14 +18,15 @@ def kpis(request, plan):
     start = date(2026 - (months // 12) - 1, 12, 31) if months > 12 else date(2026, 8, 31)
     created = []
     for i, source in enumerate(["manual", "manual", "partner_members"]):
-        kpi = KPI.objects.create(
-            objective=plan["objective"],
-            name=f"K{i}",
+        kpi = factories.kpi(
+            plan["objective"],
+            f"K{i}",
             unit="n",
             frequency="monthly",
             source=source,
             baseline_date=start,
             target_date=date(2027, 12, 31),
+            target_value=None,
             responsible=plan["partner_a"] if source == "manual" else None,
         )
         if source == "manual":

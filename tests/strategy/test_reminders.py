@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from strategy.models import Measurement, PeriodLock, ReportingReminder
-from strategy.reminders import send_reporting_reminders
+from strategy.models import Measurement, PeriodLock, ReportingReminder, Strategy
+from strategy.services import send_reporting_reminders
 from strategy.tasks import send_kpi_reporting_reminders
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,11 @@ def test_only_the_responsible_partners_own_value_stops_the_reminder(world, plan)
     )
     ReportingReminder.objects.all().delete()
     assert send_reporting_reminders(TODAY) == 1
+
+
+def test_reminders_are_not_doubled_by_a_revision(client, world, plan):
+    assert send_reporting_reminders(date(2026, 11, 26)) == 2
+    client.force_login(world.coord_a)
+    client.post(f"/api/v1/strategies/{plan['strategy'].pk}/revise/")
+    assert Strategy.objects.count() == 2
+    assert send_reporting_reminders(date(2026, 11, 26)) == 0

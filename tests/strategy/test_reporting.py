@@ -1,10 +1,11 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from strategy import queries
-from strategy.models import Measurement, MeasurementRevision, PeriodLock
+from strategy import selectors
+from strategy.models import KPI, Measurement, MeasurementRevision, PeriodLock
 
 pytestmark = pytest.mark.django_db
 Q1, Q2 = "2025-03-31", "2025-06-30"
@@ -19,7 +20,7 @@ def report(client, kpi, period=Q1, value="5", **extra):
 
 
 def current(kpi):
-    return queries.kpi_values([kpi])[kpi.pk].current
+    return selectors.kpi_values([kpi])[kpi.pk].current
 
 
 def test_values_count_only_once_approved(client, world, plan):
@@ -169,3 +170,87 @@ def test_strategy_pages_and_api_are_for_insiders(client, world, plan):
     client.logout()
     assert client.get("/api/v1/kpis/").status_code == 401
     assert client.get(urls[0]).status_code == 302
+
+
+def bulk(client, body):
+    return client.post("/api/v1/measurements/bulk/", body, content_type="application/json")
+
+
+def test_bulk_refuses_malformed_bodies_and_rows_with_messages(client, world, plan):
+    client.force_login(world.coord_a)
+    kpi = plan["kpi"].pk
+    for body in ('"abc"', "5", "null", "[]"):
+        assert bulk(client, body).status_code == 400, body
+    rows = [
+        {"kpi": kpi, "period_end": "2025-02-30", "value": 1},
+        {"kpi": kpi, "period_end": "2025-03-31", "value": 1, "partner": "abc"},
+        {"kpi": True, "period_end": "2025-03-31", "value": 1},
+        {"kpi": kpi, "period_end": "2025-06-30", "value": 1},
+        {"kpi": kpi, "period_end": "2025-06-30", "value": 7},
+    ]
+    response = bulk(client, rows)
+    assert response.status_code == 400
+    fields = [(e["index"], e["field"]) for e in response.json()["errors"]["rows"]]
+    assert fields == [(0, "period_end"), (1, "partner"), (2, "kpi"), (4, "period_end")]
+    assert not Measurement.objects.exists()
+
+
+def test_a_correction_reason_of_any_type_is_text(client, world, plan, approved):
+    client.force_login(world.coord_a)
+    approved(1)
+    response = bulk(
+        client, [{"kpi": plan["kpi"].pk, "period_end": "2025-03-31", "value": 2, "reason": 5}]
+    )
+    assert response.status_code == 201
+
+
+def test_frequency_cannot_strand_reported_values(client, world, plan, approved):
+    approved(3)
+    client.force_login(world.coord_a)
+    response = client.patch(
+        f"/api/v1/kpis/{plan['kpi'].pk}/", {"frequency": "annual"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "2025-03-31" in str(response.json())
+    assert KPI.objects.get(pk=plan["kpi"].pk).frequency == "quarterly"
+
+
+def test_locks_take_ended_period_ends_and_reopen_from_the_latest(client, world, plan):
+    client.force_login(world.coord_a)
+    url = reverse("strategy:reporting", args=[world.a.pk])
+    for bad in ("2025-08-15", "2027-12-31"):
+        client.post(url, {"period_end": bad, "action": "lock"})
+    assert not PeriodLock.objects.exists()
+    client.post(url, {"period_end": "2025-06-30", "action": "lock"})
+    client.post(url, {"period_end": "2025-09-30", "action": "lock"})
+    response = client.post(url, {"period_end": "2025-06-30", "action": "unlock"}, follow=True)
+    assert "A later period is locked" in response.content.decode()
+    assert PeriodLock.objects.count() == 2
+
+
+def test_evidence_is_a_download_for_insiders_only(client, world, plan):
+    client.force_login(world.manager_a)
+    client.post(
+        reverse("strategy:kpi_report", args=[plan["kpi"].pk]),
+        {
+            "period_end": "2025-03-31",
+            "value": "3",
+            "evidence_file": SimpleUploadedFile("list.pdf", b"%PDF-1.4 list"),
+        },
+    )
+    measurement = Measurement.objects.get()
+    url = reverse("strategy:evidence", args=[measurement.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    page = client.post(
+        reverse("strategy:kpi_report", args=[plan["kpi"].pk]),
+        {
+            "period_end": "2025-06-30",
+            "value": "3",
+            "evidence_file": SimpleUploadedFile("x.html", b"<script>alert(1)</script>"),
+        },
+    )
+    assert "File extension" in page.content.decode()
+    client.force_login(world.coord_b)
+    assert client.get(url).status_code == 404

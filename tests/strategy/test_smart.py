@@ -3,15 +3,15 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from strategy import queries
+from strategy import selectors
 from strategy.models import Objective
 
 pytestmark = pytest.mark.django_db
 
 
 def check(objective):
-    annotated = queries.objectives_for(objective.strategy).get(pk=objective.pk)
-    return queries.smart_check(annotated, objective.strategy.partnership)
+    annotated = selectors.objectives_for(objective.strategy).get(pk=objective.pk)
+    return selectors.smart_check(annotated, objective.strategy.partnership)
 
 
 def test_a_complete_objective_meets_every_letter(plan):

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import ClusterMembership
-from strategy import queries
-from strategy.models import KPI, Task
+from strategy import selectors
+from strategy.models import Task
 from strategy.sources import registry
 from tests import factories
 
@@ -14,20 +14,18 @@ pytestmark = pytest.mark.django_db
 
 
 def derived(plan, source, aggregation="latest"):
-    return KPI.objects.create(
-        objective=plan["objective"],
-        name=source,
+    return factories.kpi(
+        plan["objective"],
+        source,
         unit="n",
         source=source,
         aggregation=aggregation,
-        baseline_date=date(2023, 12, 31),
-        target_date=date(2027, 12, 31),
         target_value=Decimal(10),
     )
 
 
 def series(kpi):
-    return queries.kpi_values([kpi])[kpi.pk]
+    return selectors.kpi_values([kpi])[kpi.pk]
 
 
 def test_the_registry_holds_each_apps_sources():

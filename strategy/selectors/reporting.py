@@ -1,4 +1,5 @@
-"""Reads of the strategy: SMART checks, KPI values per period, reporting completeness."""
+"""Reads of KPIs and their reporting: values per period, where derived values come from,
+reporting completeness, overdue reports and the reminders due, closed periods."""
 
 from __future__ import annotations
 
@@ -8,114 +9,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import F, Max, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Partnership
+from escp_portal.accounts.models import Role, RoleAssignment
+from escp_portal.accounts.policy import visible_to
 
-from .models import (
+from ..models import (
     KPI,
     REPORTING_GRACE,
     Measurement,
-    Objective,
+    MeasurementRevision,
     PeriodLock,
+    ReportingReminder,
     Strategy,
-    Task,
     period_start,
 )
-from .sources import derived_series, registry
-
-SMART_RULES = [
-    ("S", _("Specific"), _("a statement of at least 30 characters and an owning partner")),
-    ("M", _("Measurable"), _("at least one KPI with a target value")),
-    ("A", _("Achievable"), _("at least one task on the roadmap that delivers it")),
-    ("R", _("Relevant"), _("its dates lie within the partnership's period")),
-    ("T", _("Time-bound"), _("a start date and a target date")),
-]
-
-
-def current_strategy(
-    partnership, version: int | None = None, versions: list[Strategy] | None = None
-) -> Strategy | None:
-    """The version asked for, else the adopted one, else the latest, in one query (none when
-    ``versions``, all the partnership's strategies newest first, are loaded already)."""
-    if versions is None:
-        versions = list(Strategy.objects.filter(partnership=partnership).order_by("-version"))
-    if version:
-        strategy = next((s for s in versions if s.version == version), None)
-    else:
-        adopted = [s for s in versions if s.status == Strategy.Status.ADOPTED]
-        strategy = adopted[0] if adopted else (versions[0] if versions else None)
-    if strategy is not None and isinstance(partnership, Partnership):
-        strategy.partnership = partnership  # the page has it already
-    return strategy
-
-
-def with_smart_counts(objectives):
-    """Objectives with what the SMART check needs, in the same query."""
-    return objectives.annotate(
-        kpi_count=Count("kpis", distinct=True),
-        targeted_kpis=Count("kpis", filter=Q(kpis__target_value__isnull=False), distinct=True),
-        task_count=Count("tasks", distinct=True),
-    )
-
-
-def objectives_for(strategy: Strategy):
-    """Objectives with what the SMART check needs, in a fixed number of queries."""
-    return with_smart_counts(strategy.objectives.select_related("owner__cluster"))
-
-
-@dataclass
-class SmartCheck:
-    letters: dict[str, bool]
-    reasons: dict[str, str]
-
-    @property
-    def missing(self) -> list[str]:
-        return [letter for letter, ok in self.letters.items() if not ok]
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-
-def smart_check(objective: Objective, partnership) -> SmartCheck:
-    """Which SMART letters an objective meets; needs ``objectives_for`` annotations."""
-    start, end = partnership.start_date, partnership.end_date
-    dates = [d for d in (objective.start_date, objective.target_date) if d]
-    letters = {
-        "S": len(objective.statement.strip()) >= 30 and objective.owner_id is not None,
-        "M": getattr(objective, "targeted_kpis", 0) > 0,
-        "A": getattr(objective, "task_count", 0) > 0,
-        "R": bool(dates)
-        and all((start is None or d >= start) and (end is None or d <= end) for d in dates),
-        "T": objective.start_date is not None and objective.target_date is not None,
-    }
-    reasons = {}
-    if not letters["S"]:
-        reasons["S"] = (
-            _("Name the partner that owns it.")
-            if objective.owner_id is None
-            else _("Say more precisely what will be achieved (30 characters at least).")
-        )
-    if not letters["M"]:
-        reasons["M"] = (
-            _("Add a KPI.")
-            if not getattr(objective, "kpi_count", 0)
-            else _("Give its KPIs a target value.")
-        )
-    if not letters["A"]:
-        reasons["A"] = _("Plan at least one task that delivers it.")
-    if not letters["R"]:
-        reasons["R"] = (
-            _("Set its dates.")
-            if not dates
-            else _("Its dates fall outside the partnership's period.")
-        )
-    if not letters["T"]:
-        reasons["T"] = _("Set a start date and a target date.")
-    return SmartCheck(letters, reasons)
+from ..sources import derived_series, registry
+from .live import live_strategies
 
 
 def kpis_for(strategy: Strategy):
@@ -308,13 +220,92 @@ def overdue_reports(kpis, today: date) -> list[tuple[KPI, date]]:
     ]
 
 
-def tasks_for(strategy: Strategy):
-    return Task.objects.filter(objective__strategy=strategy).prefetch_related(
-        Prefetch("responsible", queryset=_partners())
+def reports_to_remind(today: date) -> list[tuple[KPI, date]]:
+    """Overdue reports (``overdue_reports``) of the live versions (``live_strategies``: so that
+    a draft revision's copies of the KPIs are not reminded twice) not reminded yet."""
+    kpis = KPI.objects.filter(responsible__isnull=False, objective__strategy__in=live_strategies())
+    reminded = set(
+        ReportingReminder.objects.filter(kpi__in=kpis.values("pk")).values_list(
+            "kpi_id", "period_end"
+        )
+    )
+    return [
+        (kpi, period)
+        for kpi, period in overdue_reports(kpis, today)
+        if (kpi.pk, period) not in reminded
+    ]
+
+
+def reminder_recipients(kpi: KPI) -> list:
+    """Who is reminded of a KPI's overdue report: the managers of the responsible partner's
+    cluster; its coordinators if it has none."""
+    managers = [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.CLUSTER_MANAGER, cluster_id=kpi.responsible.cluster_id, user__is_active=True
+        ).select_related("user")
+    ]
+    if managers:
+        return managers
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.COORDINATOR,
+            partnership_id=kpi.objective.strategy.partnership_id,
+            user__is_active=True,
+        ).select_related("user")
+    ]
+
+
+def locked_until(partnership_id: int) -> date | None:
+    """Periods ending on or before the latest lock are closed."""
+    return PeriodLock.objects.filter(partnership_id=partnership_id).aggregate(
+        last=Max("period_end")
+    )["last"]
+
+
+def period_locks(partnership) -> set[date]:
+    """The ends of the partnership's locked periods."""
+    return set(
+        PeriodLock.objects.filter(partnership=partnership).values_list("period_end", flat=True)
     )
 
 
-def _partners():
-    from partnerships.models import Partner
+def kpi_measurements(kpi: KPI) -> list[Measurement]:
+    """A KPI's reported values, the latest period first, with who reported and reviewed them
+    and their corrections."""
+    revisions = MeasurementRevision.objects.select_related("changed_by")
+    return list(
+        kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
+        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .order_by("-period_end")
+    )
 
-    return Partner.objects.select_related("cluster")
+
+def derived_trace(kpi: KPI, periods: list[date], user):
+    """``(source, records)`` of a derived KPI: its source and the records the value of the last
+    period was computed from — only those the user may see (the records name members: none for
+    an officer), 50 at most. ``(None, None)`` for a KPI reported by hand."""
+    if kpi.is_manual:
+        return None, None
+    source = registry().get(kpi.source)
+    if not (source and source.records and periods):
+        return source, None
+    last = periods[-1]
+    records = source.records(kpi, period_start(kpi.frequency, last), last)
+    return source, visible_to(records, user)[:50]
+
+
+# Sections that later apps add to a KPI's page (the evaluation app: how ambitious the target is,
+# and the EC officer's review form), so that the strategy depends on none of them. A section is a
+# function ``(kpi, user) -> dict | None``; the dict names the ``template`` that renders it.
+_kpi_page_sections = []
+
+
+def register_kpi_page_section(section):
+    _kpi_page_sections.append(section)
+    return section
+
+
+def kpi_page_sections(kpi, user) -> list[dict]:
+    return [shown for section in _kpi_page_sections if (shown := section(kpi, user))]

@@ -1,17 +1,17 @@
-"""The indicator table: objectives, KPIs, baselines, targets and the value of every period —
-the sheet M&E people hand to their funders."""
+"""Exports of the strategy. The indicator table: objectives, KPIs, baselines, targets and the
+value of every period — the sheet M&E people hand to their funders."""
 
 from django.utils import timezone
 
 from escp_portal.spreadsheets import Sheet, xlsx_bytes
 
-from . import queries
+from .selectors import kpi_values, kpis_for
 
 
 def indicator_rows(strategy):
     """Header and rows, in a fixed number of queries whatever the number of periods."""
-    kpis = list(queries.kpis_for(strategy))
-    values = queries.kpi_values(kpis, until=timezone.localdate())
+    kpis = list(kpis_for(strategy))
+    values = kpi_values(kpis, until=timezone.localdate())
     periods = sorted({p for v in values.values() for p in v.periods})
     header = [
         "Objective",

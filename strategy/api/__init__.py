@@ -1,0 +1,19 @@
+"""The API of the joint strategy: serializers and viewsets that call the same services and
+selectors as the pages. The viewsets are registered by ``escp_portal.api.urls``."""
+
+from .markets import MarketStudyViewSet, TargetMarketViewSet
+from .reporting import KPIViewSet, MeasurementViewSet
+from .roadmap import TaskViewSet
+from .value_chain import ValueChainViewSet
+from .versions import ObjectiveViewSet, StrategyViewSet
+
+__all__ = [
+    "KPIViewSet",
+    "MarketStudyViewSet",
+    "MeasurementViewSet",
+    "ObjectiveViewSet",
+    "StrategyViewSet",
+    "TargetMarketViewSet",
+    "TaskViewSet",
+    "ValueChainViewSet",
+]

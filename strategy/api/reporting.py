@@ -1,0 +1,188 @@
+"""The API of KPIs and their reported values."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.viewsets import PolicyViewSet
+from escp_portal.services import RowErrors
+from partnerships.models import Partner
+
+from .. import selectors, services
+from ..filters import KPIFilterSet, MeasurementFilterSet
+from ..models import KPI, Measurement, MeasurementRevision, Milestone, Objective
+from ..sources import source_choices
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["date", "value"]
+
+
+class KPISerializer(PolicySerializer):
+    objective = VisibleField(Objective)
+    responsible = VisibleField(Partner, allow_null=True, required=False)
+    milestones = MilestoneSerializer(many=True, required=False)
+    source = serializers.ChoiceField(choices=[])
+    current_value = serializers.SerializerMethodField()
+    create_only = ("objective",)
+
+    class Meta:
+        model = KPI
+        fields = ["id", "objective", *services.KPI_FIELDS, "milestones", "current_value"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["source"].choices = source_choices()
+        return fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True))
+    def get_current_value(self, obj):
+        values = self.context.get("kpi_values")
+        current = (values or selectors.kpi_values([obj]))[obj.pk].current
+        return None if current is None else f"{current:.2f}"
+
+
+class KPIViewSet(PolicyViewSet):
+    """KPIs: reported by the partners, or derived from a named source of the portal."""
+
+    queryset = KPI.objects.select_related("objective__strategy").prefetch_related("milestones")
+    serializer_class = KPISerializer
+    filterset_class = KPIFilterSet
+    login_required = True
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        values = selectors.kpi_values(page)
+        data = self.get_serializer(
+            page, many=True, context={**self.get_serializer_context(), "kpi_values": values}
+        ).data
+        return self.get_paginated_response(data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.kpi_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        services.kpi_update(
+            actor=self.request.user, kpi=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.kpi_delete(actor=self.request.user, kpi=instance)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasurementRevision
+        fields = ["old_value", "new_value", "old_status", "reason", "changed_at"]
+
+
+class MeasurementSerializer(PolicySerializer):
+    kpi = VisibleField(KPI)
+    partner = VisibleField(Partner, allow_null=True, required=False)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Why an approved value is corrected.",
+    )
+    revisions = RevisionSerializer(many=True, read_only=True)
+    create_only = ("kpi", "period_end", "partner")
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "kpi",
+            "period_end",
+            "partner",
+            "value",
+            "evidence_url",
+            "note",
+            "status",
+            "review_comment",
+            "reported_at",
+            "reviewed_at",
+            "reason",
+            "revisions",
+        ]
+        read_only_fields = ["status", "review_comment", "reported_at", "reviewed_at"]
+        validators = []
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class MeasurementViewSet(PolicyViewSet):
+    """Reported values. A new or changed value waits for the coordinator's approval; only
+    approved values count. `bulk` reports many at once, all or none."""
+
+    queryset = Measurement.objects.select_related(
+        "kpi__objective__strategy", "partner"
+    ).prefetch_related("revisions")
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilterSet
+    login_required = True
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.measurement_report(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        measurement = serializer.instance
+        data = dict(serializer.validated_data)
+        serializer.instance = services.measurement_report(
+            actor=self.request.user,
+            kpi=measurement.kpi,
+            period_end=measurement.period_end,
+            partner=measurement.partner,
+            value=data.get("value", measurement.value),
+            evidence_url=data.get("evidence_url", measurement.evidence_url),
+            note=data.get("note", measurement.note),
+            reason=data.get("reason", ""),
+        )
+
+    @extend_schema(request=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        measurement = services.measurement_approve(
+            actor=request.user, measurement=self.get_object()
+        )
+        return Response(self.get_serializer(measurement).data)
+
+    @extend_schema(request=ReviewSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        measurement = services.measurement_return(
+            actor=request.user,
+            measurement=self.get_object(),
+            comment=body.validated_data.get("comment", ""),
+        )
+        return Response(self.get_serializer(measurement).data)
+
+    @extend_schema(
+        request=serializers.ListSerializer(child=serializers.DictField()),
+        responses={201: MeasurementSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Rows of `{"kpi", "period_end", "value", "partner"?, "evidence_url"?, "note"?,
+        "reason"?}`: every row is written or none, with the errors of each row."""
+        rows = request.data
+        if isinstance(rows, dict):
+            rows = rows.get("rows")
+        if not isinstance(rows, list) or not rows or len(rows) > 1000:
+            message = _("Send a list of 1 to 1000 rows.")
+            raise RowErrors([message], message)
+        measurements = services.measurements_bulk(actor=request.user, rows=rows)
+        return Response(self.get_serializer(measurements, many=True).data, status=201)

@@ -1,0 +1,116 @@
+"""The API of the strategy versions and their objectives."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.viewsets import PolicyViewSet
+from partnerships.models import Partner, Partnership
+
+from .. import selectors, services
+from ..filters import ObjectiveFilterSet, StrategyFilterSet
+from ..models import Objective, Strategy
+
+
+class StrategySerializer(PolicySerializer):
+    partnership = VisibleField(Partnership)
+    create_only = ("partnership",)
+
+    class Meta:
+        model = Strategy
+        fields = [
+            "id",
+            "partnership",
+            "version",
+            "status",
+            "vision",
+            "mission",
+            "adopted_on",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "status", "adopted_on", "updated_at"]
+        validators = []  # the version is numbered by the service
+
+
+class StrategyViewSet(PolicyViewSet):
+    """Versions of a partnership's joint strategy; `adopt` and `revise` move them on."""
+
+    queryset = Strategy.objects.select_related("partnership")
+    serializer_class = StrategySerializer
+    filterset_class = StrategyFilterSet
+    login_required = True
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.strategy_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.strategy_update(
+            actor=self.request.user, strategy=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, pk=None):
+        strategy = services.strategy_adopt(actor=request.user, strategy=self.get_object())
+        return Response(self.get_serializer(strategy).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        draft = services.strategy_revise(actor=request.user, strategy=self.get_object())
+        return Response(self.get_serializer(draft).data, status=201)
+
+
+class ObjectiveSerializer(PolicySerializer):
+    strategy = VisibleField(Strategy)
+    owner = VisibleField(Partner, allow_null=True, required=False)
+    smart = serializers.SerializerMethodField()
+    create_only = ("strategy",)
+
+    class Meta:
+        model = Objective
+        fields = ["id", "strategy", *services.OBJECTIVE_FIELDS, "smart"]
+        validators = []
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_smart(self, obj):
+        if not hasattr(obj, "task_count"):
+            obj = selectors.objectives_for(obj.strategy).get(pk=obj.pk)
+        check = selectors.smart_check(obj, obj.strategy.partnership)
+        return {
+            "letters": check.letters,
+            "missing": check.missing,
+            "reasons": {k: str(v) for k, v in check.reasons.items()},
+        }
+
+
+class ObjectiveViewSet(PolicyViewSet):
+    """SMART objectives; `smart` says which letters are met and why not."""
+
+    queryset = Objective.objects.select_related("strategy__partnership")
+    serializer_class = ObjectiveSerializer
+    filterset_class = ObjectiveFilterSet
+    login_required = True
+
+    def get_queryset(self):
+        # Ordered again: the counts group the rows, which drops the default ordering.
+        return selectors.with_smart_counts(super().get_queryset()).order_by(
+            "strategy", "order", "code"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.objective_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        services.objective_update(
+            actor=self.request.user, objective=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.objective_delete(actor=self.request.user, objective=instance)

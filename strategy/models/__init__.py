@@ -1,0 +1,51 @@
+"""The joint strategy of a partnership: objectives that can be checked, the indicators that
+measure them, the roadmap, the value chain and the markets it targets.
+
+One module per part; every model is exported here (Django and the migrations find them here).
+"""
+
+from .markets import MarketStudy, TargetMarket
+from .reporting import (
+    EVIDENCE_EXTENSIONS,
+    KPI,
+    MONTHS_PER_PERIOD,
+    REPORTING_GRACE,
+    Measurement,
+    MeasurementRevision,
+    Milestone,
+    PeriodLock,
+    ReportingReminder,
+    evidence_path,
+    period_ends,
+    period_start,
+    validate_evidence_content,
+    validate_evidence_size,
+)
+from .roadmap import Task
+from .value_chain import StageAssignment, ValueChain, ValueChainStage
+from .versions import Objective, Strategy
+
+__all__ = [
+    "EVIDENCE_EXTENSIONS",
+    "KPI",
+    "MONTHS_PER_PERIOD",
+    "REPORTING_GRACE",
+    "MarketStudy",
+    "Measurement",
+    "MeasurementRevision",
+    "Milestone",
+    "Objective",
+    "PeriodLock",
+    "ReportingReminder",
+    "StageAssignment",
+    "Strategy",
+    "TargetMarket",
+    "Task",
+    "ValueChain",
+    "ValueChainStage",
+    "evidence_path",
+    "period_ends",
+    "period_start",
+    "validate_evidence_content",
+    "validate_evidence_size",
+]

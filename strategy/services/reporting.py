@@ -1,0 +1,331 @@
+"""Writes of KPIs and their reporting: KPIs and milestones, reported values and their review,
+closed periods."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from escp_portal import audit
+from escp_portal.accounts.policy import can_create, can_edit, coordinates
+from escp_portal.audit import set_actor
+from escp_portal.services import RowErrors, apply_fields, delete_audited, require, save_audited
+
+from ..models import KPI, Measurement, MeasurementRevision, Milestone, Objective, PeriodLock
+from ..rules import can_report, can_review
+from ..selectors import live_strategy_id
+from .common import as_decimal, ensure_editable, ensure_partner_of
+
+KPI_FIELDS = (
+    "name",
+    "unit",
+    "kind",
+    "aggregation",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "frequency",
+    "source",
+    "responsible",
+    "data_source",
+    "collection_protocol",
+)
+
+
+def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
+    require(can_create(actor, KPI, objective))
+    ensure_editable(objective.strategy)
+    kpi = KPI(objective=objective)
+    apply_fields(kpi, data, KPI_FIELDS)
+    ensure_partner_of(objective.strategy.partnership_id, kpi.responsible, "responsible")
+    with transaction.atomic(), set_actor(actor):
+        save_audited(actor, kpi)
+        _set_milestones(kpi, milestones)
+    return kpi
+
+
+def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    apply_fields(kpi, data, KPI_FIELDS)
+    ensure_partner_of(kpi.objective.strategy.partnership_id, kpi.responsible, "responsible")
+    if not kpi.is_manual and kpi.measurements.exists():
+        raise ValidationError(
+            {"source": _("Values were reported by hand for this KPI; keep it reported by hand.")}
+        )
+    periods = set(kpi.periods())
+    stranded = kpi.measurements.exclude(period_end__in=periods)
+    if kpi.pk and stranded.exists():
+        raise ValidationError(
+            _(
+                "Values were reported for periods this change would drop (e.g. %(d)s): keep the "
+                "frequency and dates, or start a new KPI."
+            )
+            % {"d": stranded.first().period_end.isoformat()}
+        )
+    with transaction.atomic(), set_actor(actor):
+        save_audited(actor, kpi)
+        if milestones is not None:
+            _set_milestones(kpi, milestones)
+    return kpi
+
+
+def _set_milestones(kpi: KPI, milestones) -> None:
+    items = [Milestone(kpi=kpi, date=m["date"], value=m["value"]) for m in milestones]
+    for item in items:
+        if not kpi.baseline_date < item.date <= kpi.target_date:
+            raise ValidationError(
+                {"milestones": _("A milestone falls between the baseline and target dates.")}
+            )
+    # Only what changed is written, so that the audit trail shows the changes; the caller sets
+    # the actor. bulk_create sends no signals: its entries are written here.
+    existing = {m.date: m for m in kpi.milestones.all()}
+    wanted = {item.date for item in items}
+    for milestone in existing.values():
+        if milestone.date not in wanted:
+            milestone.delete()
+    new = []
+    for item in items:
+        current = existing.get(item.date)
+        if current is None:
+            new.append(item)
+        elif current.value != as_decimal(item.value, "milestones"):
+            current.value = item.value
+            current.save()
+    audit.log_created(Milestone.objects.bulk_create(new))
+
+
+def kpi_delete(*, actor, kpi: KPI) -> None:
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    delete_audited(actor, kpi)
+
+
+def _check_open(kpi: KPI, period_end: date) -> None:
+    partnership_id = kpi.objective.strategy.partnership_id
+    if PeriodLock.objects.filter(
+        partnership_id=partnership_id, period_end__gte=period_end
+    ).exists():
+        raise ValidationError(
+            _(
+                "The period ending %(date)s is locked: its values can no longer change. Ask the "
+                "coordinator to reopen it."
+            )
+            % {"date": period_end.isoformat()}
+        )
+
+
+def measurement_report(
+    *,
+    actor,
+    kpi: KPI,
+    period_end,
+    value,
+    partner=None,
+    evidence_url="",
+    evidence_file=None,
+    note="",
+    reason="",
+) -> Measurement:
+    """Report (or correct) a KPI's value for a period. A new value is 'submitted' until the
+    coordinator approves it; correcting an approved value needs a reason, kept with the old
+    value."""
+    if isinstance(period_end, str):
+        try:
+            period_end = parse_date(period_end)
+        except ValueError:
+            period_end = None
+    partner = partner or kpi.responsible
+    require(can_report(actor, kpi, partner))
+    if not kpi.is_manual:
+        raise ValidationError(
+            _("This KPI is derived from the portal's records; it is not reported.")
+        )
+    if partner is None:
+        raise ValidationError({"partner": _("The KPI has no responsible partner: name one.")})
+    if partner.partnership_id != kpi.objective.strategy.partnership_id:
+        raise ValidationError({"partner": _("Choose a partner of this partnership.")})
+    if period_end is None or period_end not in kpi.periods():
+        raise ValidationError(
+            {
+                "period_end": _("Not a reporting period of this KPI (it reports %(f)s).")
+                % {"f": kpi.get_frequency_display().lower()}
+            }
+        )
+    if period_end > timezone.localdate():
+        raise ValidationError({"period_end": _("This period has not ended yet.")})
+    ensure_editable(kpi.objective.strategy)
+    if kpi.objective.strategy_id != live_strategy_id(kpi.objective.strategy.partnership_id):
+        raise ValidationError(
+            _("Report on the adopted version of the strategy; this one is a draft of the next.")
+        )
+    _check_open(kpi, period_end)
+    value = as_decimal(value)
+    reason = str(reason or "")
+    with transaction.atomic(), set_actor(actor):
+        measurement = (
+            Measurement.objects.select_for_update()
+            .filter(kpi=kpi, period_end=period_end, partner=partner)
+            .first()
+        )
+        if measurement is None:
+            measurement = Measurement(kpi=kpi, period_end=period_end, partner=partner)
+        elif measurement.status == Measurement.Status.APPROVED:
+            if not reason.strip():
+                raise ValidationError(
+                    {"reason": _("This value was approved: say why it is corrected.")}
+                )
+            MeasurementRevision.objects.create(
+                measurement=measurement,
+                old_value=measurement.value,
+                new_value=value,
+                old_status=measurement.status,
+                reason=reason.strip(),
+                changed_by=actor,
+            )
+        measurement.value = value
+        measurement.evidence_url = evidence_url or ""
+        if evidence_file:
+            measurement.evidence_file = evidence_file
+        measurement.note = note or ""
+        measurement.status = Measurement.Status.SUBMITTED
+        measurement.reported_by = actor
+        measurement.reviewed_by, measurement.reviewed_at = None, None
+        measurement.full_clean(validate_unique=False, validate_constraints=False)
+        measurement.save()
+    return measurement
+
+
+def _review(actor, measurement: Measurement, status: str, comment: str) -> Measurement:
+    kpi = measurement.kpi
+    require(can_review(actor, measurement))
+    ensure_editable(kpi.objective.strategy)
+    _check_open(kpi, measurement.period_end)
+    with transaction.atomic(), set_actor(actor):
+        measurement.status = status
+        measurement.review_comment = comment
+        measurement.reviewed_by = actor
+        measurement.reviewed_at = timezone.now()
+        measurement.save()
+    return measurement
+
+
+def measurement_approve(*, actor, measurement: Measurement) -> Measurement:
+    if measurement.status == Measurement.Status.APPROVED:
+        raise ValidationError(_("This value is already approved."))
+    return _review(actor, measurement, Measurement.Status.APPROVED, "")
+
+
+def measurement_return(*, actor, measurement: Measurement, comment: str) -> Measurement:
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what needs revising.")})
+    if measurement.status == Measurement.Status.RETURNED:
+        raise ValidationError(_("This value was already returned."))
+    return _review(actor, measurement, Measurement.Status.RETURNED, comment.strip())
+
+
+def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:
+    require(coordinates(actor, partnership.pk))
+    live = live_strategy_id(partnership.pk)
+    ends = {p for k in KPI.objects.filter(objective__strategy_id=live) for p in k.periods()}
+    if period_end not in ends:
+        raise ValidationError(_("Lock the end of a reporting period of the strategy."))
+    if period_end > timezone.localdate():
+        raise ValidationError(_("This period has not ended yet."))
+    try:
+        with transaction.atomic(), set_actor(actor):
+            return PeriodLock.objects.create(
+                partnership=partnership, period_end=period_end, locked_by=actor
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This period is already locked.")) from exc
+
+
+def period_unlock(*, actor, partnership, period_end: date) -> None:
+    require(coordinates(actor, partnership.pk))
+    if PeriodLock.objects.filter(partnership=partnership, period_end__gt=period_end).exists():
+        raise ValidationError(_("A later period is locked: reopen that one first."))
+    with transaction.atomic(), set_actor(actor):
+        deleted, _rows = PeriodLock.objects.filter(
+            partnership=partnership, period_end=period_end
+        ).delete()
+    if not deleted:
+        raise ValidationError(_("This period is not locked."))
+
+
+def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
+    """Many values at once (a partner reports a quarter): all rows or none, with the errors of
+    each row."""
+    errors, results, seen = [], [], {}
+
+    def error(index, field, message):
+        errors.append({"index": index, "field": field, "message": str(message)})
+
+    def as_id(value):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    kpi_ids = [as_id(r.get("kpi")) for r in rows if isinstance(r, dict)]
+    kpis = {
+        k.pk: k
+        for k in KPI.objects.visible_to(actor)
+        .select_related("objective__strategy__partnership", "responsible")
+        .filter(pk__in=[i for i in kpi_ids if i is not None])
+    }
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                error(index, "row", _("Expected an object."))
+                continue
+            kpi = kpis.get(as_id(row.get("kpi")))
+            if kpi is None:
+                error(index, "kpi", _("No such KPI."))
+                continue
+            partner = None
+            if row.get("partner") is not None:
+                partner_id = as_id(row.get("partner"))
+                partner = (
+                    partner_id
+                    and kpi.objective.strategy.partnership.partners.filter(pk=partner_id).first()
+                )
+                if not partner:
+                    error(index, "partner", _("Choose a partner of this partnership."))
+                    continue
+            key = (kpi.pk, str(row.get("period_end")), (partner or kpi.responsible or kpi).pk)
+            if key in seen:
+                error(
+                    index,
+                    "period_end",
+                    _("Row %(row)s reports the same period already.") % {"row": seen[key]},
+                )
+                continue
+            seen[key] = index
+            try:
+                with transaction.atomic():
+                    results.append(
+                        measurement_report(
+                            actor=actor,
+                            kpi=kpi,
+                            period_end=str(row.get("period_end") or ""),
+                            value=row.get("value"),
+                            partner=partner,
+                            evidence_url=str(row.get("evidence_url") or ""),
+                            note=str(row.get("note") or ""),
+                            reason=str(row.get("reason") or ""),
+                        )
+                    )
+            except PermissionDenied:
+                error(index, "kpi", _("You cannot report this KPI."))
+            except ValidationError as exc:
+                for field, messages in getattr(exc, "message_dict", {"row": exc.messages}).items():
+                    for message in messages:
+                        error(index, "row" if field == "__all__" else field, message)
+        if errors:
+            raise RowErrors(errors)
+    return results
