@@ -9,9 +9,13 @@ class MissionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        # rules registers the access rules; sources registers this app's KPI sources into
-        # strategy's registry (which discovers modules named ``kpi_sources``, this one's old name).
-        from . import models, rules, sources  # noqa: F401
+        from partnerships.services.members import register_member_list
+
+        from . import models, rules  # noqa: F401 - rules registers the access rules
+
+        # Outcomes and export groups list members: an erasure rewrites their audit entries too.
+        register_member_list(models.Outcome)
+        register_member_list(models.ExportGroup)
 
         auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.Participation, exclude_fields=["registered_at"])

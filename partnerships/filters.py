@@ -104,10 +104,10 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
         )
 
     def filter_target_country(self, queryset, name, value: str):
-        from strategy.models import TargetMarket
-
+        # Target markets are the strategy's (a later app): reached through their relation.
+        markets = Partnership._meta.get_field("target_markets").related_model
         return queryset.filter(
-            Exists(TargetMarket.objects.filter(partnership=OuterRef("pk"), country=value))
+            Exists(markets.objects.filter(partnership=OuterRef("pk"), country=value))
         )
 
 

@@ -1,7 +1,7 @@
 """The registry of named sources from which a KPI can take its values instead of being typed in,
 and the sources the strategy app owns (the partner clusters' members and SMEs, completed tasks).
 
-Each other app adds the sources it owns in its own ``kpi_sources.py`` module::
+Each other app adds the sources it owns in its own ``sources.py`` module::
 
     from strategy.sources import register
 
@@ -15,7 +15,7 @@ are answered by one call. A source may give ``series_many(partnership_ids, perio
 of many partnerships are answered by one call too, and ``series`` comes from it.
 ``records(kpi, start, end)`` returns the queryset the value of one period was computed from, so
 that every point can be traced back.
-The registry is filled on first use by importing every installed app's ``kpi_sources``; this
+The registry is filled on first use by importing every installed app's ``sources``; this
 module registers its own sources when it is imported.
 """
 
@@ -101,7 +101,7 @@ def registry() -> dict[str, Source]:
     global _discovered
     if not _discovered:
         _discovered = True
-        autodiscover_modules("kpi_sources")
+        autodiscover_modules("sources")
     return _sources
 
 

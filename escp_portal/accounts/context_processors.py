@@ -1,6 +1,6 @@
-from .policy import scope_for
+from .policy import navigation
 
 
 def roles(request):
-    """The current user's scope, for navigation by role."""
-    return {"scope": scope_for(getattr(request, "user", None))}
+    """Which role sections the navigation shows to the current user."""
+    return {"nav": navigation(getattr(request, "user", None))}

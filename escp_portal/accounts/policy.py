@@ -299,6 +299,17 @@ def sees_programme_overview(user) -> bool:
     return reads_everything(user)
 
 
+def navigation(user) -> dict[str, bool]:
+    """The role sections of the navigation: "My partnerships" for coordinators, "My cluster" for
+    cluster managers, "Programme overview" for those who read every partnership."""
+    scope = scope_for(user)
+    return {
+        "coordinator": scope.is_coordinator,
+        "cluster_manager": scope.is_cluster_manager,
+        "programme": scope.reads_everything,
+    }
+
+
 def insiders_visible(path: str) -> VisibleRule:
     """The visible rule of a partnership's working data, the partnership's id at ``path``."""
 

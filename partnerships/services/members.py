@@ -154,28 +154,38 @@ def member_erase(*, actor, member: Member) -> Member:
     return member
 
 
+# Records of later apps that list members in a many-to-many field (the missions app: outcomes
+# and export groups) register here: their audit entries name the members, so an erasure
+# rewrites those names too, without this app knowing those models.
+_member_lists: list[tuple[type, str]] = []
+
+
+def register_member_list(model, field: str = "members") -> None:
+    _member_lists.append((model, field))
+
+
 def _scrub_trail(member: Member, old_name: str) -> None:
     """Entries of other records name the member too: its memberships, registrations and places
-    in value chains (found by their additional data), and the member lists of outcomes and
-    export groups. They keep what happened, with the erased name."""
+    in value chains (found by their additional data), and the member lists of registered
+    records. They keep what happened, with the erased name."""
     entries = list(LogEntry.objects.filter(additional_data__member_id=member.pk))
     for entry in entries:
         entry.object_repr = entry.object_repr.replace(old_name, member.name)
     LogEntry.objects.bulk_update(entries, ["object_repr"])
-    from missions.models import ExportGroup, Outcome
-
-    listed = LogEntry.objects.filter(
-        content_type__in=ContentType.objects.get_for_models(Outcome, ExportGroup).values(),
-        changes__members__type="m2m",
-    )
     scrubbed = []
-    for entry in listed.iterator():
-        objects = entry.changes["members"].get("objects") or []
-        if old_name in objects:
-            entry.changes["members"]["objects"] = [
-                member.name if o == old_name else o for o in objects
-            ]
-            scrubbed.append(entry)
+    for field in {f for _model, f in _member_lists}:
+        models = [model for model, f in _member_lists if f == field]
+        listed = LogEntry.objects.filter(
+            content_type__in=ContentType.objects.get_for_models(*models).values(),
+            **{f"changes__{field}__type": "m2m"},
+        )
+        for entry in listed.iterator():
+            objects = entry.changes[field].get("objects") or []
+            if old_name in objects:
+                entry.changes[field]["objects"] = [
+                    member.name if o == old_name else o for o in objects
+                ]
+                scrubbed.append(entry)
     LogEntry.objects.bulk_update(scrubbed, ["changes"])
 
 

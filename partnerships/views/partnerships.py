@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
-from escp_portal.accounts.policy import INSIDER, can_create, can_edit
+from escp_portal.accounts.policy import INSIDER, can_create, can_edit, clusters_managed_by
 from escp_portal.forms import add_validation_error
 from escp_portal.pages import EditObjectMixin, VisibleObjectsMixin
 
 from .. import selectors
 from ..forms import PartnerForm, PartnershipForm
-from ..models import Partner, Partnership
+from ..models import ClusterOrganisation, Partner, Partnership
 from ..rules import can_view_history
 from ..services import partnerships as services
 
@@ -34,6 +34,7 @@ class PartnershipDetailView(DetailView):
             selectors.partnership_partners(partnership),
             can_edit=can_edit(user, partnership),
             can_see_history=can_view_history(user, partnership),
+            own_clusters=clusters_managed_by(user),
             insider=getattr(partnership, INSIDER),
         )
         return context
@@ -101,7 +102,11 @@ class PartnerFormMixin(LoginRequiredMixin):
     template_name = "partnerships/partner_form.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(partnership=self.partnership, **kwargs)
+        return super().get_context_data(
+            partnership=self.partnership,
+            can_add_cluster=can_create(self.request.user, ClusterOrganisation),
+            **kwargs,
+        )
 
     def save(self, form):
         raise NotImplementedError
