@@ -24,54 +24,34 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escp_portal.settings.test")
 
 
 def generate(rows: int) -> bytes:
+    from partnerships.models.members import MEMBER_FIELDS
+
     rng = random.Random(2026)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "name",
-            "kind",
-            "country",
-            "nuts_region",
-            "city",
-            "nace_code",
-            "employees",
-            "annual_turnover",
-            "balance_sheet_total",
-            "founded_year",
-            "competences",
-            "export_markets",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
-    )
+    writer = csv.DictWriter(buffer, fieldnames=[*MEMBER_FIELDS, "competences"], restval="")
+    writer.writeheader()
     countries = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "SE", "AT", "PT"]
     codes = ["62.01", "22.22", "28.29", "17.21", "72.19", "29.32", "26.30", "71.12"]
     skills = ["AI", "Robotics", "Packaging", "Sensors", "Bioplastics", "Logistics", "IoT"]
     for i in range(rows):
-        country = countries[i % len(countries)]
         employees = int(rng.lognormvariate(3.2, 1.3))
         writer.writerow(
-            [
-                f"Bench Firm {i:06d}",
-                "enterprise",
-                country,
-                "",
-                f"City {i % 97}",
-                rng.choice(codes),
-                employees,
-                employees * rng.randint(60_000, 200_000),
-                "",
-                rng.randint(1950, 2024),
-                "; ".join(rng.sample(skills, 2)),
-                "US; CN",
-                f"https://firm{i}.example.org",
-                f"Contact {i}",
-                f"contact{i}@example.org",
-                "+32 2 000 00 00",
-            ]
+            {
+                "name": f"Bench Firm {i:06d}",
+                "kind": "enterprise",
+                "country": countries[i % len(countries)],
+                "city": f"City {i % 97}",
+                "nace_code": rng.choice(codes),
+                "employees": employees,
+                "annual_turnover": employees * rng.randint(60_000, 200_000),
+                "founded_year": rng.randint(1950, 2024),
+                "competences": "; ".join(rng.sample(skills, 2)),
+                "export_markets": "US; CN",
+                "website": f"https://firm{i}.example.org",
+                "contact_name": f"Contact {i}",
+                "contact_email": f"contact{i}@example.org",
+                "contact_phone": "+32 2 000 00 00",
+            }
         )
     return buffer.getvalue().encode()
 
