@@ -1,20 +1,20 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from escp_portal.api.throttling import ScopedRateThrottle
 from escp_portal.api.viewsets import PolicyQuerysetMixin
 from escp_portal.filters import id_filter
 
 from . import services
 from .models import Role, RoleAssignment, User
+from .views import lockout_response
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -51,16 +51,14 @@ class TokenView(APIView):
                 email=form.validated_data["email"],
                 password=form.validated_data["password"],
             )
+        except services.TokenLimitReached as exc:
+            return Response(
+                {"status": 403, "code": "token_limit_reached", "detail": str(exc)},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         except PermissionDenied as exc:
             if getattr(request._request, "axes_locked_out", False):
-                return Response(
-                    {
-                        "status": 429,
-                        "code": "locked_out",
-                        "detail": _("Too many failed attempts. Try again in 15 minutes."),
-                    },
-                    status=status.HTTP_429_TOO_MANY_REQUESTS,
-                )
+                return lockout_response(request._request)
             return Response(
                 {"status": 400, "code": "invalid_credentials", "detail": str(exc)},
                 status=status.HTTP_400_BAD_REQUEST,

@@ -1,12 +1,17 @@
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
+from knox.settings import knox_settings
 
 from .policy import can_edit
+from .signals import token_audit_reason
 
 
 def token_issue(*, request, email: str, password: str, name: str = "") -> tuple[AuthToken, str]:
@@ -17,7 +22,32 @@ def token_issue(*, request, email: str, password: str, name: str = "") -> tuple[
     user = authenticate(request=request, username=email, password=password)
     if user is None or not user.is_active:
         raise PermissionDenied(_("Unable to log in with the email address and password given."))
-    return AuthToken.objects.create(user=user)
+    return _create_token(user)
+
+
+class TokenLimitReached(PermissionDenied):
+    """The user already has as many live API tokens as ``TOKEN_LIMIT_PER_USER`` allows."""
+
+    def __init__(self):
+        super().__init__(
+            _("You already have %(limit)d API tokens. Revoke one before you create another.")
+            % {"limit": knox_settings.TOKEN_LIMIT_PER_USER}
+        )
+
+
+def _create_token(user) -> tuple[AuthToken, str]:
+    """Every token is issued here: the per-user limit is counted with the user's row locked, so
+    two requests at once cannot both take the last place."""
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    with transaction.atomic():
+        if limit is not None:
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            live = AuthToken.objects.filter(
+                Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()), user=user
+            )
+            if live.count() >= limit:
+                raise TokenLimitReached
+        return AuthToken.objects.create(user=user)
 
 
 def token_revoke(*, actor, token: AuthToken) -> None:
@@ -30,7 +60,15 @@ def token_create(*, actor) -> tuple[AuthToken, str]:
     """A new token for a user already logged in (from the account page)."""
     if not actor.is_authenticated:
         raise PermissionDenied
-    return AuthToken.objects.create(user=actor)
+    return _create_token(actor)
+
+
+def tokens_revoke_all(*, user, reason: str) -> int:
+    """Delete every API token of the user (password changed, account deactivated); each
+    deletion is audited with the reason. Returns how many went."""
+    with token_audit_reason(reason):
+        deleted, _detail = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 def calendar_token_renew(*, actor) -> str:

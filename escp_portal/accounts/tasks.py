@@ -9,7 +9,10 @@ def clear_expired_tokens() -> int:
     from django.utils import timezone
     from knox.models import AuthToken
 
-    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    from .signals import token_audit_reason
+
+    with token_audit_reason("expired"):
+        deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return deleted
 
 

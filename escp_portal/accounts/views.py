@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +14,23 @@ from knox.models import AuthToken
 from . import services
 from .forms import LoginForm, PasswordResetForm, PreferencesForm, SetPasswordForm
 from .policy import visible_to
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out login gets (django-axes' ``AXES_LOCKOUT_CALLABLE``): a 429 with
+    ``Retry-After``; on the API in its JSON error shape, on pages the lockout page."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    retry_after = str(int(cool_off.total_seconds())) if cool_off else None
+    if request.path.startswith("/api/"):
+        detail = _("Too many failed attempts. Try again in 15 minutes.")
+        response = JsonResponse({"status": 429, "code": "locked_out", "detail": detail}, status=429)
+    else:
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+    if retry_after:
+        response["Retry-After"] = retry_after
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -46,7 +64,11 @@ class TokenListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(tokens=tokens, new_token=new_token, **kwargs)
 
     def post(self, request):
-        _instance, token = services.token_create(actor=request.user)
+        try:
+            _instance, token = services.token_create(actor=request.user)
+        except services.TokenLimitReached as exc:
+            messages.error(request, exc.args[0])
+            return redirect("accounts:tokens")
         # Shown on the next page once, then gone: only the digest is stored.
         request.session["new_api_token"] = token
         return redirect("accounts:tokens")

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from a trusted proxy (escp_portal/proxies.py).
+    "escp_portal.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,10 +59,14 @@ MIDDLEWARE = [
     "escp_portal.locale_middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "escp_portal.proxies.ClientAuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto/-Host headers
+# are believed; from any other peer those headers are dropped. Empty: none is.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 ROOT_URLCONF = "escp_portal.urls"
 WSGI_APPLICATION = "escp_portal.wsgi.application"
@@ -218,9 +224,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "escp_portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "escp_portal.api.throttling.AnonRateThrottle",
+        "escp_portal.api.throttling.UserRateThrottle",
     ],
+    # Never X-Forwarded-For as such: the throttles ask escp_portal.proxies.client_ip.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="300/hour"),
         "user": env("API_THROTTLE_USER", default="5000/hour"),
@@ -272,6 +280,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client address of the throttles (forwarded headers only from a trusted proxy), and on the
+# API a 429 in the JSON error shape instead of the lockout page.
+AXES_CLIENT_IP_CALLABLE = "escp_portal.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "escp_portal.accounts.views.lockout_response"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
