@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
+from escp_portal.audit import set_actor
+
 from .policy import can_edit
 from .signals import token_audit_reason
 
@@ -53,7 +55,8 @@ def _create_token(user) -> tuple[AuthToken, str]:
 def token_revoke(*, actor, token: AuthToken) -> None:
     if not can_edit(actor, token):
         raise PermissionDenied
-    token.delete()
+    with set_actor(actor):  # on the API the caller is known only after the middleware ran
+        token.delete()
 
 
 def token_create(*, actor) -> tuple[AuthToken, str]:
