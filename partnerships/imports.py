@@ -8,7 +8,6 @@ export → edit → import round-trips; the API's bulk upsert sends the same col
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -104,7 +103,19 @@ def read_table(upload) -> list[dict[str, str]]:
                 "save it as CSV, or upload the .xlsx workbook."
             )
         )
-    table = _read_xlsx(stream) if ext == "xlsx" else _read_csv(stream, head)
+    if ext == "xlsx":
+        return _read_rows(_read_xlsx(stream))
+    try:
+        return _read_rows(_read_csv(stream, head, "utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:  # not UTF-8 after all: read again as Windows-1252 (what spreadsheets save CSV in)
+        return _read_rows(_read_csv(stream, head, "cp1252"))
+    except UnicodeDecodeError as exc:
+        raise FileError(_("The file is not text in UTF-8.")) from exc
+
+
+def _read_rows(table) -> list[dict[str, str]]:
     with closing(table):
         try:
             return _rows(table)
@@ -112,8 +123,6 @@ def read_table(upload) -> list[dict[str, str]]:
             raise FileError(
                 _("The file could not be read as CSV: %(error)s") % {"error": str(exc)[:200]}
             ) from exc
-        except UnicodeDecodeError as exc:
-            raise FileError(_("The file is not text in UTF-8.")) from exc
 
 
 def _rows(table) -> list[dict[str, str]]:
@@ -190,20 +199,6 @@ class _Raw(io.RawIOBase):
         return len(data)
 
 
-def _encoding(stream) -> str:
-    """UTF-8 if the whole file decodes so (read in chunks), else Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := stream.read(CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    finally:
-        stream.seek(0)
-    return "utf-8-sig"
-
-
 def _lines(stream, encoding: str):
     """The file's lines, one at a time (ends kept, as ``csv`` wants them)."""
     text = io.TextIOWrapper(io.BufferedReader(_Raw(stream), CHUNK), encoding, newline="")
@@ -224,9 +219,9 @@ def _lines(stream, encoding: str):
         yield line
 
 
-def _read_csv(stream, head: bytes):
+def _read_csv(stream, head: bytes, encoding: str):
     """The records of a CSV file, one list of cells at a time."""
-    encoding = _encoding(stream)
+    stream.seek(0)
     try:
         delimiter = (
             csv.Sniffer().sniff(head.decode(encoding, errors="ignore"), delimiters=",;\t").delimiter
