@@ -30,6 +30,7 @@ from .member_import import apply_plan, plan_import, plan_to_json
 
 logger = logging.getLogger(__name__)
 
+
 def _report(member_import_id: int):
     def progress(done: int, total: int) -> None:
         cache.set(progress_key(member_import_id), done, timeout=3600)

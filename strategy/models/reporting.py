@@ -211,8 +211,7 @@ def validate_evidence_size(file) -> None:
 
     if too_large(file, settings.EVIDENCE_MAX_BYTES):
         raise ValidationError(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": megabytes(settings.EVIDENCE_MAX_BYTES)}
+            _("The file is larger than %(mb)s MB.") % {"mb": megabytes(settings.EVIDENCE_MAX_BYTES)}
         )
 
 
