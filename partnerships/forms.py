@@ -98,6 +98,17 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 class MemberImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Member file"),
-        help_text=_("CSV or Excel (.xlsx) with the columns of the template; at most 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        from .imports import limits
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            _(
+                "CSV or Excel (.xlsx) with the columns of the template; at most %(max_mb)s MB "
+                "and %(max_rows)s rows."
+            )
+            % limits()
+        )

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,8 +32,10 @@ from .exports import COLUMN_NAMES
 from .models import Member
 from .models.members import CONTROL_CHARACTERS, MEMBER_FIELDS
 
-MAX_ROWS = 50_000
-MAX_BYTES = 20 * 1024 * 1024
+# The caps on a member file are settings (MEMBER_IMPORT_MAX_BYTES, MEMBER_IMPORT_MAX_ROWS,
+# XLSX_MAX_UNPACKED_BYTES, XLSX_MAX_RATIO). A CSV line longer than this is refused as it is read.
+MAX_LINE_CHARS = 100_000
+CHUNK = 64 * 1024
 
 # Countries as the EU writes them in its own statistics.
 COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
@@ -47,35 +52,87 @@ class FileError(ValueError):
 # --- reading files ------------------------------------------------------------------------------
 
 
+def limits() -> dict:
+    """The caps on a member file, for the import page and the messages."""
+    return {
+        "max_mb": uploads.megabytes(settings.MEMBER_IMPORT_MAX_BYTES),
+        "max_rows": f"{settings.MEMBER_IMPORT_MAX_ROWS:,}",
+    }
+
+
 def read_table(upload) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX upload as dicts keyed by the normalised column name."""
+    """Rows of a CSV or XLSX upload as dicts keyed by the normalised column name.
+
+    The file is never read whole: its size is checked first, a workbook's declared unpacked size
+    before it is opened, and rows are read one by one until the row cap is passed."""
     name = (getattr(upload, "name", "") or "").lower()
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
     if ext not in ("csv", "xlsx"):
         raise FileError(_("Upload a CSV or Excel (.xlsx) file, named .csv or .xlsx."))
-    too_big = _("The file is larger than 20 MB; split it into several files.")
-    if (getattr(upload, "size", None) or 0) > MAX_BYTES:
-        raise FileError(too_big)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FileError(too_big)
+    if uploads.too_large(upload, settings.MEMBER_IMPORT_MAX_BYTES):
+        raise FileError(
+            _("The file is larger than %(mb)s MB; split it into several files.")
+            % {"mb": limits()["max_mb"]}
+        )
+    stream = getattr(upload, "file", None) or upload
+    stream.seek(0)
+    head = stream.read(4096)
+    stream.seek(0)
     # The content must be what the name says: a workbook is a ZIP package with a workbook part,
     # a CSV is text. A renamed file is refused before anything parses it.
-    if ext == "xlsx" and not uploads.content_matches(io.BytesIO(data), "xlsx"):
-        raise FileError(
-            _("The file could not be read as CSV or Excel (.xlsx): it is not an Excel workbook.")
-        )
-    if ext == "csv" and data.startswith(uploads.BINARY_STARTS):
+    if ext == "xlsx":
+        if not uploads.content_matches(stream, "xlsx"):
+            raise FileError(
+                _(
+                    "The file could not be read as CSV or Excel (.xlsx): "
+                    "it is not an Excel workbook."
+                )
+            )
+        try:
+            uploads.check_package_size(
+                stream,
+                max_bytes=settings.XLSX_MAX_UNPACKED_BYTES,
+                max_ratio=settings.XLSX_MAX_RATIO,
+            )
+        except ValidationError as error:
+            raise FileError(error.messages[0]) from error
+    if ext == "csv" and head.startswith(uploads.BINARY_STARTS):
         raise FileError(
             _(
                 "The file is named .csv but is not text (a workbook or another binary file): "
                 "save it as CSV, or upload the .xlsx workbook."
             )
         )
-    table = _read_xlsx(data) if ext == "xlsx" else _read_csv(data)
-    if not table:
+    if ext == "xlsx":
+        return _read_rows(_read_xlsx(stream))
+    try:
+        return _read_rows(_read_csv(stream, head, "utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:  # not UTF-8 after all: read again as Windows-1252 (what spreadsheets save CSV in)
+        return _read_rows(_read_csv(stream, head, "cp1252"))
+    except UnicodeDecodeError as exc:
+        raise FileError(_("The file is not text in UTF-8.")) from exc
+
+
+def _read_rows(table) -> list[dict[str, str]]:
+    with closing(table):
+        try:
+            return _rows(table)
+        except csv.Error as exc:
+            raise FileError(
+                _("The file could not be read as CSV: %(error)s") % {"error": str(exc)[:200]}
+            ) from exc
+
+
+def _rows(table) -> list[dict[str, str]]:
+    """The header, then the rows, read until the row cap is passed."""
+    max_rows = settings.MEMBER_IMPORT_MAX_ROWS
+    too_many = _("At most %(n)s rows per file.") % {"n": limits()["max_rows"]}
+    first = next(table, None)
+    if first is None:
         raise FileError(_("The file is empty."))
-    header = [_column_key(h) for h in table[0]]
+    header = [_column_key(h) for h in first]
     missing = [c for c in ("name", "country") if c not in header]
     unknown = [h for h in header if h and h not in COLUMN_NAMES]
     if unknown:
@@ -91,7 +148,9 @@ def read_table(upload) -> list[dict[str, str]]:
     if missing:
         raise FileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     rows = []
-    for line, values in enumerate(table[1:], start=2):
+    for line, values in enumerate(table, start=2):
+        if line > 2 * max_rows + 1:
+            raise FileError(too_many)  # blank lines count too, at twice the rate
         if not any(str(v).strip() for v in values if v is not None):
             continue  # blank lines are not rows, but keep counting them
         if any(
@@ -100,13 +159,13 @@ def read_table(upload) -> list[dict[str, str]]:
             raise FileError(
                 _("Line %(line)s has a value in a column without a header.") % {"line": line}
             )
+        if len(rows) == max_rows:
+            raise FileError(too_many)  # the first row past the cap: nothing more is read
         row = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
         row[LINE] = line
         rows.append(row)
     if not rows:
         raise FileError(_("The file has a header but no rows."))
-    if len(rows) > MAX_ROWS:
-        raise FileError(_("At most %(n)s rows per file.") % {"n": f"{MAX_ROWS:,}"})
     return rows
 
 
@@ -125,40 +184,76 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise FileError(_("The file is not text in UTF-8."))
-    if "\x00" in text:
-        raise FileError(_("The file could not be read as CSV or Excel (.xlsx)."))
+class _Raw(io.RawIOBase):
+    """An upload as a raw stream for ``io``'s text reader; closing it leaves the upload open."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _lines(stream, encoding: str):
+    """The file's lines, one at a time (ends kept, as ``csv`` wants them)."""
+    text = io.TextIOWrapper(io.BufferedReader(_Raw(stream), CHUNK), encoding, newline="")
+    for number in itertools.count(1):
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS:
+            raise FileError(
+                _(
+                    "The file could not be read as CSV: line %(line)s is longer than %(n)s "
+                    "characters."
+                )
+                % {"line": number, "n": f"{MAX_LINE_CHARS:,}"}
+            )
+        if "\x00" in line:
+            raise FileError(_("The file could not be read as CSV or Excel (.xlsx)."))
+        yield line
+
+
+def _read_csv(stream, head: bytes, encoding: str):
+    """The records of a CSV file, one list of cells at a time."""
+    stream.seek(0)
     try:
-        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+        delimiter = (
+            csv.Sniffer().sniff(head.decode(encoding, errors="ignore"), delimiters=",;\t").delimiter
+        )
     except csv.Error:
         delimiter = ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"'))
-    except csv.Error as exc:
-        raise FileError(
-            _("The file could not be read as CSV: %(error)s") % {"error": str(exc)[:200]}
-        ) from exc
+    yield from csv.reader(_lines(stream, encoding), delimiter=delimiter, quotechar='"')
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(stream):
+    """The rows of a workbook's first sheet, one tuple of values at a time (streamed: openpyxl's
+    read-only mode parses the sheet as it goes)."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared size may lie; rows are as long as their cells
+        rows = sheet.iter_rows(values_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileError(_("The file could not be read as CSV or Excel (.xlsx).")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise FileError(_("The file could not be read as CSV or Excel (.xlsx).")) from exc
+            yield row
+    finally:
+        workbook.close()
 
 
 # --- reading cells ------------------------------------------------------------------------------

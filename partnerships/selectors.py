@@ -25,6 +25,7 @@ from .models import (
     Partnership,
     Programme,
 )
+from .models.members import IMPORT_STALLED
 from .rules import (
     can_manage_members,
     clusters_with_visible_members,
@@ -315,12 +316,15 @@ def import_preview(member_import: MemberImport) -> dict:
     """What an upload does (or did): counts, changed rows, new names, errors (the first 500)."""
     summary = member_import.summary or {}
     rows = summary.get("rows", [])
+    errors = member_import.errors
+    if member_import.stalled and not errors:  # shown failed before the purge marks it so
+        errors = [{"row": 0, "field": "file", "message": str(IMPORT_STALLED)}]
     return {
         "processed": import_progress(member_import),
         "counts": summary.get("counts", {}),
         "changed_rows": [r for r in rows if r["action"] == "update"][:500],
         "new_names": [r["name"] for r in rows if r["action"] == "create"][:20],
-        "errors": member_import.errors[:500],
+        "errors": errors[:500],
         "more_errors": max(0, len(member_import.errors) - 500),
     }
 
@@ -330,8 +334,8 @@ def import_status(member_import: MemberImport) -> dict:
     processed = import_progress(member_import)
     total = member_import.total_rows
     return {
-        "status": member_import.status,
-        "status_display": member_import.get_status_display(),
+        "status": member_import.shown_status,
+        "status_display": member_import.get_shown_status_display(),
         "processed": processed,
         "total": total,
         "progress": round(100 * processed / total) if total else 100,

@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
+from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
 
 from . import services
@@ -89,8 +92,22 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         help_text=_("Needed when you change a value that was already approved."),
     )
 
+    def clean_evidence_file(self):
+        """Refused by its size before anything reads it (the model checks its content)."""
+        file = self.cleaned_data["evidence_file"]
+        if file and too_large(file, settings.EVIDENCE_MAX_BYTES):
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": megabytes(settings.EVIDENCE_MAX_BYTES)},
+                code="too_large",
+            )
+        return file
+
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["evidence_file"].help_text = _(
+            "PDF, image, spreadsheet or document; at most %(mb)s MB."
+        ) % {"mb": megabytes(settings.EVIDENCE_MAX_BYTES)}
         # The latest period first: it is the one usually reported.
         self.fields["period_end"].choices = [
             (p.isoformat(), p.isoformat()) for p in reversed(list(periods))

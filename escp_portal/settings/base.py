@@ -196,7 +196,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-stale-member-imports": {
         "task": "partnerships.tasks.purge_stale_member_imports",
-        "schedule": timedelta(hours=24),
+        "schedule": timedelta(hours=1),
     },
     "send-mission-reminders": {
         "task": "missions.tasks.send_mission_reminders",
@@ -299,6 +299,24 @@ COUNTRIES_FIRST = []
 # The bulk member endpoint takes up to 5,000 rows in one JSON body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=500)
+
+# --- Uploads: caps on every file the portal takes (README, "Uploads") ---------------------------
+# No file larger than this is received at all: the first upload handler stops keeping it.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "escp_portal.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A member file: its size, its rows (counted while reading), how far an XLSX may unpack.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=50_000)
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
+# An import still being checked or written after this long is shown and marked as failed.
+MEMBER_IMPORT_STALE_MINUTES = env.int("MEMBER_IMPORT_STALE_MINUTES", default=60)
+# A KPI evidence file.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Overdue KPI reports older than this are not reminded any more (their period is history).
 KPI_REMINDER_WINDOW_DAYS = env.int("KPI_REMINDER_WINDOW_DAYS", default=180)

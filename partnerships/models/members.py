@@ -2,6 +2,7 @@
 memberships of clusters, competences, and the record of each member file uploaded."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -280,6 +282,17 @@ class ClusterMembership(models.Model):
         return {"member_id": self.member_id, "cluster_id": self.cluster_id}
 
 
+# What a failed import's page says when its job broke or stopped (nothing was written).
+IMPORT_CRASHED = _(
+    "The file could not be processed: an unexpected error stopped the work. Nothing was "
+    "written. Discard this upload and try again; if it happens again, tell the portal's support."
+)
+IMPORT_STALLED = _(
+    "The work on this file stopped before it finished (the job was interrupted). Nothing was "
+    "written. Discard this upload and upload the file again."
+)
+
+
 class MemberImport(models.Model):
     """One upload of a member file: validated first (preview), written only when confirmed.
 
@@ -308,6 +321,9 @@ class MemberImport(models.Model):
     errors = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the file began to be checked, or (once confirmed) to be written: a job that has not
+    # finished a stage long after it began was stopped (MEMBER_IMPORT_STALE_MINUTES).
+    stage_started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = PolicyQuerySet.as_manager()
@@ -330,5 +346,22 @@ class MemberImport(models.Model):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
     @property
+    def stalled(self) -> bool:
+        """Still checking or writing long after the stage began: its job was stopped. It is
+        shown as failed at once, and marked so by the periodic purge."""
+        limit = timedelta(minutes=settings.MEMBER_IMPORT_STALE_MINUTES)
+        return (
+            self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
+            and self.stage_started_at < timezone.now() - limit
+        )
+
+    @property
+    def shown_status(self) -> str:
+        return self.Status.FAILED if self.stalled else self.status
+
+    def get_shown_status_display(self) -> str:
+        return str(self.Status(self.shown_status).label)
+
+    @property
     def finished(self) -> bool:
-        return self.status not in (self.Status.VALIDATING, self.Status.IMPORTING)
+        return self.shown_status not in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -4,12 +4,14 @@ written by the worker (``tasks``), small ones at once."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +22,13 @@ from escp_portal.services import require
 
 from ..imports import read_table
 from ..models import ClusterOrganisation, MemberImport
+from ..models.members import IMPORT_CRASHED as CRASHED
+from ..models.members import IMPORT_STALLED as STALLED
 from ..selectors import progress_key
 from ..tasks import apply_member_import, validate_member_import
 from .member_import import apply_plan, plan_import, plan_to_json
+
+logger = logging.getLogger(__name__)
 
 
 def _report(member_import_id: int):
@@ -55,18 +61,43 @@ def import_upload_and_check(*, actor, cluster: ClusterOrganisation, upload) -> M
     return member_import
 
 
+def _failure(message) -> list[dict]:
+    return [{"row": 0, "field": "file", "message": str(message)}]
+
+
+def _fail(member_import_id: int, *, stage: str, message, **extra) -> int:
+    """Mark an import failed, if it is still in ``stage`` (a job that finished meanwhile
+    keeps its result). Returns how many were marked."""
+    return MemberImport.objects.filter(pk=member_import_id, status=stage).update(
+        status=MemberImport.Status.FAILED,
+        errors=_failure(message),
+        finished_at=timezone.now(),
+        **extra,
+    )
+
+
 def import_validate(member_import_id: int) -> MemberImport:
-    """Check every row (nothing is written to member data) and keep the preview."""
+    """Check every row (nothing is written to member data) and keep the preview. An error
+    that is not the database's (which the job retries) ends the import failed, with a
+    message on its page, rather than leaving it "checking" for ever."""
     member_import = MemberImport.objects.select_related("cluster").get(pk=member_import_id)
     if member_import.status != MemberImport.Status.VALIDATING:
         return member_import
-    plan = plan_import(member_import.cluster, member_import.rows)
-    member_import.errors = plan.errors
-    member_import.summary = {"counts": plan.counts(), "rows": plan_to_json(plan)}
-    member_import.status = MemberImport.Status.READY if plan.valid else MemberImport.Status.INVALID
-    member_import.processed_rows = 0
-    member_import.save(update_fields=["errors", "summary", "status", "processed_rows"])
-    return member_import
+    try:
+        plan = plan_import(member_import.cluster, member_import.rows)
+        summary = {"counts": plan.counts(), "rows": plan_to_json(plan)}
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.exception("Checking member import %s failed", member_import_id)
+        _fail(member_import_id, stage=MemberImport.Status.VALIDATING, message=CRASHED)
+        return MemberImport.objects.get(pk=member_import_id)
+    status = MemberImport.Status.READY if plan.valid else MemberImport.Status.INVALID
+    # Only if still being checked: the periodic purge may have given it up meanwhile.
+    MemberImport.objects.filter(pk=member_import_id, status=MemberImport.Status.VALIDATING).update(
+        errors=plan.errors, summary=summary, status=status, processed_rows=0
+    )
+    return MemberImport.objects.get(pk=member_import_id)
 
 
 def import_confirm(*, actor, member_import: MemberImport) -> MemberImport:
@@ -76,7 +107,8 @@ def import_confirm(*, actor, member_import: MemberImport) -> MemberImport:
         if locked.status != MemberImport.Status.READY:
             raise ValidationError(_("This import is not ready to be confirmed."))
         locked.status = MemberImport.Status.IMPORTING
-        locked.save(update_fields=["status"])
+        locked.stage_started_at = timezone.now()
+        locked.save(update_fields=["status", "stage_started_at"])
     return locked
 
 
@@ -102,8 +134,17 @@ def import_apply(member_import_id: int) -> MemberImport:
         if member_import.status != MemberImport.Status.IMPORTING:
             return member_import
         # Checked again: members may have changed since the preview.
-        plan = plan_import(member_import.cluster, member_import.rows)
-        if not plan.valid:
+        try:
+            plan = plan_import(member_import.cluster, member_import.rows)
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("Checking member import %s again failed", member_import_id)
+            plan = None
+        if plan is None:
+            member_import.status = MemberImport.Status.FAILED
+            member_import.errors = _failure(CRASHED)
+        elif not plan.valid:
             member_import.status = MemberImport.Status.FAILED
             member_import.errors = plan.errors
         else:
@@ -112,17 +153,16 @@ def import_apply(member_import_id: int) -> MemberImport:
                     counts = apply_plan(
                         member_import.cluster, plan, progress=_report(member_import.pk)
                     )
-            except (DatabaseError, ValidationError) as exc:
+            except Exception as exc:
                 # Nothing of the rows was written (their savepoint rolled back); say so rather
                 # than leave the import "importing" for ever.
+                if not isinstance(exc, DatabaseError | ValidationError):
+                    logger.exception("Writing member import %s failed", member_import_id)
+                    exc = CRASHED
                 member_import.status = MemberImport.Status.FAILED
-                member_import.errors = [
-                    {
-                        "row": 0,
-                        "field": "file",
-                        "message": _("The import failed: %(e)s") % {"e": str(exc)[:300]},
-                    }
-                ]
+                member_import.errors = _failure(
+                    _("The import failed: %(e)s") % {"e": str(exc)[:300]}
+                )
                 member_import.finished_at = timezone.now()
                 member_import.save()
                 cache.delete(progress_key(member_import.pk))
@@ -140,21 +180,43 @@ def import_apply(member_import_id: int) -> MemberImport:
 def import_discard(*, actor, member_import: MemberImport) -> bool:
     """Drop an upload that was not (or could not be) imported; a done import is a record."""
     require(can_edit(actor, member_import))
-    discardable = [
-        MemberImport.Status.READY,
-        MemberImport.Status.INVALID,
-        MemberImport.Status.FAILED,
-    ]
-    deleted, _rows = MemberImport.objects.filter(
-        pk=member_import.pk, status__in=discardable
-    ).delete()
+    discardable = Q(
+        status__in=[
+            MemberImport.Status.READY,
+            MemberImport.Status.INVALID,
+            MemberImport.Status.FAILED,
+        ]
+    ) | Q(
+        status__in=[MemberImport.Status.VALIDATING, MemberImport.Status.IMPORTING],
+        stage_started_at__lt=_stale_cutoff(),
+    )
+    deleted, _rows = MemberImport.objects.filter(discardable, pk=member_import.pk).delete()
     if not deleted:
         raise ValidationError(_("This import cannot be discarded now."))
     return True
 
 
+def _stale_cutoff():
+    return timezone.now() - timedelta(minutes=settings.MEMBER_IMPORT_STALE_MINUTES)
+
+
+def import_fail_stalled() -> int:
+    """Mark failed the imports whose job stopped: still checking or writing long after the
+    stage began. Nothing of them was written (writing is one transaction)."""
+    stalled = MemberImport.objects.filter(
+        status__in=[MemberImport.Status.VALIDATING, MemberImport.Status.IMPORTING],
+        stage_started_at__lt=_stale_cutoff(),
+    )
+    return sum(
+        _fail(pk, stage=status, message=STALLED)
+        for pk, status in stalled.values_list("pk", "status")
+    )
+
+
 def import_purge(*, older_than_days: int = 30) -> int:
-    """Delete uploads never confirmed (their rows hold personal data) after a while."""
+    """Give up imports whose job stopped, and delete uploads never confirmed (their rows hold
+    personal data) after a while. Returns how many were deleted."""
+    import_fail_stalled()
     cutoff = timezone.now() - timedelta(days=older_than_days)
     stale = MemberImport.objects.filter(created_at__lt=cutoff).exclude(
         status=MemberImport.Status.DONE

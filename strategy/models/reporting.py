@@ -207,14 +207,18 @@ EVIDENCE_EXTENSIONS = [
 
 
 def validate_evidence_size(file) -> None:
-    if file.size > 10 * 1024 * 1024:
-        raise ValidationError(_("The file is larger than 10 MB."))
+    from escp_portal.uploads import megabytes, too_large
+
+    if too_large(file, settings.EVIDENCE_MAX_BYTES):
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB.") % {"mb": megabytes(settings.EVIDENCE_MAX_BYTES)}
+        )
 
 
 def validate_evidence_content(file) -> None:
     """The content must be what the extension says (a renamed file is refused). Checked on
     upload only: a file already stored was checked then."""
-    if getattr(file, "_committed", False) or file.size > 10 * 1024 * 1024:
+    if getattr(file, "_committed", False) or file.size > settings.EVIDENCE_MAX_BYTES:
         return
     from escp_portal.uploads import check_content
 

@@ -20,7 +20,6 @@ from django.db import models
 from django.urls import Resolver404, resolve, reverse
 from openpyxl import Workbook
 
-from partnerships import imports
 from partnerships.models import MemberImport
 from strategy.models import Measurement
 
@@ -230,13 +229,13 @@ def test_member_files_of_their_type_are_read(client, world, name, content):
     assert MemberImport.objects.get().rows[0]["name"] == "Oak AG"
 
 
-def test_oversized_member_files_are_refused_with_a_message(client, world, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 1024)
+def test_oversized_member_files_are_refused_with_a_message(client, world, settings):
+    settings.MEMBER_IMPORT_MAX_BYTES = 1024 * 1024
     client.force_login(world.manager_a)
-    content = b"name,country\n" + b"Oak AG,DE\n" * 200
+    content = b"name,country\n" + b"Oak AG,DE\n" * 120_000
     page = upload(client, world, "members.csv", content)
     assert page.status_code == 200
-    assert "The file is larger than 20 MB; split it into several files." in page.content.decode()
+    assert "The file is larger than 1 MB; split it into several files." in page.content.decode()
     assert not MemberImport.objects.exists()
 
 
