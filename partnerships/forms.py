@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 
-from .models import ClusterOrganisation, Member, Partner, Partnership
+from .models import ClusterOrganisation, Member, Partner, PartnerInvitation, Partnership
 from .models.members import MEMBER_FIELDS
 from .services import partnerships as services
 
@@ -101,3 +101,21 @@ class MemberImportForm(BootstrapFormMixin, forms.Form):
         help_text=_("CSV or Excel (.xlsx) with the columns of the template; at most 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+
+class PartnerInviteForm(BootstrapFormMixin, forms.ModelForm):
+    """A coordinator invites a cluster; it becomes a partner when one of its managers accepts."""
+
+    cluster = forms.ModelChoiceField(
+        queryset=ClusterOrganisation.objects.order_by("name"),
+        label=_("Cluster organisation"),
+        help_text=_(
+            "Its managers are asked to accept. Until one does, the partnership sees only the "
+            "cluster's public profile."
+        ),
+    )
+
+    class Meta:
+        model = PartnerInvitation
+        fields = ["cluster", "role", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}

@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "escp_portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts and access")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Invitation
+
+        # Who invited whom to what, and every answer; never the token's hash.
+        auditlog.register(Invitation, exclude_fields=["token_hash", "created_at"])
