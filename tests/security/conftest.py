@@ -5,10 +5,10 @@ import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 
+from escp_portal.accounts.models import Invitation
 from evaluation.models import Assessment, Review
 from evaluation.services import recompute_scoreboard
 from missions.models import ExportGroup, Mission, Outcome, Participation
-from escp_portal.accounts.models import Invitation
 from partnerships.models import ClusterMembership, MemberImport, PartnerInvitation
 from strategy.models import (
     MarketStudy,
