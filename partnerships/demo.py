@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ClusterOrganisation, Partner, Partnership, Programme
+from .models import ClusterOrganisation, Partner, PartnerInvitation, Partnership, Programme
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "escp_partnerships.json"
 
@@ -296,3 +296,23 @@ def load_members(*, scale: int = 1, stdout=None) -> int:
     if stdout:
         stdout.write(f"Synthetic members: {created} created (names end in {DEMO_SUFFIX}).")
     return created
+
+
+def load_invitations(*, coordinator, manager, partnerships, clusters) -> int:
+    """One invitation for the demo manager to answer: the first of the coordinator's
+    partnerships that one of the manager's clusters is not (yet) a partner of. The loaded
+    partners stay as recorded (programme data). Run twice, nothing changes."""
+    for partnership in partnerships:
+        for cluster in clusters:
+            if Partner.objects.filter(partnership=partnership, cluster=cluster).exists():
+                continue
+            PartnerInvitation.objects.get_or_create(
+                partnership=partnership,
+                cluster=cluster,
+                defaults={
+                    "invited_by": coordinator,
+                    "message": "Synthetic demo invitation: join us to share your members.",
+                },
+            )
+            return 1
+    return 0

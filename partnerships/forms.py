@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 
-from .models import ClusterOrganisation, Member, Partner, Partnership
+from .models import ClusterOrganisation, Member, Partner, PartnerInvitation, Partnership
 from .models.members import MEMBER_FIELDS
 from .services import partnerships as services
 
@@ -112,3 +112,21 @@ class MemberImportForm(BootstrapFormMixin, forms.Form):
             )
             % limits()
         )
+
+
+class PartnerInviteForm(BootstrapFormMixin, forms.ModelForm):
+    """A coordinator invites a cluster; it becomes a partner when one of its managers accepts."""
+
+    cluster = forms.ModelChoiceField(
+        queryset=ClusterOrganisation.objects.order_by("name"),
+        label=_("Cluster organisation"),
+        help_text=_(
+            "Its managers are asked to accept. Until one does, the partnership sees only the "
+            "cluster's public profile."
+        ),
+    )
+
+    class Meta:
+        model = PartnerInvitation
+        fields = ["cluster", "role", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}

@@ -12,6 +12,7 @@ from django.db import models
 
 from escp_portal.accounts.policy import (
     Scope,
+    can_create,
     can_edit,
     everything,
     model,
@@ -34,10 +35,12 @@ def _partnerships(qs, scope):
 def _partners(qs, scope):
     if scope.reads_everything:
         return qs
-    published = ~models.Q(partnership__status="draft")
+    visible = ~models.Q(partnership__status="draft")
     if scope.coordinated_partnerships:
-        return qs.filter(published | models.Q(partnership_id__in=scope.coordinated_partnerships))
-    return qs.filter(published)
+        visible |= models.Q(partnership_id__in=scope.coordinated_partnerships)
+    if scope.managed_clusters:  # their own cluster's partnerships, to end the sharing
+        visible |= models.Q(cluster_id__in=scope.managed_clusters)
+    return qs.filter(visible)
 
 
 def _coordinates(scope, partnership) -> bool:
@@ -55,7 +58,8 @@ rule(
     "partnerships.Partner",
     visible=_partners,
     edit=lambda scope, partner: partner.partnership_id in scope.coordinated_partnerships,
-    create=_coordinates,
+    # Consent: coordinators invite a cluster (a PartnerInvitation); staff record programme data.
+    create=lambda scope, parent: scope.is_staff,
 )
 rule(
     "partnerships.ClusterOrganisation",
@@ -237,3 +241,56 @@ rule(
     edit=lambda scope, imp: imp.cluster_id in scope.managed_clusters,
     create=lambda scope, cluster: cluster is not None and cluster.pk in scope.managed_clusters,
 )
+
+
+# --- consent: partner invitations and the end of a cluster's sharing -----------------------------
+# A coordinator invites a cluster; one of its managers accepts (the cluster becomes a partner and
+# its members reach the partnership) or declines. Until then the partnership sees the cluster's
+# public profile only: no partner row exists, so no rule above lets member data through.
+
+
+def _partner_invitations(qs, scope):
+    if scope.is_staff:
+        return qs
+    if not scope.authenticated:
+        return qs.none()
+    return qs.filter(
+        models.Q(partnership_id__in=scope.coordinated_partnerships)
+        | models.Q(cluster_id__in=scope.managed_clusters)
+    )
+
+
+rule("partnerships.PartnerInvitation", visible=_partner_invitations, edit=nobody)
+
+
+def can_invite_partner(user, partnership) -> bool:
+    """The partnership's coordinators (and staff) invite clusters to it."""
+    scope = scope_for(user)
+    return scope.is_staff or partnership.pk in scope.coordinated_partnerships
+
+
+def can_record_partner(user, partnership) -> bool:
+    """Staff record a partner directly (programme data), without the cluster's answer."""
+    return can_create(user, model("partnerships.Partner"), partnership)
+
+
+def can_answer_partner_invitation(user, invitation) -> bool:
+    """One of the invited cluster's managers (or staff) accepts or declines."""
+    scope = scope_for(user)
+    return scope.is_staff or invitation.cluster_id in scope.managed_clusters
+
+
+def can_revoke_partner_invitation(user, invitation) -> bool:
+    return can_invite_partner(user, invitation.partnership)
+
+
+def can_end_sharing(user, partner) -> bool:
+    """One of the cluster's managers (or staff) ends its sharing with a partnership."""
+    scope = scope_for(user)
+    return scope.is_staff or partner.cluster_id in scope.managed_clusters
+
+
+def answers_partner_invitations(user) -> bool:
+    """Does the user keep a cluster (the "Invitations" page lists its invitations)?"""
+    scope = scope_for(user)
+    return scope.is_staff or scope.is_cluster_manager or scope.is_coordinator

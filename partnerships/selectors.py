@@ -22,6 +22,7 @@ from .models import (
     Member,
     MemberImport,
     Partner,
+    PartnerInvitation,
     Partnership,
     Programme,
 )
@@ -341,3 +342,25 @@ def import_status(member_import: MemberImport) -> dict:
         "progress": round(100 * processed / total) if total else 100,
         "finished": member_import.finished,
     }
+
+
+# --- consent -------------------------------------------------------------------------------------
+
+
+def partner_invitations(user):
+    """The partner invitations the user may see: their partnerships' and their clusters'."""
+    return (
+        visible_to(PartnerInvitation.objects.all(), user)
+        .select_related("partnership__programme", "cluster", "invited_by", "answered_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def sharing_partnerships(user, cluster_ids):
+    """The partnerships the given clusters (the user's) currently share their members with."""
+    return (
+        Partner.objects.visible_to(user)
+        .filter(cluster_id__in=cluster_ids, left_on__isnull=True, sharing_ended_at__isnull=True)
+        .select_related("partnership__programme", "cluster")
+        .order_by("cluster__name", "partnership__acronym")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import directory, members, partnerships
+from .views import consent, directory, members, partnerships
 
 app_name = "partnerships"
 
@@ -29,6 +29,17 @@ urlpatterns = [
     path("partners/<int:pk>/edit/", partnerships.PartnerUpdateView.as_view(), name="partner_edit"),
     path(
         "partners/<int:pk>/remove/", partnerships.PartnerDeleteView.as_view(), name="partner_remove"
+    ),
+    path("invitations/", consent.InvitationsView.as_view(), name="invitations"),
+    path(
+        "partner-invitations/<int:pk>/<slug:action>/",
+        consent.PartnerInvitationActionView.as_view(),
+        name="partner_invitation_action",
+    ),
+    path(
+        "partners/<int:pk>/end-sharing/",
+        consent.PartnerEndSharingView.as_view(),
+        name="partner_end_sharing",
     ),
     path("clusters/", directory.ClusterListView.as_view(), name="cluster_list"),
     path("clusters/add/", directory.ClusterCreateView.as_view(), name="cluster_add"),

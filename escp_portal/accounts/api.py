@@ -1,19 +1,24 @@
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
 from escp_portal.api.viewsets import PolicyQuerysetMixin
 from escp_portal.filters import id_filter
+from partnerships.models import Partnership
 
-from . import services
-from .models import Role, RoleAssignment, User
+from . import selectors, services
+from .models import Invitation, Role, RoleAssignment, User
 from .views import lockout_response
 
 
@@ -147,3 +152,127 @@ class MeView(APIView):
     @extend_schema(responses=UserSerializer)
     def get(self, request):
         return Response(UserSerializer(request.user).data)
+
+
+# --- invitations of people -----------------------------------------------------------------------
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    # A partnership the user cannot see is, to them, an invalid id (clusters are public).
+    partnership = VisibleField(Partnership, required=False, allow_null=True)
+    state = serializers.CharField(source="current_state", read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES], required=False
+    )
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "partnership",
+            "cluster",
+            "language",
+            "state",
+            "needs_confirmation",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "answered_at",
+            "confirmed_at",
+        ]
+        read_only_fields = [
+            "needs_confirmation",
+            "created_at",
+            "expires_at",
+            "answered_at",
+            "confirmed_at",
+        ]
+        validators = []
+
+
+class InvitationTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200, help_text="The token of the emailed link.")
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People invited by email to a role. `POST` invites (the link is emailed, never
+    returned); `revoke/` withdraws; `confirm/` and `refuse/` answer a new cluster manager (the
+    cluster's managers, staff); `accept/` and `decline/` take the link's `token`: the invited
+    person, logged in with the invited address, accepts."""
+
+    queryset = Invitation.objects.all()
+    serializer_class = InvitationSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return selectors.invitations(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        invitation, _token = services.invitation_create(
+            actor=self.request.user,
+            email=data["email"],
+            role=data["role"],
+            partnership=data.get("partnership"),
+            cluster=data.get("cluster"),
+            language=data.get("language", ""),
+        )
+        serializer.instance = invitation
+
+    def _done(self, invitation):
+        return Response(InvitationSerializer(invitation, context={"request": self.request}).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self._done(
+            services.invitation_revoke(actor=request.user, invitation=self.get_object())
+        )
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._done(
+            services.invitation_confirm(actor=request.user, invitation=self.get_object())
+        )
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._done(
+            services.invitation_confirm(
+                actor=request.user, invitation=self.get_object(), approve=False
+            )
+        )
+
+    def _by_token(self, request):
+        body = InvitationTokenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invitation = selectors.invitation_by_token(body.validated_data["token"])
+        if invitation is None:
+            raise NotFound
+        return invitation
+
+    @extend_schema(request=InvitationTokenSerializer, responses={200: InvitationSerializer})
+    @action(detail=False, methods=["post"])
+    def accept(self, request):
+        return self._done(
+            services.invitation_accept(actor=request.user, invitation=self._by_token(request))
+        )
+
+    @extend_schema(request=InvitationTokenSerializer, responses={200: InvitationSerializer})
+    @action(detail=False, methods=["post"])
+    def decline(self, request):
+        return self._done(
+            services.invitation_decline(actor=request.user, invitation=self._by_token(request))
+        )

@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and access")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from . import signals
+        from .models import Invitation
 
         signals.connect()
+
+        # Who invited whom to what, and every answer; never the token's hash.
+        auditlog.register(Invitation, exclude_fields=["token_hash", "created_at"])

@@ -1,9 +1,19 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from evaluation.demo import CURRENT_ACRONYM, CURRENT_CLUSTER
+from partnerships import demo as partnerships_demo
 from partnerships.models import ClusterOrganisation, Partnership
 
-from .models import Role, RoleAssignment, User
+from .models import Invitation, Role, RoleAssignment, User
+from .selectors import token_hash
 
 DEFAULT_PASSWORD = "escp-demo-2026"
+# A person the demo coordinator invited to co-coordinate (pending).
+INVITED_PERSON = "invited.coordinator@demo.escp.eu"
 COORDINATED = ("MobiGoIn-Action", "AdPack2")
 # A partner cluster of AdPack2 other than its coordinator, so that the coordinator sees members
 # of clusters the manager does not manage.
@@ -58,6 +68,21 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
         )
         managed.append(second)
     RoleAssignment.objects.get_or_create(user=officer, role=Role.EC_OFFICER)
+    # Consent and invitations, so that their pages have content: a partner invitation for the
+    # manager to answer, and a person the coordinator invited (no email is sent; the link is
+    # not known, as it would be only in the email).
+    partnerships_demo.load_invitations(
+        coordinator=coordinator, manager=manager, partnerships=coordinated, clusters=managed
+    )
+    if coordinated and not Invitation.objects.filter(email=INVITED_PERSON).exists():
+        Invitation.objects.create(
+            email=INVITED_PERSON,
+            role=Role.COORDINATOR,
+            partnership=coordinated[0],
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            invited_by=coordinator,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+        )
     return [
         (
             "coordinator@demo.escp.eu",

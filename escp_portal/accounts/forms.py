@@ -56,3 +56,105 @@ class PreferencesForm(BootstrapFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["muted_reminders"].choices = ReminderLog.Kind.choices
+
+
+class InvitationForm(BootstrapFormMixin, forms.Form):
+    """Invite a person by email: the roles, partnerships and clusters offered are those the
+    user may invite to (the service checks again)."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=None,
+        required=False,
+        help_text=_("For a coordinator."),
+    )
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("For a cluster manager: a cluster that accepted to partner."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=_language_choices, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from partnerships.models import ClusterOrganisation, Partnership
+
+        from .models import Role
+        from .policy import invitable_cluster_ids, invitable_partnership_ids, may_invite_officers
+
+        super().__init__(*args, **kwargs)
+        roles = [(Role.COORDINATOR, Role.COORDINATOR.label)]
+        roles.append((Role.CLUSTER_MANAGER, Role.CLUSTER_MANAGER.label))
+        if may_invite_officers(user):
+            roles.append((Role.EC_OFFICER, Role.EC_OFFICER.label))
+        self.fields["role"].choices = roles
+        partnerships, clusters = invitable_partnership_ids(user), invitable_cluster_ids(user)
+        self.fields["partnership"].queryset = (
+            Partnership.objects.all()
+            if partnerships is None
+            else Partnership.objects.filter(pk__in=partnerships)
+        )
+        self.fields["cluster"].queryset = (
+            ClusterOrganisation.objects.all()
+            if clusters is None
+            else ClusterOrganisation.objects.filter(pk__in=clusters)
+        )
+
+    def clean(self):
+        from .models import Role
+
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.COORDINATOR:
+            data["cluster"] = None
+            if not data.get("partnership"):
+                self.add_error("partnership", _("Choose the partnership to coordinate."))
+        elif role == Role.CLUSTER_MANAGER:
+            data["partnership"] = None
+            if not data.get("cluster"):
+                self.add_error("cluster", _("Choose the cluster to manage."))
+        elif role == Role.EC_OFFICER:
+            data["partnership"] = data["cluster"] = None
+        return data
+
+
+class InvitationSignUpForm(BootstrapFormMixin, forms.Form):
+    """Accept an invitation with a new account: the invited address, a name and a password."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        from .models import User
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -170,3 +170,109 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.partnership or self.cluster
         return f"{self.user} — {self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+
+class InvitationQuerySet(PolicyQuerySet):
+    pass
+
+
+class Invitation(models.Model):
+    """A person invited by email to take a role. Only a hash of the link's token is stored; the
+    link works once, until it expires or is withdrawn. A new cluster manager invited by someone
+    outside the cluster also needs the confirmation of the cluster's managers (or staff)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        CONFIRMING = "confirming", _("Accepted, waiting for the cluster's confirmation")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("partnership"),
+    )
+    cluster = models.ForeignKey(
+        "partnerships.ClusterOrganisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("cluster organisation"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    needs_confirmation = models.BooleanField(_("needs the cluster's confirmation"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.COORDINATOR, partnership__isnull=False, cluster__isnull=True)
+                    | Q(role=Role.CLUSTER_MANAGER, partnership__isnull=True, cluster__isnull=False)
+                    | Q(role=Role.EC_OFFICER, partnership__isnull=True, cluster__isnull=True)
+                ),
+                name="invitation_scope_matches_role",
+                violation_error_message=_(
+                    "A coordinator needs a partnership, a cluster manager a cluster, and an EC "
+                    "officer neither."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()}"
+
+    @property
+    def current_state(self) -> str:
+        """The state, with a pending invitation past its date read as expired."""
+        if self.state == self.State.PENDING and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.state
+
+    def get_current_state_display(self):
+        return self.State(self.current_state).label

@@ -212,7 +212,7 @@ def is_staff(user) -> bool:
 def partner_clusters_of(partnership_ids, *, sharing_contacts=False):
     """Clusters currently partnering in the given partnerships (a subquery of ids)."""
     partners = model("partnerships.Partner").objects.filter(
-        partnership_id__in=partnership_ids, left_on__isnull=True
+        partnership_id__in=partnership_ids, left_on__isnull=True, sharing_ended_at__isnull=True
     )
     if sharing_contacts:
         partners = partners.filter(cluster__share_member_contacts=True)
@@ -223,7 +223,11 @@ def managed_partner_partnerships(scope: Scope):
     """Partnerships (ids, a subquery) in which a cluster the user manages currently partners."""
     return (
         model("partnerships.Partner")
-        .objects.filter(cluster_id__in=scope.managed_clusters, left_on__isnull=True)
+        .objects.filter(
+            cluster_id__in=scope.managed_clusters,
+            left_on__isnull=True,
+            sharing_ended_at__isnull=True,
+        )
         .exclude(partnership__status="draft")
         .values("partnership_id")
     )
@@ -357,3 +361,102 @@ def partnership_id_of(obj) -> int | None:
     if obj._meta.label == "partnerships.Partnership":
         return obj.pk
     return None
+
+
+# --- invitations: who may invite whom, who sees and answers an invitation -----------------------
+# Coordinators invite coordinators of their partnership and managers of its consenting partner
+# clusters; a cluster's managers invite fellow managers; staff invite anyone (EC officers only
+# staff). A manager invited by someone outside the cluster starts only once one of the cluster's
+# managers (or staff) confirms.
+
+
+def can_invite(user, role: str, *, partnership=None, cluster=None) -> bool:
+    from .models import Role
+
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    if scope.is_staff:
+        return True
+    if role == Role.COORDINATOR:
+        return partnership is not None and partnership.pk in scope.coordinated_partnerships
+    if role == Role.CLUSTER_MANAGER and cluster is not None:
+        if cluster.pk in scope.managed_clusters:
+            return True
+        return (
+            bool(scope.coordinated_partnerships)
+            and partner_clusters_of(scope.coordinated_partnerships)
+            .filter(cluster_id=cluster.pk)
+            .exists()
+        )
+    return False
+
+
+def invitation_needs_confirmation(user, role: str, cluster) -> bool:
+    """A new cluster manager invited by someone who is neither staff nor one of its managers."""
+    from .models import Role
+
+    scope = scope_for(user)
+    if role != Role.CLUSTER_MANAGER or scope.is_staff:
+        return False
+    return cluster is None or cluster.pk not in scope.managed_clusters
+
+
+def invitable_partnership_ids(user):
+    """Partnerships (ids) the user may invite coordinators to; None for any (staff)."""
+    scope = scope_for(user)
+    return None if scope.is_staff else scope.coordinated_partnerships
+
+
+def invitable_cluster_ids(user):
+    """Clusters (ids, a set) the user may invite managers of; None for any (staff)."""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return None
+    ids = set(scope.managed_clusters)
+    if scope.coordinated_partnerships:
+        ids |= set(
+            partner_clusters_of(scope.coordinated_partnerships).values_list("cluster_id", flat=True)
+        )
+    return ids
+
+
+def may_invite_officers(user) -> bool:
+    return scope_for(user).is_staff
+
+
+def may_invite_anyone(user) -> bool:
+    """Is there any role the user may invite people to (the "Invite people" page)?"""
+    scope = scope_for(user)
+    return scope.is_staff or scope.is_coordinator or scope.is_cluster_manager
+
+
+def _invitations(qs, scope):
+    if scope.is_staff:
+        return qs
+    if not scope.authenticated:
+        return qs.none()
+    condition = models.Q(invited_by_id=scope.user_id)
+    if scope.coordinated_partnerships:
+        condition |= models.Q(partnership_id__in=scope.coordinated_partnerships)
+    if scope.managed_clusters:
+        condition |= models.Q(cluster_id__in=scope.managed_clusters)
+    return qs.filter(condition)
+
+
+def can_revoke_invitation(user, invitation) -> bool:
+    """Whoever may invite to the same role and scope withdraws an open invitation."""
+    return can_invite(
+        user, invitation.role, partnership=invitation.partnership, cluster=invitation.cluster
+    )
+
+
+def can_confirm_invitation(user, invitation) -> bool:
+    """One of the cluster's managers, or staff, confirms a new manager of the cluster."""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return True
+    return invitation.cluster_id is not None and invitation.cluster_id in scope.managed_clusters
+
+
+rule("accounts.Invitation", visible=_invitations, edit=nobody)

@@ -1,18 +1,32 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from escp_portal.audit import set_actor
+from escp_portal.services import require, save_audited
 
-from .policy import can_edit
+from . import selectors
+from .models import Invitation, RoleAssignment, User
+from .policy import (
+    can_confirm_invitation,
+    can_edit,
+    can_invite,
+    can_revoke_invitation,
+    forget_scope,
+    invitation_needs_confirmation,
+)
 from .signals import token_audit_reason
 
 
@@ -104,3 +118,165 @@ def language_update(*, actor, language) -> None:
     if language in supported_languages() and actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    """An email subject on one line: names typed by users must not add header lines."""
+    return " ".join(str(text).split())
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "link": settings.SITE_URL.rstrip("/")
+            + reverse("accounts:invitation", kwargs={"token": token}),
+            "days": settings.INVITATION_EXPIRY_DAYS,
+        }
+        subject = _one_line(render_to_string("accounts/email/invitation_subject.txt", context))
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_create(
+    *, actor, email: str, role: str, partnership=None, cluster=None, language: str = ""
+) -> tuple[Invitation, str]:
+    """Invite a person by email to a role; the link (with its token) is emailed and returned
+    once: only its hash is stored."""
+    require(can_invite(actor, role, partnership=partnership, cluster=cluster))
+    email = User.objects.normalize_email(email or "").strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and _holds(existing, role, partnership, cluster):
+        raise ValidationError({"email": _("This person already has this role.")})
+    open_invitations = Invitation.objects.filter(
+        email__iexact=email,
+        role=role,
+        partnership=partnership,
+        cluster=cluster,
+        state=Invitation.State.PENDING,
+        expires_at__gt=timezone.now(),
+    )
+    if open_invitations.exists():
+        raise ValidationError(
+            {"email": _("This person already has an open invitation to this role.")}
+        )
+    token = secrets.token_urlsafe(32)
+    if existing is not None and existing.language:
+        language = existing.language
+    invitation = Invitation(
+        email=email,
+        role=role,
+        partnership=partnership,
+        cluster=cluster,
+        token_hash=selectors.token_hash(token),
+        language=language if language in supported_languages() else actor.language or "en",
+        needs_confirmation=invitation_needs_confirmation(actor, role, cluster),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+    )
+    save_audited(actor, invitation)
+    _send_invitation(invitation, token)
+    return invitation, token
+
+
+def _holds(user, role, partnership, cluster) -> bool:
+    return RoleAssignment.objects.filter(
+        user=user, role=role, partnership=partnership, cluster=cluster
+    ).exists()
+
+
+def _grant(invitation: Invitation, user) -> None:
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        partnership=invitation.partnership,
+        cluster=invitation.cluster,
+    )
+    forget_scope(user)
+
+
+def _usable(invitation: Invitation) -> Invitation:
+    """The invitation as stored now, locked; refused unless its link still works."""
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if current.current_state == Invitation.State.EXPIRED:
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    if current.current_state != Invitation.State.PENDING:
+        raise ValidationError(_("This invitation link was already used or withdrawn."))
+    return current
+
+
+def invitation_accept(*, actor, invitation: Invitation) -> Invitation:
+    """The invited person, logged in with the invited address, takes the role (or, for a new
+    cluster manager invited from outside the cluster, waits for its managers' confirmation)."""
+    if not actor.is_authenticated or actor.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation is for another email address. Log in with the address invited.")
+        )
+    with transaction.atomic(), set_actor(actor):
+        invitation = _usable(invitation)
+        invitation.answered_by = actor
+        invitation.answered_at = timezone.now()
+        if invitation.needs_confirmation:
+            invitation.state = Invitation.State.CONFIRMING
+        else:
+            invitation.state = Invitation.State.ACCEPTED
+            _grant(invitation, actor)
+        save_audited(actor, invitation)
+    return invitation
+
+
+def invitation_sign_up(*, invitation: Invitation, full_name: str, password: str) -> User:
+    """A person without an account accepts: the account is made with the invited address."""
+    with transaction.atomic():
+        _usable(invitation)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(_("An account with this address exists: log in to accept."))
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            full_name=full_name,
+            language=invitation.language,
+        )
+        invitation_accept(actor=user, invitation=invitation)
+    return user
+
+
+def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
+    """Whoever holds the link declines (the link is the credential)."""
+    with transaction.atomic(), set_actor(actor if actor.is_authenticated else None):
+        invitation = _usable(invitation)
+        invitation.state = Invitation.State.DECLINED
+        invitation.answered_by = actor if actor.is_authenticated else None
+        invitation.answered_at = timezone.now()
+        save_audited(actor if actor.is_authenticated else None, invitation)
+    return invitation
+
+
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    require(can_revoke_invitation(actor, invitation))
+    with transaction.atomic(), set_actor(actor):
+        current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if current.state not in (Invitation.State.PENDING, Invitation.State.CONFIRMING):
+            raise ValidationError(_("Only an open invitation can be withdrawn."))
+        current.state = Invitation.State.REVOKED
+        return save_audited(actor, current)
+
+
+def invitation_confirm(*, actor, invitation: Invitation, approve: bool = True) -> Invitation:
+    """One of the cluster's managers (or staff) confirms a new manager, or refuses them."""
+    require(can_confirm_invitation(actor, invitation))
+    with transaction.atomic(), set_actor(actor):
+        current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if current.state != Invitation.State.CONFIRMING:
+            raise ValidationError(_("This invitation does not wait for a confirmation."))
+        current.confirmed_by = actor
+        current.confirmed_at = timezone.now()
+        if approve:
+            current.state = Invitation.State.ACCEPTED
+            _grant(current, current.answered_by)
+        else:
+            current.state = Invitation.State.DECLINED
+        return save_audited(actor, current)

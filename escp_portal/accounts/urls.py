@@ -28,5 +28,13 @@ urlpatterns = [
     ),
     path("tokens/", views.TokenListView.as_view(), name="tokens"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("invitations/", views.InvitationListView.as_view(), name="invitations"),
+    path("invitations/new/", views.InviteView.as_view(), name="invite"),
+    path(
+        "invitations/<int:pk>/<slug:action>/",
+        views.InvitationActionView.as_view(),
+        name="invitation_action",
+    ),
+    path("invitation/<str:token>/", views.InvitationAnswerView.as_view(), name="invitation"),
     path("tokens/<str:token_key>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
 ]

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -11,9 +13,19 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from knox.models import AuthToken
 
-from . import services
-from .forms import LoginForm, PasswordResetForm, PreferencesForm, SetPasswordForm
-from .policy import visible_to
+from escp_portal.forms import add_validation_error
+
+from . import selectors, services
+from .forms import (
+    InvitationForm,
+    InvitationSignUpForm,
+    LoginForm,
+    PasswordResetForm,
+    PreferencesForm,
+    SetPasswordForm,
+)
+from .models import Invitation, User
+from .policy import can_confirm_invitation, can_revoke_invitation, may_invite_anyone, visible_to
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -131,3 +143,151 @@ class PreferencesView(LoginRequiredMixin, FormView):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+class InvitationListView(LoginRequiredMixin, TemplateView):
+    """People invitations the user sent or looks after: withdraw, confirm a new manager."""
+
+    template_name = "accounts/invitations.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rows = list(selectors.invitations(user))
+        for invitation in rows:
+            state = invitation.current_state
+            invitation.may_revoke = state in ("pending", "confirming") and can_revoke_invitation(
+                user, invitation
+            )
+            invitation.may_confirm = state == "confirming" and can_confirm_invitation(
+                user, invitation
+            )
+        return super().get_context_data(
+            invitations=rows, may_invite=may_invite_anyone(user), **kwargs
+        )
+
+
+class InviteView(LoginRequiredMixin, FormView):
+    """Invite a person by email to a role the user may give."""
+
+    template_name = "accounts/invite.html"
+    form_class = InvitationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_invite_anyone(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            invitation, _token = services.invitation_create(
+                actor=self.request.user,
+                email=data["email"],
+                role=data["role"],
+                partnership=data.get("partnership"),
+                cluster=data.get("cluster"),
+                language=data.get("language") or "",
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You may not invite anyone to this role."))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("accounts:invitations")
+
+
+class InvitationActionView(LoginRequiredMixin, View):
+    """Withdraw an invitation, or confirm or refuse a new cluster manager."""
+
+    def post(self, request, pk, action):
+        invitation = get_object_or_404(selectors.invitations(request.user), pk=pk)
+        try:
+            if action == "revoke":
+                services.invitation_revoke(actor=request.user, invitation=invitation)
+            elif action in ("confirm", "refuse"):
+                services.invitation_confirm(
+                    actor=request.user, invitation=invitation, approve=action == "confirm"
+                )
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation was updated."))
+        if request.POST.get("next") == "consent":
+            return redirect("partnerships:invitations")
+        return redirect("accounts:invitations")
+
+
+class InvitationAnswerView(TemplateView):
+    """The page of an invitation link: accept (logged in with the invited address, or with a
+    new account) or decline. A link that does not exist answers 404."""
+
+    template_name = "accounts/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = selectors.invitation_by_token(kwargs["token"])
+        if self.invitation is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        invitation = self.invitation
+        has_account = (
+            not user.is_authenticated
+            and User.objects.filter(email__iexact=invitation.email).exists()
+        )
+        kwargs.setdefault("form", InvitationSignUpForm(email=invitation.email))
+        return super().get_context_data(
+            invitation=invitation,
+            state=invitation.current_state,
+            usable=invitation.current_state == Invitation.State.PENDING,
+            matches=user.is_authenticated and user.email.lower() == invitation.email.lower(),
+            has_account=has_account,
+            **kwargs,
+        )
+
+    def post(self, request, token):
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.invitation_decline(actor=request.user, invitation=self.invitation)
+                messages.success(request, _("You declined the invitation."))
+                return redirect("home")
+            if action == "accept" and request.user.is_authenticated:
+                done = services.invitation_accept(actor=request.user, invitation=self.invitation)
+            elif action == "sign_up" and not request.user.is_authenticated:
+                form = InvitationSignUpForm(request.POST, email=self.invitation.email)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form))
+                user = services.invitation_sign_up(
+                    invitation=self.invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                done = Invitation.objects.get(pk=self.invitation.pk)
+            else:
+                return redirect("accounts:invitation", token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("accounts:invitation", token=token)
+        if done.state == Invitation.State.CONFIRMING:
+            messages.success(
+                request,
+                _("Thank you. The cluster's managers are asked to confirm you; then you start."),
+            )
+        else:
+            messages.success(request, _("Welcome: your new role is active."))
+        return redirect("home")

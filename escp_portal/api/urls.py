@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from escp_portal.accounts import api as accounts_api
 from evaluation import api as evaluation_api
 from missions import api as missions_api
+from partnerships.api import consent as partnerships_consent
 from partnerships.api import viewsets as partnerships_api
 from strategy import api as strategy_api
 
@@ -15,6 +16,13 @@ router.register("programmes", partnerships_api.ProgrammeViewSet, basename="progr
 router.register("partnerships", partnerships_api.PartnershipViewSet, basename="partnership")
 router.register("clusters", partnerships_api.ClusterViewSet, basename="cluster")
 router.register("partners", partnerships_api.PartnerViewSet, basename="partner")
+# Consent and invitations: partner invitations first, so that "partners" is not read as an id.
+router.register(
+    "invitations/partners",
+    partnerships_consent.PartnerInvitationViewSet,
+    basename="partnerinvitation",
+)
+router.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
 router.register("members", partnerships_api.MemberViewSet, basename="member")
 router.register("strategies", strategy_api.StrategyViewSet, basename="strategy")
 router.register("objectives", strategy_api.ObjectiveViewSet, basename="objective")

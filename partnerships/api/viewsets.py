@@ -19,6 +19,7 @@ from ..models import ClusterOrganisation, Member, Partner, Partnership, Programm
 from ..rules import member_clusters_shown
 from ..services import member_import, members
 from ..services import partnerships as services
+from .consent import EndSharingMixin
 from .serializers import (
     ClusterSerializer,
     MemberBulkSerializer,
@@ -87,7 +88,7 @@ class ClusterViewSet(PolicyViewSet):
         serializer.instance = self.get_queryset().get(pk=cluster.pk)
 
 
-class PartnerViewSet(PolicyViewSet):
+class PartnerViewSet(EndSharingMixin, PolicyViewSet):
     """Partners: which cluster takes part in which partnership, in what role."""
 
     queryset = Partner.objects.all()

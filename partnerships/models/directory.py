@@ -222,6 +222,9 @@ class Partner(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Set when one of the cluster's managers ends its sharing with the partnership: from then
+    # on the partnership sees the cluster's public profile only, whatever the dates say.
+    sharing_ended_at = models.DateTimeField(_("sharing ended at"), null=True, blank=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -258,7 +261,7 @@ class Partner(models.Model):
 
     @property
     def is_current(self):
-        return self.left_on is None
+        return self.left_on is None and self.sharing_ended_at is None
 
     def get_additional_data(self):
         # Lets the audit trail of a partnership include changes to its partners.

@@ -4,7 +4,7 @@ constraints included) and record who changed what in the audit trail."""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, delete_audited, require, save_audited
 
 from ..models import ClusterOrganisation, Partner, Partnership, Sector
-from ..rules import can_delete_partnership, can_set_programme_fields
+from ..rules import can_delete_partnership, can_invite_partner, can_set_programme_fields
 
 # What a coordinator may change on their partnership; identity and funding are the programme's.
 PARTNERSHIP_COORDINATOR_FIELDS = (
@@ -93,7 +93,15 @@ def cluster_update(*, actor, cluster: ClusterOrganisation, sectors=None, **data)
 def partner_add(
     *, actor, partnership: Partnership, cluster: ClusterOrganisation, **data
 ) -> Partner:
-    require(can_create(actor, Partner, partnership))
+    if not can_create(actor, Partner, partnership):
+        if can_invite_partner(actor, partnership):
+            raise PermissionDenied(
+                _(
+                    "A cluster becomes a partner when one of its managers accepts the "
+                    "partnership's invitation: invite it instead."
+                )
+            )
+        require(False)
     partner = Partner(partnership=partnership, cluster=cluster)
     apply_fields(partner, data, PARTNER_FIELDS)
     return _save(actor, partner)
@@ -101,6 +109,15 @@ def partner_add(
 
 def partner_update(*, actor, partner: Partner, **data) -> Partner:
     require(can_edit(actor, partner))
+    if partner.sharing_ended_at is not None and data.get("left_on", partner.left_on) is None:
+        raise ValidationError(
+            {
+                "left_on": _(
+                    "The cluster ended its sharing with the partnership: it comes back only by "
+                    "accepting a new invitation."
+                )
+            }
+        )
     apply_fields(partner, data, PARTNER_FIELDS)
     return _save(actor, partner)
 

@@ -13,9 +13,10 @@ from escp_portal.forms import add_validation_error
 from escp_portal.pages import EditObjectMixin, VisibleObjectsMixin
 
 from .. import selectors
-from ..forms import PartnerForm, PartnershipForm
+from ..forms import PartnerForm, PartnerInviteForm, PartnershipForm
 from ..models import ClusterOrganisation, Partner, Partnership
-from ..rules import can_view_history
+from ..rules import can_invite_partner, can_record_partner, can_view_history
+from ..services import consent
 from ..services import partnerships as services
 
 
@@ -33,6 +34,8 @@ class PartnershipDetailView(DetailView):
         context.update(
             selectors.partnership_partners(partnership),
             can_edit=can_edit(user, partnership),
+            can_record_partner=can_record_partner(user, partnership),
+            can_invite_partner=can_invite_partner(user, partnership),
             can_see_history=can_view_history(user, partnership),
             own_clusters=clusters_managed_by(user),
             insider=getattr(partnership, INSIDER),
@@ -122,18 +125,49 @@ class PartnerFormMixin(LoginRequiredMixin):
 
 
 class PartnerCreateView(PartnerFormMixin, FormView):
+    """Staff record a partner directly (programme data); coordinators invite a cluster, which
+    becomes a partner when one of its managers accepts."""
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.partnership = get_object_or_404(
             Partnership.objects.visible_to(request.user), pk=kwargs["pk"]
         )
-        if not can_create(request.user, Partner, self.partnership):
+        self.records = can_record_partner(request.user, self.partnership)
+        if not self.records and not can_invite_partner(request.user, self.partnership):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_class(self):
+        return PartnerForm if self.records else PartnerInviteForm
+
+    def get_template_names(self):
+        return [self.template_name if self.records else "partnerships/partner_invite.html"]
+
     def get_initial(self):
-        return {"joined_on": self.partnership.start_date}
+        return {"joined_on": self.partnership.start_date} if self.records else {}
+
+    def form_valid(self, form):
+        if self.records:
+            return super().form_valid(form)
+        try:
+            consent.partner_invite(
+                actor=self.request.user,
+                partnership=self.partnership,
+                cluster=form.cleaned_data["cluster"],
+                role=form.cleaned_data["role"],
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(cluster)s was invited; it becomes a partner when one of its managers accepts.")
+            % {"cluster": form.cleaned_data["cluster"]},
+        )
+        return redirect(self.partnership)
 
     def save(self, form):
         data = {name: form.cleaned_data[name] for name in services.PARTNER_FIELDS}

@@ -115,3 +115,22 @@ def test_each_demo_user_finds_something_on_their_dashboard():
     client.force_login(User.objects.get(email="officer@demo.escp.eu"))
     board = client.get("/").context["officer_dashboard"]
     assert "CYBER SECURE LIGHT" in [row["acronym"] for row in board["at_risk"].rows]
+
+
+def test_demo_has_invitations_to_answer_and_loading_twice_adds_none(client):
+    from escp_portal.accounts.models import Invitation, User
+    from partnerships.models import PartnerInvitation
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    invitation = PartnerInvitation.objects.get()
+    assert invitation.is_pending
+    manager = User.objects.get(email="manager@demo.escp.eu")
+    client.force_login(manager)
+    page = client.get("/invitations/").content.decode()
+    assert invitation.partnership.acronym in page and "Accept" in page
+    assert Invitation.objects.get().current_state == "pending"
+    client.force_login(User.objects.get(email="coordinator@demo.escp.eu"))
+    assert (
+        "invited.coordinator@demo.escp.eu" in client.get("/accounts/invitations/").content.decode()
+    )

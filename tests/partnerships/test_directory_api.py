@@ -121,7 +121,7 @@ def test_end_before_start_is_refused_and_nothing_is_written(client, world):
 
 
 def test_second_coordinator_is_refused(client, world):
-    as_user(client, world.coord_a)
+    as_user(client, world.staff)  # staff record programme data directly
     response = client.post(
         "/api/v1/partners/",
         {"partnership": world.a.pk, "cluster": world.cluster_x.pk, "role": "coordinator"},
@@ -132,8 +132,17 @@ def test_second_coordinator_is_refused(client, world):
     assert not Partner.objects.filter(cluster=world.cluster_x).exists()
 
 
-def test_coordinator_adds_and_removes_a_partner(client, world):
+def test_coordinator_is_told_to_invite_and_staff_records_a_partner(client, world):
     as_user(client, world.coord_a)
+    refused = client.post(
+        "/api/v1/partners/",
+        {"partnership": world.a.pk, "cluster": world.cluster_x.pk, "joined_on": "2024-02-01"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert "invite it instead" in refused.json()["detail"]
+    assert not Partner.objects.filter(cluster=world.cluster_x).exists()
+    as_user(client, world.staff)
     response = client.post(
         "/api/v1/partners/",
         {"partnership": world.a.pk, "cluster": world.cluster_x.pk, "joined_on": "2024-02-01"},

@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 
+from escp_portal.accounts.models import Invitation
 from evaluation.models import Assessment, Review
 from evaluation.services import recompute_scoreboard
 from missions.models import ExportGroup, Mission, Outcome, Participation
-from partnerships.models import ClusterMembership, MemberImport
+from partnerships.models import ClusterMembership, MemberImport, PartnerInvitation
 from strategy.models import (
     MarketStudy,
     Measurement,
@@ -131,7 +132,22 @@ def two_of_everything(world):
         user.calendar_token = f"{role.replace('_', '-')}-calendar-token-0123456789"
         user.save(update_fields=["calendar_token"])
     ClusterMembership.objects.filter(member=member_a).update(joined_on=date(2020, 1, 1))
+    # --- consent: A invites the lone cluster (pending), which shares nothing until it accepts;
+    # A's coordinator invites a person to coordinate A.
+    partner_invitation = PartnerInvitation.objects.create(
+        partnership=world.a, cluster=world.cluster_x, invited_by=world.coord_a
+    )
+    invitation = Invitation.objects.create(
+        email="new-coordinator@example.org",
+        role="coordinator",
+        partnership=world.a,
+        token_hash="0" * 64,
+        invited_by=world.coord_a,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
     return SimpleNamespace(
+        partner_invitation=partner_invitation,
+        invitation=invitation,
         world=world,
         a=a,
         b=b,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_member_list_indexes'),
+        ('partnerships', '0004_partner_consent'),
     ]
 
     operations = [
