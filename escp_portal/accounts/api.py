@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from escp_portal.api.viewsets import PolicyQuerysetMixin
+from escp_portal.api.viewsets import PolicyQuerysetMixin, ReadOnlyPolicyViewSet
 from escp_portal.filters import id_filter
 
 from . import services
@@ -123,7 +123,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "partnership", "cluster", "created_at"]
 
 
-class RoleAssignmentViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class RoleAssignmentViewSet(ReadOnlyPolicyViewSet):
     """The caller's roles (staff see everyone's)."""
 
     queryset = RoleAssignment.objects.select_related("user")
