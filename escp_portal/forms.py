@@ -26,8 +26,12 @@ class BootstrapFormMixin:
             self.fields[VERSION_FIELD] = forms.CharField(
                 widget=forms.HiddenInput, required=False, label=_("Version")
             )
+            # The record's many-to-many choices were read for the form's initial data already
+            # (unless the page gave other initial values).
+            given = kwargs.get("initial") or {}
+            loaded = {n: v for n, v in self.initial.items() if n not in given}
             self.initial[VERSION_FIELD] = versions.sign(
-                versions.snapshot(self.instance, self.versioned_fields())
+                versions.snapshot(self.instance, self.versioned_fields(), loaded)
             )
         for field in self.fields.values():
             widget = field.widget

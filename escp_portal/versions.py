@@ -81,12 +81,15 @@ def etag(version: str) -> str:
 # --- edit forms --------------------------------------------------------------------------------
 
 
-def snapshot(instance, names) -> dict:
-    """The values of the model fields ``names`` of ``instance``, as plain data."""
+def snapshot(instance, names, loaded=None) -> dict:
+    """The values of the model fields ``names`` of ``instance``, as plain data; ``loaded`` may
+    give many-to-many choices read from the database already (a form's initial data)."""
     data = {}
     for name in names:
         field = instance._meta.get_field(name)
-        if field.many_to_many:
+        if field.many_to_many and loaded is not None and name in loaded:
+            data[name] = _plain(list(loaded[name]))
+        elif field.many_to_many:
             data[name] = _many_to_many(instance, field)
         else:
             data[name] = _plain(getattr(instance, field.attname))
