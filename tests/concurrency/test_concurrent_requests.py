@@ -119,13 +119,13 @@ def test_two_edit_forms_saved_at_once_one_is_refused(s):
     url = reverse("strategy:objective_edit", args=[s.a.objective.pk])
     loader = Client()
     loader.force_login(s.world.coord_a)
-    form = loader.get(url).context["form"]
+    data = _post_data(loader.get(url).context["form"], {})  # both loaded the same version
 
     def save(statement):
         def call():
             client = Client()
             client.force_login(s.world.coord_a)
-            return client.post(url, {**_post_data(form, {}), "statement": statement})
+            return client.post(url, {**data, "statement": statement})
 
         return call
 
