@@ -1,14 +1,38 @@
 from django import forms
+from django.db import transaction
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext as _
+
+from escp_portal import versions
+
+VERSION_FIELD = "loaded_version"
 
 
 class BootstrapFormMixin:
     """Gives every widget the Bootstrap class it needs; labels, help and errors come from
-    Django's own field template, which ties them to the input with aria-describedby."""
+    Django's own field template, which ties them to the input with aria-describedby.
+
+    A form that edits a saved record also carries, in a hidden field, the values of its fields
+    as they were when the page was loaded (signed). If another person has changed any of them
+    since, the form is refused with a message naming those fields and their new values, and
+    nothing is written; the hidden field then holds the new values, so that saving again
+    overwrites them knowingly. The page layer (``escp_portal.pages.ConflictCheckMixin``) runs
+    the check and the write in one transaction, with the record's row locked."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.versioned_fields():
+            self.fields[VERSION_FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, label=_("Version")
+            )
+            # The record's many-to-many choices were read for the form's initial data already
+            # (unless the page gave other initial values).
+            given = kwargs.get("initial") or {}
+            loaded = {n: v for n, v in self.initial.items() if n not in given}
+            self.initial[VERSION_FIELD] = versions.sign(
+                versions.snapshot(self.instance, self.versioned_fields(), loaded)
+            )
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
@@ -19,8 +43,45 @@ class BootstrapFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def versioned_fields(self) -> list[str]:
+        """The model fields this form edits, when it edits a saved record."""
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return []
+        names = {f.name for f in instance._meta.get_fields() if f.concrete or f.many_to_many}
+        return [name for name in self.fields if name in names]
+
+    def check_version(self) -> None:
+        """Refuse the form if a field it edits was changed since the form was loaded."""
+        loaded = versions.unsign(self.data.get(self.add_prefix(VERSION_FIELD), ""))
+        if loaded is None:
+            return  # a form from before versions, or none sent: the write goes ahead
+        instance = self.instance
+        in_transaction = transaction.get_connection().in_atomic_block
+        current = versions.locked(instance) if in_transaction else versions.fresh(instance)
+        now = versions.snapshot(current, self.versioned_fields())
+        changed = versions.changed_fields(loaded, now)
+        if not changed:
+            return
+        values = "; ".join(
+            f"{self.fields[name].label}: {versions.display(current, name)}" for name in changed
+        )
+        self.add_error(
+            None,
+            _(
+                "Someone else changed this record while you were editing it. Their values: "
+                "%(values)s. Nothing was saved: check your changes and save again to replace "
+                "their values."
+            )
+            % {"values": values},
+        )
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = versions.sign(now)
+
     def full_clean(self):
         super().full_clean()
+        if self.is_bound and VERSION_FIELD in self.fields and not self.errors:
+            self.check_version()
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget

@@ -6,11 +6,16 @@
   only the partnership's insiders in.
 - ``FormPage``: parse with a form, call one service in ``save``; a refusal of the service shows
   as a message on the form, never as an error page.
+- ``ConflictCheckMixin`` (in ``FormPage`` and every other page with an edit form): the form's
+  check that nobody changed the record since it was loaded (``BootstrapFormMixin``) and the
+  write happen in one transaction, the record's row locked, so two people saving at once cannot
+  both pass it.
 """
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -18,6 +23,7 @@ from django.views.generic import FormView
 
 from escp_portal.accounts.policy import INSIDER, can_edit, coordinates, is_insider, with_insider
 from escp_portal.forms import PartnerChoiceMixin, add_validation_error
+from escp_portal.services import saved_at_the_same_time
 
 
 class VisibleObjectsMixin:
@@ -119,7 +125,23 @@ class PartnerFormMixin:
         return form
 
 
-class FormPage(PartnerFormMixin, FormView):
+class ConflictCheckMixin:
+    """A POST in one transaction: the edit form's version check locks the record's row, which
+    stays locked until the write is done. A database constraint that a simultaneous write
+    tripped shows as a message on the page, not as an error page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)
+        except IntegrityError:
+            messages.error(request, saved_at_the_same_time())
+            return redirect(request.get_full_path())
+
+
+class FormPage(ConflictCheckMixin, PartnerFormMixin, FormView):
     """A form page of a partnership: the service call in ``save`` may refuse with a message on
     the form. ``get_cancel_url`` says where "Cancel" leads."""
 

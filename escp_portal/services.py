@@ -4,7 +4,7 @@ set, and save with the model's checks and the audit actor."""
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from escp_portal import audit
@@ -19,6 +19,10 @@ class RowErrors(ValidationError):
     def __init__(self, row_errors, message=None):
         super().__init__(message or _("Some rows have errors; nothing was written."))
         self.row_errors = row_errors
+
+
+def saved_at_the_same_time():
+    return _("Someone else saved the same thing at the same moment; nothing was changed.")
 
 
 def require(allowed: bool) -> None:
@@ -40,13 +44,19 @@ def apply_fields(obj, data: dict, allowed: Iterable[str]) -> None:
 
 def save_audited(actor, obj, *, then: Callable | None = None):
     """``full_clean`` (database constraints included) and save in one transaction, the audit
-    entry naming ``actor``; ``then(obj)`` runs inside it (many-to-many fields and the like)."""
-    with transaction.atomic(), set_actor(actor):
-        obj.full_clean()
-        audit.normalise_decimals(obj)
-        obj.save()
-        if then is not None:
-            then(obj)
+    entry naming ``actor``; ``then(obj)`` runs inside it (many-to-many fields and the like).
+
+    A constraint that a simultaneous write tripped after ``full_clean`` passed (two people
+    saving the same code at once) is refused with a message, like any other invalid data."""
+    try:
+        with transaction.atomic(), set_actor(actor):
+            obj.full_clean()
+            audit.normalise_decimals(obj)
+            obj.save()
+            if then is not None:
+                then(obj)
+    except IntegrityError as exc:
+        raise ValidationError(saved_at_the_same_time()) from exc
     return obj
 
 

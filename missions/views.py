@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 from escp_portal.accounts.models import User
 from escp_portal.accounts.policy import INSIDER, coordinates
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import InsiderMixin
+from escp_portal.pages import ConflictCheckMixin, InsiderMixin
 from partnerships.models import Member
 
 from . import exports, selectors
@@ -201,7 +201,7 @@ class ParticipationActionView(LoginRequiredMixin, View):
         return redirect(participation.mission)
 
 
-class MissionFormView(InsiderMixin, FormView):
+class MissionFormView(ConflictCheckMixin, InsiderMixin, FormView):
     template_name = "form_page.html"
     form_class = MissionForm
     mission = None
@@ -247,7 +247,7 @@ class MissionFormView(InsiderMixin, FormView):
         return redirect(mission)
 
 
-class MemberRecordsView(InsiderMixin, FormView):
+class MemberRecordsView(ConflictCheckMixin, InsiderMixin, FormView):
     """A partnership's records that name members (outcomes, export groups), and the form that
     adds one through the service ``save``. EC officers see how many members, not which."""
 

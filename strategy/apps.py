@@ -11,6 +11,8 @@ class StrategyConfig(AppConfig):
 
         from . import models, rules  # noqa: F401 - rules registers the access rules
 
+        # Many-to-many choices are audited with who, when, before and after, as field changes.
+        m2m_fields = {models.Task: {"responsible"}, models.ValueChainStage: {"depends_on"}}
         for model in (
             models.Strategy,
             models.Objective,
@@ -26,7 +28,9 @@ class StrategyConfig(AppConfig):
             models.PeriodLock,
         ):
             auditlog.register(
-                model, exclude_fields=["created_at", "updated_at", "reported_at", "locked_at"]
+                model,
+                exclude_fields=["created_at", "updated_at", "reported_at", "locked_at"],
+                m2m_fields=m2m_fields.get(model, set()),
             )
         # Not audited (tests/security/test_audit_trail.py keeps the list): MeasurementRevision is
         # itself a record of a correction, written with the audited Measurement change;

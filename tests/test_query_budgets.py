@@ -125,9 +125,9 @@ BUDGETS = {
     "api:programme-list": 5,
     "api:programme-detail": 4,
     "api:partnership-list": 7,
-    "api:partnership-detail": 6,
+    "api:partnership-detail": 7,  # +1: its many-to-many choices for the ETag
     "api:cluster-list": 6,
-    "api:cluster-detail": 5,
+    "api:cluster-detail": 6,  # +1: its many-to-many choices for the ETag
     "api:partner-list": 5,
     "api:partner-detail": 4,
     "api:partner-end-sharing": POST_ONLY,
@@ -145,7 +145,7 @@ BUDGETS = {
     "api:invitation-decline": POST_ONLY,
     "api:member-list": 8,
     "api:member-bulk": POST_ONLY,
-    "api:member-detail": 7,
+    "api:member-detail": 8,  # +1: its many-to-many choices for the ETag
     "api:member-erase": POST_ONLY,
     "api:member-personal-data": 8,
     "api:strategy-list": 5,
@@ -162,7 +162,7 @@ BUDGETS = {
     "api:measurement-approve": POST_ONLY,
     "api:measurement-return-": POST_ONLY,
     "api:task-list": 6,
-    "api:task-detail": 5,
+    "api:task-detail": 6,  # +1: its many-to-many choices for the ETag
     "api:targetmarket-list": 5,
     "api:targetmarket-detail": 4,
     "api:marketstudy-list": 5,
@@ -177,9 +177,9 @@ BUDGETS = {
     "api:participation-cancel": POST_ONLY,
     "api:participation-confirm": POST_ONLY,
     "api:outcome-list": 6,
-    "api:outcome-detail": 5,
+    "api:outcome-detail": 6,  # +1: its many-to-many choices for the ETag
     "api:exportgroup-list": 6,
-    "api:exportgroup-detail": 5,
+    "api:exportgroup-detail": 6,  # +1: its many-to-many choices for the ETag
     "api:token-list": 5,
     "api:token-detail": 4,
     "api:roleassignment-list": 5,

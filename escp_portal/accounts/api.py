@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
-from escp_portal.api.viewsets import PolicyQuerysetMixin
+from escp_portal.api.viewsets import PolicyQuerysetMixin, ReadOnlyPolicyViewSet
 from escp_portal.filters import id_filter
 from partnerships.models import Partnership
 
@@ -126,7 +126,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "partnership", "cluster", "created_at"]
 
 
-class RoleAssignmentViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class RoleAssignmentViewSet(ReadOnlyPolicyViewSet):
     """The caller's roles (staff see everyone's)."""
 
     queryset = RoleAssignment.objects.select_related("user")

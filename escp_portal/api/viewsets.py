@@ -1,4 +1,11 @@
-from rest_framework import mixins, viewsets
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.response import Response
+
+from escp_portal import versions
 
 
 class PolicyQuerysetMixin:
@@ -8,11 +15,103 @@ class PolicyQuerysetMixin:
         return super().get_queryset().visible_to(self.request.user)
 
 
-class ReadOnlyPolicyViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+# --- versions: ETag and If-Match -----------------------------------------------------------------
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = _(
+        "The object was changed since you read it (its ETag is no longer the one in If-Match). "
+        "Read it again and send your change with the new ETag."
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The ETag of the object as you read it. If the object changed since, nothing is written "
+        "and the answer is 412. Without the header the write is made whatever the version."
+    ),
+)
+STALE = OpenApiResponse(description="If-Match names an older version: nothing was written.")
+VERSIONED_WRITE = extend_schema(parameters=[IF_MATCH], responses={412: STALE})
+
+
+class VersionedMixin:
+    """Every object answers an ``ETag`` (a hash of its row and many-to-many choices, see
+    ``escp_portal.versions``): on a detail GET, and on the writes that answer the object.
+
+    ``PUT``, ``PATCH`` and ``DELETE`` (and the object actions that call ``check_version``) lock
+    the row inside the write's transaction and compare it with ``If-Match``: a stale one answers
+    412 and writes nothing. Without ``If-Match`` the write goes ahead, as before."""
+
+    etag_actions = ("retrieve", "create", "update", "partial_update")
+
+    def check_version(self):
+        """Lock the object's row (call inside ``transaction.atomic``) and compare ``If-Match``."""
+        obj = self.get_object()
+        if_match = self.request.headers.get("If-Match")
+        current = versions.locked(obj)
+        if if_match and not versions.matches(if_match, versions.row_version(current)):
+            raise PreconditionFailed
+        return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = versions.etag(versions.row_version(instance))
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        writes_object = getattr(self, "action", None) in self.etag_actions[1:] or (
+            getattr(self, "detail", False) and request.method == "POST"
+        )
+        if (
+            writes_object
+            and response.status_code in (200, 201)
+            and isinstance(getattr(response, "data", None), dict)
+            and "id" in response.data
+            and "ETag" not in response
+        ):
+            model = self.queryset.model
+            obj = model._base_manager.filter(pk=response.data["id"]).first()
+            if obj is not None:
+                response["ETag"] = versions.etag(versions.row_version(obj))
+        return response
+
+
+class VersionedWriteMixin(VersionedMixin):
+    """PUT, PATCH and DELETE compare ``If-Match`` under the row lock."""
+
+    @VERSIONED_WRITE
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.check_version()
+            return super().update(request, *args, **kwargs)
+
+    @VERSIONED_WRITE
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    @VERSIONED_WRITE
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.check_version()
+            return super().destroy(request, *args, **kwargs)
+
+
+class ReadOnlyPolicyViewSet(VersionedMixin, PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
 class PolicyViewSet(
+    VersionedWriteMixin,
     PolicyQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import ForgivingPaginationMixin
+from escp_portal.pages import ConflictCheckMixin, ForgivingPaginationMixin
 
 from .. import selectors
 from ..filters import ClusterFilterSet, PartnershipFilterSet
@@ -66,7 +66,7 @@ class ClusterDetailView(DetailView):
         return context
 
 
-class ClusterFormView(LoginRequiredMixin, FormView):
+class ClusterFormView(ConflictCheckMixin, LoginRequiredMixin, FormView):
     form_class = ClusterForm
     template_name = "partnerships/cluster_form.html"
     cluster = None

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from escp_portal.accounts.policy import can_edit
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import ForgivingPaginationMixin
+from escp_portal.pages import ConflictCheckMixin, ForgivingPaginationMixin
 
 from .. import exports, selectors
 from ..filters import MemberFilterSet
@@ -98,7 +98,7 @@ def _download(rows, fmt, stem):
     return response
 
 
-class MemberCreateView(ClusterMembersMixin, FormView):
+class MemberCreateView(ConflictCheckMixin, ClusterMembersMixin, FormView):
     manage = True
     form_class = MemberForm
     template_name = "partnerships/member_form.html"
@@ -199,7 +199,7 @@ class MemberDetailView(MemberObjectMixin, TemplateView):
         )
 
 
-class MemberUpdateView(MemberObjectMixin, FormView):
+class MemberUpdateView(ConflictCheckMixin, MemberObjectMixin, FormView):
     form_class = MemberForm
     template_name = "partnerships/member_form.html"
 

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, FormView
 
 from escp_portal.accounts.policy import INSIDER, can_create, can_edit, clusters_managed_by
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import EditObjectMixin, VisibleObjectsMixin
+from escp_portal.pages import ConflictCheckMixin, EditObjectMixin, VisibleObjectsMixin
 
 from .. import selectors
 from ..forms import PartnerForm, PartnerInviteForm, PartnershipForm
@@ -43,7 +43,7 @@ class PartnershipDetailView(DetailView):
         return context
 
 
-class PartnershipUpdateView(LoginRequiredMixin, FormView):
+class PartnershipUpdateView(ConflictCheckMixin, LoginRequiredMixin, FormView):
     """The coordinator edits their partnership; the service validates and records the change."""
 
     form_class = PartnershipForm
@@ -100,7 +100,7 @@ class PartnershipHistoryView(LoginRequiredMixin, VisibleObjectsMixin, DetailView
         return context
 
 
-class PartnerFormMixin(LoginRequiredMixin):
+class PartnerFormMixin(ConflictCheckMixin, LoginRequiredMixin):
     form_class = PartnerForm
     template_name = "partnerships/partner_form.html"
 

@@ -1,5 +1,6 @@
 """The API of KPIs and their reported values."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -7,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from escp_portal.api.serializers import PolicySerializer, VisibleField
-from escp_portal.api.viewsets import PolicyViewSet
+from escp_portal.api.viewsets import IF_MATCH, STALE, PolicyViewSet
 from escp_portal.services import RowErrors
 from partnerships.models import Partner
 
@@ -118,6 +119,13 @@ class MeasurementSerializer(PolicySerializer):
 
 class ReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
+    value = serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="The value you reviewed: if it was changed since, nothing is done (400).",
+    )
 
 
 class MeasurementViewSet(PolicyViewSet):
@@ -150,24 +158,39 @@ class MeasurementViewSet(PolicyViewSet):
             reason=data.get("reason", ""),
         )
 
-    @extend_schema(request=ReviewSerializer)
+    @extend_schema(
+        request=ReviewSerializer,
+        parameters=[IF_MATCH],
+        responses={200: MeasurementSerializer, 412: STALE},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        measurement = services.measurement_approve(
-            actor=request.user, measurement=self.get_object()
-        )
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with transaction.atomic():
+            measurement = services.measurement_approve(
+                actor=request.user,
+                measurement=self.check_version(),
+                seen_value=body.validated_data.get("value"),
+            )
         return Response(self.get_serializer(measurement).data)
 
-    @extend_schema(request=ReviewSerializer)
+    @extend_schema(
+        request=ReviewSerializer,
+        parameters=[IF_MATCH],
+        responses={200: MeasurementSerializer, 412: STALE},
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        measurement = services.measurement_return(
-            actor=request.user,
-            measurement=self.get_object(),
-            comment=body.validated_data.get("comment", ""),
-        )
+        with transaction.atomic():
+            measurement = services.measurement_return(
+                actor=request.user,
+                measurement=self.check_version(),
+                comment=body.validated_data.get("comment", ""),
+                seen_value=body.validated_data.get("value"),
+            )
         return Response(self.get_serializer(measurement).data)
 
     @extend_schema(

@@ -52,6 +52,13 @@ class Strategy(models.Model):
                 name="one_adopted_strategy",
                 violation_error_message=_("The partnership already has an adopted strategy."),
             ),
+            # "Start the strategy" clicked twice, or by two coordinators at once: one draft.
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(status="draft"),
+                name="one_draft_strategy",
+                violation_error_message=_("A draft version exists already: work on it."),
+            ),
         ]
 
     def __str__(self):

@@ -203,32 +203,51 @@ def measurement_report(
     return measurement
 
 
-def _review(actor, measurement: Measurement, status: str, comment: str) -> Measurement:
+def _review(actor, measurement: Measurement, status: str, comment: str, seen_value) -> Measurement:
+    """The review applies to the value the coordinator saw (``seen_value``, when given): the
+    row is locked and read again, and a value corrected in the meantime is not approved."""
     kpi = measurement.kpi
     require(can_review(actor, measurement))
     ensure_editable(kpi.objective.strategy)
     _check_open(kpi, measurement.period_end)
     with transaction.atomic(), set_actor(actor):
-        measurement.status = status
-        measurement.review_comment = comment
-        measurement.reviewed_by = actor
-        measurement.reviewed_at = timezone.now()
-        measurement.save()
-    return measurement
+        current = Measurement.objects.select_for_update().get(pk=measurement.pk)
+        if seen_value not in (None, "") and as_decimal(seen_value) != current.value:
+            raise ValidationError(
+                _(
+                    "The value was changed to %(value)s since you saw it; nothing was done. "
+                    "Check the new value and review it again."
+                )
+                % {"value": current.value}
+            )
+        if current.status == status:
+            if status == Measurement.Status.APPROVED:
+                raise ValidationError(_("This value is already approved."))
+            raise ValidationError(_("This value was already returned."))
+        current.status = status
+        current.review_comment = comment
+        current.reviewed_by = actor
+        current.reviewed_at = timezone.now()
+        current.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+    for name in ("value", "status", "review_comment", "reviewed_by_id", "reviewed_at"):
+        setattr(measurement, name, getattr(current, name))
+    return current
 
 
-def measurement_approve(*, actor, measurement: Measurement) -> Measurement:
+def measurement_approve(*, actor, measurement: Measurement, seen_value=None) -> Measurement:
     if measurement.status == Measurement.Status.APPROVED:
         raise ValidationError(_("This value is already approved."))
-    return _review(actor, measurement, Measurement.Status.APPROVED, "")
+    return _review(actor, measurement, Measurement.Status.APPROVED, "", seen_value)
 
 
-def measurement_return(*, actor, measurement: Measurement, comment: str) -> Measurement:
+def measurement_return(
+    *, actor, measurement: Measurement, comment: str, seen_value=None
+) -> Measurement:
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what needs revising.")})
     if measurement.status == Measurement.Status.RETURNED:
         raise ValidationError(_("This value was already returned."))
-    return _review(actor, measurement, Measurement.Status.RETURNED, comment.strip())
+    return _review(actor, measurement, Measurement.Status.RETURNED, comment.strip(), seen_value)
 
 
 def period_lock(*, actor, partnership, period_end: date) -> PeriodLock:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import can_create, can_edit
+from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, delete_audited, require, save_audited
 
 from ..models import Objective, Task
@@ -24,7 +25,7 @@ def task_create(*, actor, objective: Objective, responsible=(), **data) -> Task:
     apply_fields(task, data, TASK_FIELDS)
     for partner in responsible:
         ensure_partner_of(objective.strategy.partnership_id, partner, "responsible")
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         save_audited(actor, task)
         task.responsible.set(responsible)
     return task
@@ -46,7 +47,7 @@ def task_update(*, actor, task: Task, responsible=None, **data) -> Task:
         raise ValidationError({"completed_on": _("A task cannot be completed in the future.")})
     if task.status != Task.Status.DONE:
         task.completed_on = None
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         save_audited(actor, task)
         if responsible is not None:
             for partner in responsible:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import can_edit, coordinates
+from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, delete_audited, require, save_audited
 
 from ..models import StageAssignment, ValueChain, ValueChainStage
@@ -30,7 +31,7 @@ def stage_create(*, actor, chain: ValueChain, depends_on=(), **data) -> ValueCha
     for dependency in depends_on:
         if dependency.chain_id != chain.pk:
             raise ValidationError({"depends_on": _("Choose stages of the same chain.")})
-    with transaction.atomic():
+    with transaction.atomic(), set_actor(actor):
         save_audited(actor, stage)
         stage.depends_on.set(depends_on)
     return stage

@@ -20,9 +20,12 @@ STRATEGY_FIELDS = ("vision", "mission")
 
 def strategy_create(*, actor, partnership, **data) -> Strategy:
     require(coordinates(actor, partnership.pk))
-    if Strategy.objects.filter(partnership=partnership, status=Strategy.Status.DRAFT).exists():
-        raise ValidationError(_("A draft version exists already: work on it."))
     with transaction.atomic():
+        # The partnership's row is locked: a second "start" waits for the first, then sees its
+        # draft (and the constraint one_draft_strategy holds whatever else writes).
+        type(partnership)._base_manager.select_for_update().filter(pk=partnership.pk).first()
+        if Strategy.objects.filter(partnership=partnership, status=Strategy.Status.DRAFT).exists():
+            raise ValidationError(_("A draft version exists already: work on it."))
         last = Strategy.objects.filter(partnership=partnership).aggregate(v=Max("version"))["v"]
         strategy = Strategy(partnership=partnership, version=(last or 0) + 1)
         apply_fields(strategy, data, STRATEGY_FIELDS)

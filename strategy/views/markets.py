@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import InsiderMixin, ObjectMixin, PartnerFormMixin
+from escp_portal.pages import ConflictCheckMixin, InsiderMixin, ObjectMixin, PartnerFormMixin
 
 from .. import selectors, services
 from ..forms import MarketStudyForm, TargetMarketForm
@@ -15,7 +15,7 @@ from ..models import TargetMarket
 from .common import form_fields
 
 
-class TargetMarketListView(InsiderMixin, PartnerFormMixin, FormView):
+class TargetMarketListView(ConflictCheckMixin, InsiderMixin, PartnerFormMixin, FormView):
     template_name = "strategy/markets.html"
     form_class = TargetMarketForm
 
@@ -39,7 +39,7 @@ class TargetMarketListView(InsiderMixin, PartnerFormMixin, FormView):
         return redirect("strategy:market", pk=market.pk)
 
 
-class TargetMarketView(ObjectMixin, TemplateView):
+class TargetMarketView(ConflictCheckMixin, ObjectMixin, TemplateView):
     model = TargetMarket
     related = ("partnership", "lead_partner__cluster")
     template_name = "strategy/market.html"

@@ -122,13 +122,18 @@ class ReviewView(ObjectMixin, View):
         measurement = self.object
         try:
             if request.POST.get("action") == "approve":
-                services.measurement_approve(actor=request.user, measurement=measurement)
+                services.measurement_approve(
+                    actor=request.user,
+                    measurement=measurement,
+                    seen_value=request.POST.get("value"),
+                )
                 messages.success(request, _("The value was approved."))
             else:
                 services.measurement_return(
                     actor=request.user,
                     measurement=measurement,
                     comment=request.POST.get("comment", ""),
+                    seen_value=request.POST.get("value"),
                 )
                 messages.success(request, _("The value was returned for revision."))
         except ValidationError as error:

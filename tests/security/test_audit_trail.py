@@ -15,6 +15,7 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
@@ -27,8 +28,20 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from missions.models import Mission, Outcome, Participation
-from partnerships.models import ClusterMembership, Member, MemberImport, Partner, Partnership
+from missions.services import missions as mission_services
+from partnerships.models import (
+    ClusterMembership,
+    Member,
+    MemberImport,
+    Partner,
+    Partnership,
+    Sector,
+)
+from partnerships.services import members
+from partnerships.services import partnerships as partnership_services
 from strategy.models import KPI, Measurement, Milestone, PeriodLock
+from strategy.services import roadmap, value_chain
+from tests import factories
 
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
 
@@ -569,3 +582,115 @@ def test_erasure_scrubs_the_member_from_related_entries(client, s):
     # What happened is still there, with who did it.
     assert trail(ClusterMembership, membership.pk).exists()
     assert last(Member, member.pk, UPDATE).actor == world.manager_a
+
+
+# --- many-to-many choices: every one of every audited model ------------------------------------
+
+
+def _sectors(*names):
+    return [Sector.objects.get_or_create(name=n, slug=n.lower())[0] for n in names]
+
+
+def _partnership_sectors(s):
+    world = s.world
+    for names in (["Optics"], ["Lasers"]):
+        partnership_services.partnership_update(
+            actor=world.coord_a, partnership=world.a, sectors=_sectors(*names)
+        )
+    return world.a, world.coord_a, _sectors("Lasers"), _sectors("Optics")
+
+
+def _cluster_sectors(s):
+    world = s.world
+    for names in (["Optics"], ["Lasers"]):
+        partnership_services.cluster_update(
+            actor=world.manager_a, cluster=world.cluster_a, sectors=_sectors(*names)
+        )
+    return world.cluster_a, world.manager_a, _sectors("Lasers"), _sectors("Optics")
+
+
+def _member_competences(s):
+    members.member_update(actor=s.world.manager_a, member=s.member_a, competences=["Optics"])
+    members.member_update(actor=s.world.manager_a, member=s.member_a, competences=["Lasers"])
+    return s.member_a, s.world.manager_a, ["Lasers"], ["Optics"]
+
+
+def _task_responsible(s):
+    other = s.world.a.partners.exclude(pk=s.partner_a.pk).first()
+    roadmap.task_update(actor=s.world.coord_a, task=s.a.task, responsible=[other])
+    return s.a.task, s.world.coord_a, [other], [s.partner_a]
+
+
+def _stage_depends_on(s):
+    first = s.a.chain.stages.get()
+    stage = value_chain.stage_create(
+        actor=s.world.coord_a, chain=s.a.chain, depends_on=[first], name="Sell", order=2
+    )
+    return stage, s.world.coord_a, [first], []
+
+
+def _outcome_members(s):
+    outcome = s.ma.outcome
+    mission_services.outcome_save(
+        actor=s.world.coord_a, partnership=s.world.a, outcome=outcome, members=[s.member_a]
+    )
+    return outcome, s.world.coord_a, [s.member_a], []
+
+
+def _export_group_members(s):
+    group = s.ma.group
+    save = mission_services.export_group_save
+    save(
+        actor=s.world.coord_a, partnership=s.world.a, group=group, members=[s.member_a, s.member_a2]
+    )
+    third = factories.member(s.world.cluster_a2, "Rowan AB", employees=5)
+    save(actor=s.world.coord_a, partnership=s.world.a, group=group, members=[s.member_a, third])
+    return group, s.world.coord_a, [third], [s.member_a2]
+
+
+# "app.Model.field": how a user changes it (through its service); answers the record, the
+# actor, the choices added by the last change and the choices it removed.
+M2M_CHANGES = {
+    "partnerships.Partnership.sectors": _partnership_sectors,
+    "partnerships.ClusterOrganisation.sectors": _cluster_sectors,
+    "partnerships.Member.competences": _member_competences,
+    "strategy.Task.responsible": _task_responsible,
+    "strategy.ValueChainStage.depends_on": _stage_depends_on,
+    "missions.Outcome.members": _outcome_members,
+    "missions.ExportGroup.members": _export_group_members,
+}
+
+
+def test_every_many_to_many_field_of_an_audited_model_is_audited_and_swept():
+    fields = {
+        f"{model._meta.label}.{field.name}"
+        for label in AUDITED_APPS
+        for model in apps.get_app_config(label).get_models()
+        if auditlog.contains(model)
+        for field in model._meta.many_to_many
+    }
+    assert fields == set(M2M_CHANGES), fields ^ set(M2M_CHANGES)
+    for name in fields:
+        label, field = name.rsplit(".", 1)
+        registered = auditlog._registry[apps.get_model(label)]["m2m_fields"]
+        assert field in registered, f"{name} is not in its model's auditlog m2m_fields"
+
+
+@pytest.mark.parametrize("name", sorted(M2M_CHANGES))
+def test_many_to_many_changes_are_in_the_trail_with_who_before_and_after(s, name):
+    since = LogEntry.objects.order_by("pk").last().pk
+    record, actor, added, removed = M2M_CHANGES[name](s)
+    field = name.rsplit(".", 1)[1]
+    entries = trail(type(record), record.pk, UPDATE).filter(
+        pk__gt=since, **{f"changes__{field}__type": "m2m"}
+    )
+    assert entries.exists(), f"no entry for a change of {name}"
+    by_operation = {}
+    for entry in entries:
+        assert entry.actor == actor, (name, entry.actor)
+        assert timezone.now() - entry.timestamp < timedelta(minutes=5)
+        change = entry.changes[field]
+        by_operation[change["operation"]] = sorted(change["objects"])
+    assert by_operation.get("add") == sorted(str(o) for o in added), (name, by_operation)
+    if removed:  # before: what the change took away
+        assert by_operation.get("delete") == sorted(str(o) for o in removed), (name, by_operation)
