@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
-from escp_portal.api.viewsets import PolicyQuerysetMixin, ReadOnlyPolicyViewSet
+from escp_portal.api.viewsets import PolicyQuerysetMixin, ReadOnlyPolicyViewSet, VersionedMixin
 from escp_portal.filters import id_filter
 from partnerships.models import Partnership
 
@@ -198,6 +198,7 @@ class InvitationTokenSerializer(serializers.Serializer):
 
 
 class InvitationViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
