@@ -1,6 +1,8 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from escp_portal.hostile import bound_fields
+
 
 class BootstrapFormMixin:
     """Gives every widget the Bootstrap class it needs; labels, help and errors come from
@@ -9,6 +11,7 @@ class BootstrapFormMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        bound_fields(self.fields)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
