@@ -55,7 +55,7 @@ def _json_body(request):
 def _refused(request) -> bool:
     if CONTROL.search(request.path):
         return True
-    if any(has_control(k) or has_control(v) for k, values in request.GET.lists() for v in [*values]):
+    if any(has_control(k) or has_control(v) for k, values in request.GET.lists() for v in values):
         return True
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
@@ -117,12 +117,8 @@ def bound_fields(fields) -> None:
         if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
             if not any(isinstance(v, DateRangeValidator) for v in field.validators):
                 field.validators.append(DateRangeValidator())
-        elif type(field) is forms.IntegerField and field.max_value is None:
-            field.max_value = INT_MAX
-            field.validators.append(MaxValueValidator(INT_MAX))
-            if field.min_value is None:
-                field.min_value = -INT_MAX
-                field.validators.append(MinValueValidator(-INT_MAX))
+        elif type(field) is forms.IntegerField:
+            _bound_integer(field)
 
 
 def bound_serializer_fields(fields) -> None:
@@ -138,13 +134,37 @@ def bound_serializer_fields(fields) -> None:
                 bound_serializer_fields({"child": child})
         elif isinstance(field, serializers.Serializer):
             bound_serializer_fields(field.fields)
+        elif isinstance(field, serializers.ChoiceField) and not field.read_only:
+            _guard_choice(field)
         elif isinstance(field, serializers.DateField) and not field.read_only:
             if not any(isinstance(v, DateRangeValidator) for v in field.validators):
                 field.validators.append(DateRangeValidator())
         elif type(field) is serializers.IntegerField and not field.read_only:
-            if field.max_value is None:
-                field.max_value = INT_MAX
-                field.validators.append(MaxValueValidator(INT_MAX))
-            if field.min_value is None:
-                field.min_value = -INT_MAX
-                field.validators.append(MinValueValidator(-INT_MAX))
+            _bound_integer(field)
+
+
+def _guard_choice(field) -> None:
+    """A choice longer than any choice is invalid before the field parses it (django-countries
+    reads a string of digits as a numeric country code, and ``int`` refuses thousands of them)."""
+    parse = field.to_internal_value
+    if getattr(parse, "guarded", False):
+        return
+
+    def to_internal_value(data):
+        if isinstance(data, str) and len(data) > 255:
+            field.fail("invalid_choice", input=data[:20])
+        return parse(data)
+
+    to_internal_value.guarded = True
+    field.to_internal_value = to_internal_value
+
+
+def _bound_integer(field) -> None:
+    """At most a 32-bit database integer (SQLite's wider range would let through what
+    PostgreSQL then refuses), at least its negative."""
+    if field.max_value is None or field.max_value > INT_MAX:
+        field.max_value = INT_MAX
+        field.validators.append(MaxValueValidator(INT_MAX))
+    if field.min_value is None or field.min_value < -INT_MAX:
+        field.min_value = -INT_MAX
+        field.validators.append(MinValueValidator(-INT_MAX))
