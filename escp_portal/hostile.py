@@ -42,7 +42,7 @@ def has_control(value) -> bool:
 
 def one_line(text: str) -> str:
     """A text fit for an email header: line breaks and control characters become one space."""
-    return " ".join(CONTROL.sub(" ", LINE_BREAKS.sub(" ", str(text))).split())
+    return CONTROL.sub(" ", LINE_BREAKS.sub(" ", str(text))).strip()
 
 
 def _json_body(request):
