@@ -279,8 +279,12 @@ def test_every_api_body_field_refuses_hostile_values(client, s):
                                 _check(response, label, refused_writes_nothing=False, before=before)
                                 if kind in ("nul", "control") and response.status_code < 400:
                                     found.append(f"{label}: accepted")
-                                if kind in ("far_date", "early_date", "past_int", "huge") and (
-                                    _out_of_range()
+                                # A refused write wrote nothing (checked above): scan after the
+                                # accepted ones only.
+                                if (
+                                    kind in ("far_date", "early_date", "past_int", "huge")
+                                    and response.status_code < 400
+                                    and _out_of_range()
                                 ):
                                     found.append(f"{label}: stored out of range")
                             transaction.set_rollback(True)
