@@ -83,9 +83,16 @@ class ControlCharacterMiddleware:
             return None
         message = _("The request holds a control character that the portal does not accept.")
         if request.path.startswith("/api/"):
-            from escp_portal.api.exceptions import json_error
+            from django.http import JsonResponse
 
-            return json_error(request, 400, "invalid", message)
+            # The API's shape of a validation error.
+            body = {
+                "status": 400,
+                "code": "invalid",
+                "detail": message,
+                "errors": {"non_field_errors": [message]},
+            }
+            return JsonResponse(body, status=400)
         return HttpResponseBadRequest(
             render_to_string("400.html", {"message": message}, request=request)
         )
