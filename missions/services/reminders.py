@@ -9,6 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -108,6 +109,8 @@ def send_mission_reminders(today: date | None = None) -> int:
             for user, participations in recipients(mission, kind).items():
                 try:
                     sent += _send_once(mission, user, kind, participations)
+                except (OperationalError, InterfaceError):
+                    raise  # the database is away: the whole job retries
                 except Exception:
                     # One reminder that cannot go (nothing is claimed: the next run tries
                     # again) never stops the others.

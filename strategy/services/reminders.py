@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ def send_reporting_reminders(today: date | None = None) -> int:
                 ),
                 lambda kpi=kpi, period=period, users=users: _send(kpi, period, users),
             )
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the whole job retries (nothing was claimed)
         except Exception:
             # One KPI's reminder that cannot go (nothing is claimed: the next run tries again)
             # never stops the others.

@@ -162,3 +162,14 @@ def test_a_nul_in_a_review_comment_answers_400_and_changes_nothing(client, world
     assert response.status_code == 400
     measurement.refresh_from_db()
     assert measurement.status == "submitted" and "\x00" not in (measurement.review_comment or "")
+
+
+def test_a_lost_database_still_stops_the_job_so_that_it_retries(world, plan, monkeypatch):
+    from django.db import OperationalError
+
+    def lost(message, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", lost)
+    with pytest.raises(OperationalError):
+        send_reporting_reminders(TODAY)
