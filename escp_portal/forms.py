@@ -4,6 +4,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
 from escp_portal import versions
+from escp_portal.hostile import bound_fields
 
 VERSION_FIELD = "loaded_version"
 
@@ -33,6 +34,7 @@ class BootstrapFormMixin:
             self.initial[VERSION_FIELD] = versions.sign(
                 versions.snapshot(self.instance, self.versioned_fields(), loaded)
             )
+        bound_fields(self.fields)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):

@@ -20,11 +20,13 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from escp_portal import uploads
+from escp_portal.hostile import INT_MAX
 from escp_portal.spreadsheets import unescape_formula
 
 from . import nace
@@ -308,9 +310,13 @@ def _integer(value: str) -> int | None:
     value = (value or "").replace(" ", "").replace("_", "")
     if not value:
         return None
-    if not re.fullmatch(r"-?\d+", value):
+    if not re.fullmatch(r"-?[0-9]+", value):
         raise ValidationError(_("Enter a whole number."))
-    return int(value)
+    # Thousands of digits are more than ``int`` reads; a database integer holds ten.
+    number = int(value) if len(value) <= 12 else INT_MAX + 1
+    MaxValueValidator(INT_MAX)(number)
+    MinValueValidator(-INT_MAX)(number)
+    return number
 
 
 def _decimal(value: str) -> Decimal | None:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from escp_portal.hostile import bound_serializer_fields
+
 
 class VisibleField(serializers.PrimaryKeyRelatedField):
     """The id of a row the user may see (``Model.objects.visible_to``), optionally narrowed by
@@ -16,7 +18,16 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
         return queryset.filter(**self.where) if self.where else queryset
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class BoundedSerializerMixin:
+    """Bounds the serializer's date and whole-number fields (``escp_portal.hostile``)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        bound_serializer_fields(fields)
+        return fields
+
+
+class PolicySerializer(BoundedSerializerMixin, serializers.ModelSerializer):
     """``create_only`` fields (the parent a row belongs to) are set on creation, fixed after."""
 
     create_only: tuple[str, ...] = ()

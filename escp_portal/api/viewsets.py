@@ -2,10 +2,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from escp_portal import versions
+from escp_portal.hostile import bound_serializer_fields
 
 
 class PolicyQuerysetMixin:
@@ -13,6 +14,15 @@ class PolicyQuerysetMixin:
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        """Every serializer of the API bounds its dates and whole numbers (``hostile``)."""
+        serializer = super().get_serializer(*args, **kwargs)
+        if isinstance(serializer, serializers.ListSerializer):
+            bound_serializer_fields(serializer.child.fields)
+        else:
+            bound_serializer_fields(serializer.fields)
+        return serializer
 
 
 # --- versions: ETag and If-Match -----------------------------------------------------------------

@@ -3,22 +3,26 @@ record outcomes, which often come months later). Each (mission, recipient, kind)
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from escp_portal.accounts.models import Role, RoleAssignment
+from escp_portal.hostile import one_line
 from escp_portal.jobs.once import claim_and_send
 
 from .. import exports
 from ..models import Mission, Participation, ReminderLog
 
 Kind = ReminderLog.Kind
+logger = logging.getLogger(__name__)
 
 
 def due_kinds(mission: Mission, today: date) -> list[str]:
@@ -103,7 +107,19 @@ def send_mission_reminders(today: date | None = None) -> int:
     for mission in missions:
         for kind in due_kinds(mission, today):
             for user, participations in recipients(mission, kind).items():
-                sent += _send_once(mission, user, kind, participations)
+                try:
+                    sent += _send_once(mission, user, kind, participations)
+                except (OperationalError, InterfaceError):
+                    raise  # the database is away: the whole job retries
+                except Exception:
+                    # One reminder that cannot go (nothing is claimed: the next run tries
+                    # again) never stops the others.
+                    logger.exception(
+                        "mission reminder %s for mission %s to user %s failed",
+                        kind,
+                        mission.pk,
+                        user.pk,
+                    )
     return sent
 
 
@@ -129,7 +145,7 @@ def _send(mission, user, kind, participations) -> None:
             "participations": participations,
             "site": settings.SITE_URL,
         }
-        subject = render_to_string("missions/email/reminder_subject.txt", context).strip()
+        subject = one_line(render_to_string("missions/email/reminder_subject.txt", context))
         text = render_to_string("missions/email/reminder.txt", context)
         html = render_to_string("missions/email/reminder.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email])

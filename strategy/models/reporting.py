@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.policy import PolicyQuerySet
+from escp_portal.hostile import DATE_MAX, DATE_MIN
 
 from .versions import Objective
 
@@ -149,6 +150,9 @@ MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12
 
 def period_ends(frequency: str, start: date, end: date, until: date | None = None) -> list[date]:
     step = MONTHS_PER_PERIOD[frequency]
+    # Dates outside the portal's years (legacy data) are read as its first and last day: the
+    # periods stay a bounded list and never step past the last year a date can hold.
+    start, end = max(start, DATE_MIN), min(end, DATE_MAX)
     # First calendar period end strictly after the baseline date.
     month = ((start.month - 1) // step + 1) * step
     year = start.year

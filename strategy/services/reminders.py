@@ -1,16 +1,21 @@
 """Reminders to responsible partners whose KPI report is overdue: one per KPI and period."""
 
+import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from escp_portal.hostile import one_line
 from escp_portal.jobs.once import claim_and_send
 
 from ..models import KPI, REPORTING_GRACE, ReportingReminder
 from ..selectors import reminder_recipients, reports_to_remind
+
+logger = logging.getLogger(__name__)
 
 
 def send_reporting_reminders(today: date | None = None) -> int:
@@ -23,12 +28,20 @@ def send_reporting_reminders(today: date | None = None) -> int:
         users = reminder_recipients(kpi)
         if not users:
             continue
-        claimed = claim_and_send(
-            lambda kpi=kpi, period=period, users=users: ReportingReminder.objects.create(
-                kpi=kpi, period_end=period, recipients=len(users)
-            ),
-            lambda kpi=kpi, period=period, users=users: _send(kpi, period, users),
-        )
+        try:
+            claimed = claim_and_send(
+                lambda kpi=kpi, period=period, users=users: ReportingReminder.objects.create(
+                    kpi=kpi, period_end=period, recipients=len(users)
+                ),
+                lambda kpi=kpi, period=period, users=users: _send(kpi, period, users),
+            )
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the whole job retries (nothing was claimed)
+        except Exception:
+            # One KPI's reminder that cannot go (nothing is claimed: the next run tries again)
+            # never stops the others.
+            logger.exception("reporting reminder for KPI %s, period %s failed", kpi.pk, period)
+            continue
         sent += int(claimed)
     return sent
 
@@ -46,7 +59,7 @@ def _send(kpi: KPI, period: date, users) -> None:
                 "due": period + REPORTING_GRACE,
                 "site": getattr(settings, "SITE_URL", ""),
             }
-            subject = render_to_string("strategy/email/reminder_subject.txt", context).strip()
+            subject = one_line(render_to_string("strategy/email/reminder_subject.txt", context))
             text = render_to_string("strategy/email/reminder.txt", context)
             html = render_to_string("strategy/email/reminder.html", context)
         message = EmailMultiAlternatives(subject, text, to=[user.email])

@@ -52,7 +52,10 @@ def test_calendar_feeds(client, world, mission):
 
 
 def test_feed_tokens_with_odd_characters_answer_404(client, world):
-    assert client.get("/calendar/%00" + "a" * 40 + ".ics").status_code == 404
+    assert client.get("/calendar/%01" + "a" * 40 + ".ics").status_code == 400
+    assert client.get("/calendar/" + "a" * 40 + "%C3%A9.ics").status_code == 404
+    # A NUL is refused before any view (escp_portal.hostile): 400.
+    assert client.get("/calendar/%00" + "a" * 40 + ".ics").status_code == 400
 
 
 def test_the_calendar_shows_the_month_and_the_list(client, world, mission):
