@@ -1,9 +1,11 @@
+import uuid
+
 from django import forms
 from django.db import transaction
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
-from escp_portal import versions
+from escp_portal import once, versions
 from escp_portal.hostile import bound_fields
 
 VERSION_FIELD = "loaded_version"
@@ -20,9 +22,19 @@ class BootstrapFormMixin:
     overwrites them knowingly. The page layer (``escp_portal.pages.ConflictCheckMixin``) runs
     the check and the write in one transaction, with the record's row locked."""
 
+    # Does the form create something? None: a model form without a saved instance does. A
+    # creating form carries a one-time token, so that sending it twice saves once
+    # (``escp_portal.once``).
+    creates = None
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.is_create_form():
+            self.fields[once.FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, label=_("Form")
+            )
+            self.initial[once.FIELD] = uuid.uuid4().hex
         if self.versioned_fields():
             self.fields[VERSION_FIELD] = forms.CharField(
                 widget=forms.HiddenInput, required=False, label=_("Version")
@@ -44,6 +56,14 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def is_create_form(self) -> bool:
+        if self.creates is not None:
+            return self.creates
+        instance = getattr(self, "instance", None)
+        return (
+            isinstance(self, forms.BaseModelForm) and instance is not None and instance.pk is None
+        )
 
     def versioned_fields(self) -> list[str]:
         """The model fields this form edits, when it edits a saved record."""

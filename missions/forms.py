@@ -28,6 +28,8 @@ class MissionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RegisterForm(BootstrapFormMixin, forms.Form):
+    creates = True
+
     member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Member"))
     note = forms.CharField(max_length=300, required=False, label=_("Note"))
 

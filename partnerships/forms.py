@@ -96,6 +96,8 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class MemberImportForm(BootstrapFormMixin, forms.Form):
+    creates = True
+
     file = forms.FileField(
         label=_("Member file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),

@@ -79,6 +79,8 @@ class TaskStatusForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
+    creates = True
+
     period_end = forms.TypedChoiceField(label=_("Period"), coerce=str)
     value = forms.DecimalField(label=_("Value"), max_digits=15, decimal_places=2)
     evidence_url = forms.URLField(label=_("Evidence (link)"), required=False)
@@ -131,6 +133,8 @@ class StageForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class AssignmentForm(BootstrapFormMixin, forms.Form):
+    creates = True
+
     stage = forms.ModelChoiceField(queryset=ValueChainStage.objects.none(), label=_("Stage"))
     partner = forms.ModelChoiceField(queryset=None, required=False, label=_("Partner cluster"))
     member = forms.ModelChoiceField(queryset=None, required=False, label=_("or a member"))

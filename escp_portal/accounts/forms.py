@@ -62,6 +62,8 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
     """Invite a person by email: the roles, partnerships and clusters offered are those the
     user may invite to (the service checks again)."""
 
+    creates = True
+
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
     partnership = forms.ModelChoiceField(

@@ -276,3 +276,24 @@ class Invitation(models.Model):
 
     def get_current_state_display(self):
         return self.State(self.current_state).label
+
+
+class FormSubmission(models.Model):
+    """A create form claimed once: the form carries a one-time token (``escp_portal.once``), the
+    first POST with it claims the row and records where it led; a second POST of the same form
+    (a double click, a resent request) is led there instead of creating the thing again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_submissions"
+    )
+    token = models.CharField(max_length=32)
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submitted_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.token}"

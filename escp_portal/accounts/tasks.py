@@ -19,3 +19,16 @@ def clear_expired_tokens() -> int:
 @shared_task(ignore_result=False)
 def ping() -> str:
     return "pong"
+
+
+@shared_task(acks_late=True, **RETRY)
+def purge_form_submissions() -> int:
+    """Daily: forget the one-time tokens of create forms sent more than a day ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import FormSubmission
+
+    since = timezone.now() - timedelta(days=1)
+    return FormSubmission.objects.filter(created_at__lt=since).delete()[0]

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Hostile input: control characters in a query, form or JSON body answer 400.
     "escp_portal.hostile.ControlCharacterMiddleware",
+    # A create form saves once, however often it is sent (escp_portal/once.py).
+    "escp_portal.once.SubmitOnceMiddleware",
     "escp_portal.locale_middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "escp_portal.jobs.tasks.relay_outbox",
         "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
+    },
+    "purge-form-submissions": {
+        "task": "escp_portal.accounts.tasks.purge_form_submissions",
+        "schedule": timedelta(hours=24),
     },
     "clear-expired-api-tokens": {
         "task": "escp_portal.accounts.tasks.clear_expired_tokens",
