@@ -96,3 +96,43 @@ class SubmitOnceMiddleware:
             claimed.update(location=response["Location"][:2000])
         else:
             claimed.delete()
+
+
+# --- the API: Idempotency-Key ---------------------------------------------------------------------
+
+API_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
+
+
+def claim_api_key(user, key: str, *, wait: float = WAIT_SECONDS):
+    """Claim ``key`` for the user: ``(True, None)`` to go on, ``(False, (status, body))`` to
+    answer what the first request answered, ``(False, None)`` while it still runs."""
+    from escp_portal.accounts.models import FormSubmission
+
+    token = f"api:{key}"
+    deadline = time.monotonic() + wait
+    while True:
+        if _claim(user, token):
+            return True, None
+        row = (
+            FormSubmission.objects.filter(user=user, token=token)
+            .values("status", "response")
+            .first()
+        )
+        if row is None:
+            continue  # the first request failed and let go of the key
+        if row["status"] is not None:
+            return False, (row["status"], row["response"])
+        if time.monotonic() > deadline:
+            return False, None
+        time.sleep(0.1)
+
+
+def settle_api_key(user, key: str, status: int, body) -> None:
+    """Keep a successful answer for the replays; let go of the key after a failure."""
+    from escp_portal.accounts.models import FormSubmission
+
+    claimed = FormSubmission.objects.filter(user=user, token=f"api:{key}")
+    if 200 <= status < 300:
+        claimed.update(status=status, response=body)
+    else:
+        claimed.delete()

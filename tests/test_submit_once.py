@@ -159,3 +159,128 @@ def test_two_sends_at_the_same_moment_create_one_object(world):
         thread.join(timeout=30)
     assert answers == [302, 302]
     assert Mission.objects.filter(partnership=world.a).count() == 1
+
+
+# --- the API: Idempotency-Key ------------------------------------------------------------------
+
+
+# POST operations that create no object a retry could double, with the reason.
+NOT_CREATES = {
+    # Issuing a token: a retry gives a second token, which counts against the user's limit and
+    # can be revoked; a token is never replayed from storage.
+    "/api/v1/auth/token/",
+    # Answers to an invitation: the second answer is refused, the invitation is answered once.
+    "/api/v1/invitations/accept/",
+    "/api/v1/invitations/decline/",
+}
+
+
+def _api_mission(world, title="Buyers' days in Toronto"):
+    start = timezone.localdate() + timedelta(days=40)
+    return {
+        "partnership": world.a.pk,
+        "title": title,
+        "kind": "trade_mission",
+        "country": "CA",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=3)).isoformat(),
+        "capacity": 10,
+    }
+
+
+@pytest.mark.django_db
+def test_an_api_create_retried_with_the_same_key_creates_one_object(client, world):
+    client.force_login(world.coord_a)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "retry-0001-mission"}
+    first = client.post(
+        "/api/v1/missions/", _api_mission(world), content_type="application/json", **headers
+    )
+    assert first.status_code == 201, first.content
+    again = client.post(
+        "/api/v1/missions/", _api_mission(world), content_type="application/json", **headers
+    )
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert Mission.objects.filter(partnership=world.a).count() == 1
+    # Another key is another create; the key is the user's own.
+    other = client.post(
+        "/api/v1/missions/",
+        _api_mission(world, "Second"),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="retry-0002-mission",
+    )
+    assert other.status_code == 201
+    assert Mission.objects.filter(partnership=world.a).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_create_lets_go_of_its_key_and_odd_keys_answer_400(client, world):
+    client.force_login(world.coord_a)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "retry-0003-mission"}
+    wrong = client.post(
+        "/api/v1/missions/",
+        {**_api_mission(world), "title": ""},
+        content_type="application/json",
+        **headers,
+    )
+    assert wrong.status_code == 400
+    right = client.post(
+        "/api/v1/missions/", _api_mission(world), content_type="application/json", **headers
+    )
+    assert right.status_code == 201
+    assert "Idempotent-Replayed" not in right
+    odd = client.post(
+        "/api/v1/missions/",
+        _api_mission(world, "Odd"),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="no spaces allowed",
+    )
+    assert odd.status_code == 400
+    assert odd.json()["code"] == "invalid"
+    assert Mission.objects.filter(partnership=world.a).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bulk_report_retried_with_the_same_key_is_written_once(client, world):
+    from strategy.models import Measurement
+
+    partner = world.a.partners.order_by("pk").first()
+    plan = factories.make_strategy_with_kpi(world.a, responsible=partner)
+    client.force_login(world.coord_a)
+    rows = [{"kpi": plan.kpi.pk, "period_end": "2025-03-31", "value": "7"}]
+    headers = {"HTTP_IDEMPOTENCY_KEY": "bulk-2025-q1-report"}
+    first = client.post(
+        "/api/v1/measurements/bulk/", rows, content_type="application/json", **headers
+    )
+    assert first.status_code == 201, first.content
+    again = client.post(
+        "/api/v1/measurements/bulk/", rows, content_type="application/json", **headers
+    )
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Measurement.objects.filter(kpi=plan.kpi).count() == 1
+
+
+@pytest.mark.django_db
+def test_every_create_operation_of_the_api_takes_an_idempotency_key(client, world):
+    client.force_login(world.staff)
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    creates = [
+        (path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method == "post"
+        and not path.rstrip("/").endswith("}")
+        and "{" not in path
+        and operation["operationId"].endswith("_create")
+    ]
+    assert len(creates) >= 15
+    missing = [
+        path
+        for path, operation in creates
+        if path not in NOT_CREATES
+        and "Idempotency-Key" not in {p["name"] for p in operation.get("parameters", [])}
+    ]
+    assert missing == [], missing

@@ -13,7 +13,12 @@ from rest_framework.views import APIView
 
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
-from escp_portal.api.viewsets import PolicyQuerysetMixin, ReadOnlyPolicyViewSet, VersionedMixin
+from escp_portal.api.viewsets import (
+    IdempotentCreateMixin,
+    PolicyQuerysetMixin,
+    ReadOnlyPolicyViewSet,
+    VersionedMixin,
+)
 from escp_portal.filters import id_filter
 from partnerships.models import Partnership
 
@@ -198,6 +203,7 @@ class InvitationTokenSerializer(serializers.Serializer):
 
 
 class InvitationViewSet(
+    IdempotentCreateMixin,
     VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -279,15 +279,19 @@ class Invitation(models.Model):
 
 
 class FormSubmission(models.Model):
-    """A create form claimed once: the form carries a one-time token (``escp_portal.once``), the
+    """A create claimed once (``escp_portal.once``). A page's form carries a one-time token: the
     first POST with it claims the row and records where it led; a second POST of the same form
-    (a double click, a resent request) is led there instead of creating the thing again."""
+    (a double click, a resent request) is led there instead of creating the thing again. An API
+    client sends an ``Idempotency-Key`` header (stored as ``api:<key>``): a repeated request
+    gets the first answer (``status``, ``response``) again."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_submissions"
     )
-    token = models.CharField(max_length=32)
+    token = models.CharField(max_length=72)
     location = models.CharField(max_length=2000, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from escp_portal import versions
+from escp_portal import once, versions
 from escp_portal.hostile import bound_serializer_fields
 
 
@@ -116,11 +116,73 @@ class VersionedWriteMixin(VersionedMixin):
             return super().destroy(request, *args, **kwargs)
 
 
+# --- creates: Idempotency-Key ---------------------------------------------------------------------
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "in_progress"
+    default_detail = _("A request with this Idempotency-Key is still being processed; try again.")
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A key of your choice (8 to 64 letters, digits, '-', '_', '.', ':') that makes the "
+        "create safe to retry: the same key sent again by the same user creates nothing more and "
+        "answers what the first request answered, with the header Idempotent-Replayed: true."
+    ),
+)
+
+
+def run_once(request, run):
+    """Answer ``run()`` once per ``Idempotency-Key`` and user: a repeated request with the same
+    key gets the first answer again (``Idempotent-Replayed: true``); without the header, ``run``
+    simply runs."""
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        return run()
+    if not once.API_KEY.fullmatch(key):
+        raise exceptions.ValidationError(
+            {"non_field_errors": [_("The Idempotency-Key header is not a valid key.")]}
+        )
+    go_on, earlier = once.claim_api_key(request.user, key)
+    if not go_on:
+        if earlier is None:
+            raise IdempotencyConflict
+        answer = Response(earlier[1], status=earlier[0])
+        answer["Idempotent-Replayed"] = "true"
+        return answer
+    try:
+        response = run()
+    except BaseException:
+        once.settle_api_key(request.user, key, 500, None)
+        raise
+    once.settle_api_key(request.user, key, response.status_code, response.data)
+    return response
+
+
+class IdempotentCreateMixin:
+    """A create sent twice with the same ``Idempotency-Key`` (a client's retry after a timeout,
+    a double click in an integration's user interface) creates one object
+    (``escp_portal.once``)."""
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY])
+    def create(self, request, *args, **kwargs):
+        return run_once(
+            request, lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
+        )
+
+
 class ReadOnlyPolicyViewSet(VersionedMixin, PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
 class PolicyViewSet(
+    IdempotentCreateMixin,
     VersionedWriteMixin,
     PolicyQuerysetMixin,
     mixins.ListModelMixin,

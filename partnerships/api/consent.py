@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from escp_portal.api.serializers import VisibleField
-from escp_portal.api.viewsets import VersionedMixin
+from escp_portal.api.viewsets import IdempotentCreateMixin, VersionedMixin
 
 from .. import selectors
 from ..models import ClusterOrganisation, PartnerInvitation, Partnership
@@ -45,6 +45,7 @@ class PartnerInvitationSerializer(serializers.ModelSerializer):
 
 
 class PartnerInvitationViewSet(
+    IdempotentCreateMixin,
     VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -5,7 +5,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.api.viewsets import PolicyViewSet, ReadOnlyPolicyViewSet
+from escp_portal.api.viewsets import (
+    IDEMPOTENCY_KEY,
+    PolicyViewSet,
+    ReadOnlyPolicyViewSet,
+    run_once,
+)
 
 from .. import exports, selectors
 from ..filters import (
@@ -167,7 +172,11 @@ class MemberViewSet(PolicyViewSet):
     def perform_destroy(self, instance):
         members.member_delete(actor=self.request.user, member=instance)
 
-    @extend_schema(request=MemberBulkSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MemberBulkSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Create or update many members of one cluster at once: every row or none.
@@ -178,13 +187,17 @@ class MemberViewSet(PolicyViewSet):
         """
         body = MemberBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = member_import.bulk_upsert(
-            actor=request.user,
-            cluster=body.validated_data["cluster"],
-            rows=body.validated_data["rows"],
-            dry_run=body.validated_data["dry_run"],
-        )
-        return Response(result)
+
+        def write():
+            result = member_import.bulk_upsert(
+                actor=request.user,
+                cluster=body.validated_data["cluster"],
+                rows=body.validated_data["rows"],
+                dry_run=body.validated_data["dry_run"],
+            )
+            return Response(result)
+
+        return run_once(request, write)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"], url_path="personal-data")

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from escp_portal.api.serializers import PolicySerializer, VisibleField
-from escp_portal.api.viewsets import IF_MATCH, STALE, PolicyViewSet
+from escp_portal.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, STALE, PolicyViewSet, run_once
 from escp_portal.services import RowErrors
 from partnerships.models import Partner
 
@@ -196,6 +196,7 @@ class MeasurementViewSet(PolicyViewSet):
     @extend_schema(
         request=serializers.ListSerializer(child=serializers.DictField()),
         responses={201: MeasurementSerializer(many=True)},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
@@ -207,5 +208,9 @@ class MeasurementViewSet(PolicyViewSet):
         if not isinstance(rows, list) or not rows or len(rows) > 1000:
             message = _("Send a list of 1 to 1000 rows.")
             raise RowErrors([message], message)
-        measurements = services.measurements_bulk(actor=request.user, rows=rows)
-        return Response(self.get_serializer(measurements, many=True).data, status=201)
+
+        def write():
+            measurements = services.measurements_bulk(actor=request.user, rows=rows)
+            return Response(self.get_serializer(measurements, many=True).data, status=201)
+
+        return run_once(request, write)
