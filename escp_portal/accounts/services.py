@@ -280,3 +280,20 @@ def invitation_confirm(*, actor, invitation: Invitation, approve: bool = True) -
         else:
             current.state = Invitation.State.DECLINED
         return save_audited(actor, current)
+
+
+def role_grant(*, actor, user: User, role: str, partnership=None, cluster=None):
+    """Give ``user`` a role directly: the operator's way to appoint the first coordinator,
+    cluster manager or EC officer (``manage.py grant_role``, the admin), after which people
+    join by invitation. Returns the assignment and whether it is new."""
+    existing = RoleAssignment.objects.filter(
+        user=user, role=role, partnership=partnership, cluster=cluster
+    ).first()
+    if existing is not None:
+        return existing, False
+    assignment = save_audited(
+        actor,
+        RoleAssignment(user=user, role=role, partnership=partnership, cluster=cluster),
+    )
+    forget_scope(user)
+    return assignment, True
