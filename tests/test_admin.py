@@ -40,6 +40,7 @@ def test_staff_read_but_cannot_add_change_or_delete(client, label):
     mission = factories.mission(world.a, title="Buyers in Toronto")
     objects = {
         "missions.Mission": mission,
+        "missions.Outcome": factories.outcome(world.a, counterpart="Maple Foods"),
         "strategy.Strategy": plan.strategy,
         "strategy.KPI": plan.kpi,
     }
