@@ -3,14 +3,25 @@ on the KPI page. They parse; the services decide (and word their refusals)."""
 
 from django import forms
 
+from escp_portal.hostile import bound_fields
+
 from .models import Assessment
 
 
-class SignOffForm(forms.Form):
+class BoundedForm(forms.Form):
+    """Dates within the portal's years and whole numbers within the database's, as in every
+    other form (``escp_portal.hostile``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_fields(self.fields)
+
+
+class SignOffForm(BoundedForm):
     period_end = forms.DateField(input_formats=["%Y-%m-%d"])
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(BoundedForm):
     kind = forms.CharField(required=False, strip=False)
     date = forms.DateField(input_formats=["%Y-%m-%d"])
     title = forms.CharField(required=False, strip=False)
@@ -22,11 +33,11 @@ class AssessmentForm(forms.Form):
         return self.data.get("kind", Assessment.Kind.OTHER)
 
 
-class ReviewAnswerForm(forms.Form):
+class ReviewAnswerForm(BoundedForm):
     review = forms.IntegerField(min_value=0)
     response = forms.CharField(required=False, strip=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     flag = forms.CharField(required=False, strip=False)
     comment = forms.CharField(required=False, strip=False)
