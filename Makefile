@@ -2,19 +2,22 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Every package, transitive too, comes from the lock file with its hashes (`make lock` writes it
+# from pyproject.toml's pins); requirements/production.txt is the image's.
+LOCK := requirements/test.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench
+.PHONY: lock run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+$(STAMP): $(BIN)/python $(LOCK)
+	PATH="$(abspath $(BIN)):$$PATH" deploy/install.sh test
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -63,6 +66,14 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A escp_portal beat -l info
+
+# Write the lock files again after a pin in pyproject.toml changed.
+lock: $(BIN)/python
+	for lock in production test; do \
+		extra=$$( [ $$lock = test ] && echo --extra=test ); \
+		$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+			--no-emit-find-links --annotation-style=line $$extra -o requirements/$$lock.txt pyproject.toml; \
+	done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

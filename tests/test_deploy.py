@@ -1,6 +1,7 @@
 """docker-compose.yml is checked by the Compose binary itself (no engine needed for `config`)."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -25,19 +26,121 @@ def compose_config(env):
     )
 
 
-def test_compose_file_is_valid_and_has_the_production_services():
+def production_config():
     import json
 
     result = compose_config({"DJANGO_SECRET_KEY": "s", "POSTGRES_PASSWORD": "p"})
     assert result.returncode == 0, result.stderr
-    config = json.loads(result.stdout)
-    assert set(config["services"]) == {"web", "worker", "beat", "postgres", "redis"}
-    for name in ("web", "worker", "postgres", "redis"):
-        assert "healthcheck" in config["services"][name], name
-    assert "gunicorn" in " ".join(config["services"]["web"]["command"])
-    assert config["services"]["worker"]["environment"]["DJANGO_SETTINGS_MODULE"] == (
-        "escp_portal.settings.production"
-    )
+    return json.loads(result.stdout)
+
+
+def test_compose_file_is_valid_and_has_the_production_services():
+    config = production_config()
+    services = config["services"]
+    assert set(services) == {"proxy", "migrate", "web", "worker", "beat", "postgres", "redis"}
+    for name in ("proxy", "web", "worker", "beat", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+    for name in ("migrate", "web", "worker", "beat"):
+        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == (
+            "escp_portal.settings.production"
+        )
+    # The image's own scripts start every process (the ones CI's production smoke runs).
+    assert services["web"]["command"] == ["deploy/web.sh"]
+    assert services["worker"]["command"] == ["deploy/worker.sh"]
+    assert services["beat"]["command"] == ["deploy/beat.sh"]
+    assert services["migrate"]["command"] == ["deploy/migrate.sh"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+
+
+def test_only_the_tls_proxy_is_published_and_only_it_is_a_trusted_proxy():
+    services = production_config()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert {p["target"] for p in services["proxy"]["ports"]} == {80, 443}
+    proxy_address = services["proxy"]["networks"]["internal"]["ipv4_address"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DJANGO_TRUSTED_PROXIES"] == proxy_address
+    template = services["proxy"]["volumes"][0]
+    assert template["source"].endswith("deploy/nginx/escp.conf.template")
+
+
+def test_images_are_pinned_to_exact_versions():
+    services = production_config()["services"]
+    for name in ("proxy", "postgres", "redis"):
+        image = services[name]["image"]
+        assert re.fullmatch(r"[a-z0-9/]+:\d+\.\d+(\.\d+)?(-[a-z0-9]+)?", image), image
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    bases = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    assert len(bases) == 2  # build stage, then a run stage without the build tools
+    for base in bases:
+        assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-bookworm", base), base
+
+
+def test_uploads_and_backups_live_on_named_volumes_the_app_user_can_write():
+    config = production_config()
+    for name in ("web", "worker", "beat"):
+        mounts = {v["target"]: v for v in config["services"][name]["volumes"]}
+        assert mounts["/data/media"]["type"] == "volume"
+        assert mounts["/data/backups"]["type"] == "volume"
+    assert {"media", "backups", "postgres-data", "redis-data"} <= set(config["volumes"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^USER escp$", dockerfile, re.M)
+    assert "chown -R escp:escp /data" in dockerfile
+    assert "DJANGO_MEDIA_ROOT=/data/media" in dockerfile
+
+
+def test_the_image_installs_from_the_lock_and_builds_with_the_scripts_ci_runs():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "RUN deploy/install.sh production" in dockerfile
+    assert "RUN deploy/build.sh" in dockerfile
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ".ci/production-smoke" in ci
+    smoke = (ROOT / ".ci" / "production-smoke").read_text()
+    for script in (
+        "install.sh production",
+        "build.sh",
+        "migrate.sh",
+        "web.sh",
+        "worker.sh",
+        "beat.sh",
+        "backup.sh",
+        "restore.sh",
+        "healthcheck.sh",
+    ):
+        assert f"deploy/{script}" in smoke, script
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".env", ".git", ".venv", "db.sqlite3", "media/", "staticfiles/", "backups/"):
+        assert entry in ignored, entry
+
+
+def pins(text):
+    return dict(re.findall(r'^\s*"?([A-Za-z0-9_.\-]+)==([^"\s;,]+)', text, re.M))
+
+
+def test_lock_files_pin_every_package_with_hashes_and_agree_with_pyproject():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    direct = pins("\n".join(project["dependencies"]))
+    test_direct = pins("\n".join(project["optional-dependencies"]["test"]))
+    for lock, wanted in (("production", direct), ("test", {**direct, **test_direct})):
+        text = (ROOT / "requirements" / f"{lock}.txt").read_text()
+        locked = {name.lower().replace("_", "-"): v for name, v in pins(text).items()}
+        for name, version in wanted.items():
+            assert locked.get(name.lower().replace("_", "-")) == version, (lock, name)
+        # Transitive packages too, and each with its hashes.
+        assert len(locked) > len(wanted)
+        entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[-1].strip())
+        for entry in entries:
+            if entry.startswith("#"):
+                continue
+            assert "--hash=sha256:" in entry, entry.splitlines()[0]
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"])
