@@ -23,6 +23,11 @@ for path in ("/", "/accounts/login/"):
     html = response.content.decode()
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
     print(path, response.status_code, len(assets), " ".join(assets))
+# Plain HTTP straight to the app, as the container health check asks: /health/ answers, any
+# other page redirects to HTTPS.
+for path in ("/health/", "/accounts/login/"):
+    response = client.get(path, headers={"host": "portal.example.eu"})
+    print("http:" + path, response.status_code, response.get("Location", "-"))
 """
 
 
@@ -71,6 +76,11 @@ def test_build_then_home_and_login_pages_render_under_production_settings(tmp_pa
         for asset in assets:  # every one under its content-hashed name, from the manifest
             assert re.search(r"\.[0-9a-f]{12}\.(css|js|svg|png|gif|ico)$", asset), asset
             assert (tmp_path / "static" / asset.removeprefix("/static/")).exists(), asset
+    assert pages["http:/health/"][1] == "200", render.stdout
+    assert pages["http:/accounts/login/"][1:] == [
+        "301",
+        "https://portal.example.eu/accounts/login/",
+    ], render.stdout
 
 
 def test_production_refuses_to_start_without_its_secrets(tmp_path):
