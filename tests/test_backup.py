@@ -158,8 +158,8 @@ def test_cleanup_keeps_the_newest_backups_only(sqlite_file, media, backups, monk
     monkeypatch.setattr(dbbackup_settings, "CLEANUP_KEEP", 2)
     monkeypatch.setattr(dbbackup_settings, "CLEANUP_KEEP_MEDIA", 2)
     backups.mkdir()
-    old = ["escp-db-default-2020-01-0%d-030000.sqlite3.gz" % day for day in (1, 2, 3)]
-    old += ["escp-media-2020-01-0%d-030000.tar.gz" % day for day in (1, 2, 3)]
+    old = [f"escp-db-default-2020-01-0{day}-030000.sqlite3.gz" for day in (1, 2, 3)]
+    old += [f"escp-media-2020-01-0{day}-030000.tar.gz" for day in (1, 2, 3)]
     for name in old:
         (backups / name).write_bytes(b"old")
 
@@ -167,9 +167,9 @@ def test_cleanup_keeps_the_newest_backups_only(sqlite_file, media, backups, monk
     call_command("mediabackup", "--compress", "--clean", "--noinput", verbosity=0)
 
     kept = sorted(p.name for p in backups.iterdir() if not p.name.endswith(".metadata"))
+    # The new backup of each kind and the newest old one.
     assert len(kept) == 4
-    assert [name for name in kept if name.startswith("escp-db-")][0] == old[2]
-    assert [name for name in kept if name.startswith("escp-media-")][0] == old[5]
+    assert old[2] in kept and old[5] in kept
 
 
 # --- the scripts (SQLite, production settings) ----------------------------------------------------
