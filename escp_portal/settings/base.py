@@ -355,3 +355,43 @@ X_FRAME_OPTIONS = "DENY"
 # --- invitations (people get roles by an emailed link) ---
 # How long an invitation link works; then the inviter sends a new one.
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+
+# --- Backups (django-dbbackup; README, "Backup and restore") ------------------------------------
+# `manage.py dbbackup` / `mediabackup` write the database and every uploaded file (MEDIA_ROOT:
+# KPI evidence, member files) into BACKUP_DIR; deploy/backup.sh and deploy/restore.sh call them.
+# The folder must never be served: it may not lie inside MEDIA_ROOT or the static folders.
+INSTALLED_APPS += ["dbbackup"]
+BACKUP_DIR = Path(env("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups"))).resolve()
+for _served in (MEDIA_ROOT, STATIC_ROOT, *STATICFILES_DIRS):
+    if BACKUP_DIR.is_relative_to(Path(str(_served)).resolve()):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"DJANGO_BACKUP_DIR ({BACKUP_DIR}) lies inside {_served}, which the web server serves."
+        )
+# Only the owner (the portal's user) may read a dump: it holds personal data and password hashes.
+BACKUP_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(BACKUP_DIR),
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+STORAGES["dbbackup"] = BACKUP_STORAGE
+# A fixed name, not the host name (a container's changes with every run): escp-db-default-<time>
+# and escp-media-<time>; `--clean` keeps the newest DJANGO_BACKUP_KEEP of each.
+DBBACKUP_HOSTNAME = "escp"
+DBBACKUP_FILENAME_TEMPLATE = "{servername}-db-{databasename}-{datetime}.{extension}"
+DBBACKUP_MEDIA_FILENAME_TEMPLATE = "{servername}-media-{datetime}.{extension}"
+DBBACKUP_DATE_FORMAT = "%Y-%m-%d-%H%M%S"
+DBBACKUP_CLEANUP_KEEP = env.int("DJANGO_BACKUP_KEEP", default=14)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+# A failed backup fails its command (and the script and its cron job); no mail of its own.
+DBBACKUP_SEND_EMAIL = False
+# PostgreSQL (dbbackup's PgDumpBinaryConnector): pg_dump's custom format, restored by pg_restore
+# in one transaction, so a failed restore changes nothing. --clean --if-exists (the connector's
+# defaults) drop what the dump holds first: a restore over an existing database works as well as
+# one into a fresh, empty database. --no-owner and --no-privileges make the restoring role the
+# owner of everything, whichever role made the dump. (SQLite: the file is copied, both ways.)
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges"]}}

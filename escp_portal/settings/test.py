@@ -19,4 +19,5 @@ REST_FRAMEWORK = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dbbackup": BACKUP_STORAGE,  # noqa: F405  (base.py, "Backups": outside MEDIA_ROOT)
 }
