@@ -1,9 +1,9 @@
 """Production: every secret comes from the environment, with no default, so a missing one stops
 the process at start-up instead of running insecurely."""
 
-from .base import *  # noqa: F403
 from escp_portal.logs import logging_config
 
+from .base import *  # noqa: F403
 from .base import DJANGO_LOG_LEVEL, env, redis_cache
 
 DEBUG = False
