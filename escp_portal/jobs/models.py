@@ -19,6 +19,8 @@ class QueuedJob(models.Model):
     attempts = models.PositiveIntegerField(_("failed sending attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # The id of the request (or job) that asked for it: the job logs under the same id.
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
 
     class Meta:
         ordering = ["pk"]

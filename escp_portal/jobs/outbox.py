@@ -7,7 +7,10 @@ it: after the next write, when a worker starts, every ``OUTBOX_RELAY_SECONDS`` f
 schedule, or from ``manage.py relay_outbox``. Sending is at least once (a crash between the
 broker's acceptance and the row's deletion sends again), so every job is idempotent.
 
-With tasks running in-process (no broker configured) the job simply runs after the commit."""
+With tasks running in-process (no broker configured) the job simply runs after the commit.
+
+Either way the job logs under the id of the request that asked for it (``request_ids``): the row
+keeps it, and a later relay, maybe from another process, sends it as the message's header."""
 
 import logging
 from datetime import timedelta
@@ -16,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from escp_portal import request_ids
 from escp_portal.celery import app as celery_app
 
 from .models import QueuedJob
@@ -29,12 +33,23 @@ MAX_BACKOFF_SECONDS = 60
 def enqueue(task, *, args=(), kwargs=None, countdown=None, queue=None) -> None:
     """Run ``task`` in the background once the current transaction has committed."""
     kwargs = kwargs or {}
+    request_id = request_ids.current()
     if celery_app.conf.task_always_eager:
         options = {"countdown": countdown, "queue": queue}
-        transaction.on_commit(lambda: task.apply_async(args=list(args), kwargs=kwargs, **options))
+        options["headers"] = {request_ids.HEADER: request_id} if request_id else None
+        transaction.on_commit(
+            lambda: request_ids.run_with(
+                request_id, task.apply_async, args=list(args), kwargs=kwargs, **options
+            )
+        )
         return
     job = QueuedJob.objects.create(
-        task=task.name, args=list(args), kwargs=kwargs, countdown=countdown, queue=queue or ""
+        task=task.name,
+        args=list(args),
+        kwargs=kwargs,
+        countdown=countdown,
+        queue=queue or "",
+        request_id=request_id[: request_ids.MAX_LENGTH],
     )
     transaction.on_commit(lambda: relay(ids=[job.pk]))
 
@@ -60,7 +75,10 @@ def relay(ids=None, limit: int = BATCH) -> int:
             with celery_app.connection_for_write() as broker:
                 broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
                 for job in jobs:
-                    celery_app.send_task(
+                    # django-guid's publish signal writes the current id into the headers.
+                    request_ids.run_with(
+                        job.request_id,
+                        celery_app.send_task,
                         job.task,
                         args=job.args,
                         kwargs=job.kwargs,

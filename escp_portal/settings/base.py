@@ -9,6 +9,9 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration as GuidCeleryIntegration
+
+from escp_portal.logs import init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "django_guid",
     "escp_portal.accounts",
     "escp_portal.jobs",
     "partnerships",
@@ -49,6 +53,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: forwarded headers count only from a trusted proxy (escp_portal/proxies.py).
     "escp_portal.proxies.ForwardedHeadersMiddleware",
+    # The request id (X-Request-ID) of every log line and job: a client's only if it is a plain
+    # id, else a fresh one (escp_portal/request_ids.py, README "Logs and errors").
+    "escp_portal.request_ids.RequestIdHeaderMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -297,13 +305,25 @@ AXES_LOCKOUT_CALLABLE = "escp_portal.accounts.views.lockout_response"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+# --- Logs and errors (escp_portal/logs.py, README "Logs and errors") ---------------------------
+# Every line: time, level, logger, request id, message; as text, or one JSON object a line.
+DJANGO_LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = logging_config(env("DJANGO_LOG_FORMAT", default="text"), DJANGO_LOG_LEVEL)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "EXPOSE_HEADER": False,
+    # The id goes with every task message; the worker logs through LOGGING above.
+    "INTEGRATIONS": [GuidCeleryIntegration(use_django_logging=True)],
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reports, only when SENTRY_DSN is set (web, worker and beat all load these settings).
+SENTRY_ENABLED = init_sentry(
+    env("SENTRY_DSN", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    release=env("SENTRY_RELEASE", default=""),
+)
 
 COUNTRIES_FIRST = []
 # The bulk member endpoint takes up to 5,000 rows in one JSON body.

@@ -1,8 +1,10 @@
 """Production: every secret comes from the environment, with no default, so a missing one stops
 the process at start-up instead of running insecurely."""
 
+from escp_portal.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import env, redis_cache
+from .base import DJANGO_LOG_LEVEL, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -45,3 +47,6 @@ CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
+
+# Logs as one JSON object a line unless DJANGO_LOG_FORMAT says text.
+LOGGING = logging_config(env("DJANGO_LOG_FORMAT", default="json"), DJANGO_LOG_LEVEL)
