@@ -63,6 +63,9 @@ def logging_config(fmt: str = "text", level: str = "INFO") -> dict:
             "axes": {"level": "WARNING"},
             # It logs every id it reads or sets at INFO; a replaced id is a warning.
             "django_guid": {"level": "WARNING"},
+            # The backup commands print their progress to the console themselves (a handler of
+            # their own); passed on as well, every line would be written twice.
+            "dbbackup": {"level": "INFO", "propagate": False},
         },
     }
 

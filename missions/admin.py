@@ -1,15 +1,19 @@
-"""Missions, registrations, outcomes and sent reminders for staff, read-only: they are written
-through the services (``missions.services``), which check the rules and keep the audit trail."""
+"""Missions, registrations, outcomes, export groups and sent reminders for staff, read-only: they
+are written through the services (``missions.services``), which check the rules (capacity,
+waiting list, deadlines, who may register whom) and keep the audit trail; an edit here would pass
+around them."""
 
 from django.contrib import admin
 
 from escp_portal.admin import ReadOnlyAdmin
 
-from .models import Mission, Outcome, Participation, ReminderLog
+from .models import ExportGroup, Mission, Outcome, Participation, ReminderLog
 
 
 @admin.register(Mission)
 class MissionAdmin(ReadOnlyAdmin):
+    """Read-only: missions are planned by coordinators through the mission service."""
+
     list_display = ["title", "partnership", "country", "start_date", "end_date", "status"]
     list_filter = ["status", "kind", "country"]
     search_fields = ["title", "partnership__acronym", "city"]
@@ -19,14 +23,21 @@ class MissionAdmin(ReadOnlyAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(ReadOnlyAdmin):
-    list_display = ["mission", "cluster", "member", "status", "registered_at"]
+    """Read-only: registrations go through the service that applies capacity and the waiting
+    list."""
+
+    list_display = ["mission", "cluster", "member", "status", "registered_by", "registered_at"]
     list_filter = ["status"]
     search_fields = ["mission__title", "cluster__name", "member__name"]
-    list_select_related = ["mission", "cluster", "member"]
+    date_hierarchy = "registered_at"
+    list_select_related = ["mission", "cluster", "member", "registered_by"]
 
 
 @admin.register(Outcome)
 class OutcomeAdmin(ReadOnlyAdmin):
+    """Read-only: outcomes feed KPIs and the scoreboard; they are recorded through the
+    service."""
+
     list_display = ["partnership", "kind", "counterpart", "counterpart_country", "date", "value"]
     list_filter = ["kind", "counterpart_country"]
     search_fields = ["partnership__acronym", "counterpart"]
@@ -34,9 +45,24 @@ class OutcomeAdmin(ReadOnlyAdmin):
     list_select_related = ["partnership"]
 
 
+@admin.register(ExportGroup)
+class ExportGroupAdmin(ReadOnlyAdmin):
+    """Read-only: export groups name members; they are kept through the service."""
+
+    list_display = ["name", "partnership", "created_at"]
+    search_fields = ["name", "partnership__acronym"]
+    list_filter = ["partnership__programme"]
+    date_hierarchy = "created_at"
+    list_select_related = ["partnership"]
+
+
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdmin):
+    """Read-only: the log is what makes each reminder go out once; an edit would resend or
+    silence one."""
+
     list_display = ["mission", "recipient", "kind", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["mission__title", "recipient__email"]
+    date_hierarchy = "sent_at"
     list_select_related = ["mission", "recipient"]

@@ -1,16 +1,53 @@
-from django.contrib import admin
+"""The directory, member data, member files and partner invitations for staff.
 
-from .models import ClusterOrganisation, Partner, Partnership, Programme, Sector
+The directory (programmes, sectors, competences, partnerships, partners, clusters) is programme
+data that staff keep here directly: every change is written to the audit trail by the models'
+auditlog registration, with the staff member as the actor. Member data, member files and
+partner invitations are written by their services (rules, checks, consent, audit) and are
+read-only here."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from escp_portal.admin import ReadOnlyAdmin
+
+from .models import (
+    ClusterMembership,
+    ClusterOrganisation,
+    Competence,
+    Member,
+    MemberImport,
+    Partner,
+    PartnerInvitation,
+    Partnership,
+    Programme,
+    Sector,
+)
+from .services.member_uploads import import_give_up
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    """Editable: a programme is reference data staff set up; changes are audited."""
+
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    """Editable: the shared vocabulary of sectors is staff's to keep."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Competence)
+class CompetenceAdmin(admin.ModelAdmin):
+    """Editable: competences are shared tags; staff merge spelling variants or fix a name."""
+
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,24 +61,124 @@ class PartnerInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    """Editable: staff record the programme's partnerships and their partners directly (the
+    consent flow is for coordinators); every change is audited."""
+
     list_display = ["acronym", "name", "programme", "generation", "phase", "status"]
     list_filter = ["programme", "generation", "phase", "status"]
     search_fields = ["acronym", "name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["programme"]
     filter_horizontal = ["sectors"]
     inlines = [PartnerInline]
 
 
 @admin.register(ClusterOrganisation)
 class ClusterOrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "city", "declared_member_count"]
-    list_filter = ["country"]
+    """Editable: staff correct a cluster's profile (duplicates, spelling); changes are
+    audited."""
+
+    list_display = ["name", "acronym", "country", "city", "declared_member_count"]
+    list_filter = ["country", "share_member_contacts"]
     search_fields = ["name", "acronym", "city"]
     filter_horizontal = ["sectors"]
 
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["cluster", "partnership", "role", "joined_on", "left_on"]
-    list_filter = ["role"]
+    """Editable: staff record programme data directly (a partner's role, when it joined or
+    left); changes are audited."""
+
+    list_display = ["cluster", "partnership", "role", "joined_on", "left_on", "sharing_ended_at"]
+    list_filter = ["role", "partnership__programme"]
     search_fields = ["cluster__name", "partnership__acronym"]
+    list_select_related = ["cluster", "partnership"]
     autocomplete_fields = ["cluster", "partnership"]
+
+
+@admin.register(Member)
+class MemberAdmin(ReadOnlyAdmin):
+    """Read-only: member data is its cluster managers', written through the member services
+    (checks, erasure, the audit trail with contact persons masked)."""
+
+    list_display = ["name", "kind", "country", "city", "nace_code", "size_class", "erased_at"]
+    list_filter = ["kind", "size_class", "is_sme", "country"]
+    search_fields = ["name", "city", "nace_code"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ClusterMembership)
+class ClusterMembershipAdmin(ReadOnlyAdmin):
+    """Read-only: memberships are written by the member services and imports."""
+
+    list_display = ["member", "cluster", "joined_on", "created_at"]
+    list_filter = ["cluster__country"]
+    search_fields = ["member__name", "cluster__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["member", "cluster"]
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(ReadOnlyAdmin):
+    """Read-only: an import is the record of an upload, moved along by its service (checked,
+    confirmed, written, discarded). One action: give up an import stuck checking or writing,
+    through the service."""
+
+    list_display = [
+        "file_name",
+        "cluster",
+        "uploaded_by",
+        "status",
+        "total_rows",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["file_name", "cluster__name", "uploaded_by__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["cluster", "uploaded_by"]
+    # The uploaded rows and the preview hold personal data and can be large: the record only.
+    exclude = ["rows", "summary"]
+    actions = ["give_up"]
+
+    @admin.action(description=_("Mark failed (stuck checking or writing)"))
+    def give_up(self, request, queryset):
+        marked = 0
+        for member_import in queryset.select_related("cluster"):
+            if import_give_up(actor=request.user, member_import=member_import):
+                self.log_change(request, member_import, _("Marked failed from the admin."))
+                marked += 1
+        skipped = len(queryset) - marked
+        if marked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d import marked failed.",
+                    "%(count)d imports marked failed.",
+                    marked,
+                )
+                % {"count": marked},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d import was not checking or writing and was left as it is.",
+                    "%(count)d imports were not checking or writing and were left as they are.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(PartnerInvitation)
+class PartnerInvitationAdmin(ReadOnlyAdmin):
+    """Read-only: consent is given by the cluster's managers through the consent service."""
+
+    list_display = ["cluster", "partnership", "role", "state", "invited_by", "created_at"]
+    list_filter = ["state", "role"]
+    search_fields = ["cluster__name", "partnership__acronym", "invited_by__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["cluster", "partnership", "invited_by"]

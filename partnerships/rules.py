@@ -243,6 +243,12 @@ rule(
 )
 
 
+def can_give_up_import(user, member_import) -> bool:
+    """Only staff mark an import failed by hand (from the admin, when its job was lost); its
+    cluster's managers discard it from its page once it shows as stopped."""
+    return scope_for(user).is_staff
+
+
 # --- consent: partner invitations and the end of a cluster's sharing -----------------------------
 # A coordinator invites a cluster; one of its managers accepts (the cluster becomes a partner and
 # its members reach the partnership) or declines. Until then the partnership sees the cluster's

@@ -1,15 +1,18 @@
-"""Strategies, KPIs and reported values for staff, read-only: they are written through the
-services (``strategy.services``), which check the rules and keep the audit trail."""
+"""Strategies, KPIs, reported values, corrections, period locks and reporting reminders for
+staff, read-only: they are written through the services (``strategy.services``), which check
+the rules (SMART check, period locks, who reports what) and keep the audit trail."""
 
 from django.contrib import admin
 
 from escp_portal.admin import ReadOnlyAdmin
 
-from .models import KPI, Measurement, Strategy
+from .models import KPI, Measurement, MeasurementRevision, PeriodLock, ReportingReminder, Strategy
 
 
 @admin.register(Strategy)
 class StrategyAdmin(ReadOnlyAdmin):
+    """Read-only: versions are drafted and adopted through the strategy service."""
+
     list_display = ["partnership", "version", "status"]
     list_filter = ["status"]
     search_fields = ["partnership__acronym"]
@@ -18,6 +21,8 @@ class StrategyAdmin(ReadOnlyAdmin):
 
 @admin.register(KPI)
 class KPIAdmin(ReadOnlyAdmin):
+    """Read-only: KPIs belong to a strategy version and its SMART check."""
+
     list_display = ["name", "objective", "unit", "kind", "frequency", "target_value"]
     list_filter = ["kind", "frequency"]
     search_fields = ["name", "objective__strategy__partnership__acronym"]
@@ -26,8 +31,43 @@ class KPIAdmin(ReadOnlyAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(ReadOnlyAdmin):
+    """Read-only: reported values are corrected through the service, which keeps the earlier
+    value and the reason (a revision) and respects period locks."""
+
     list_display = ["kpi", "period_end", "partner", "value", "status", "reported_at"]
     list_filter = ["status"]
     search_fields = ["kpi__name", "kpi__objective__strategy__partnership__acronym"]
     date_hierarchy = "period_end"
-    list_select_related = ["kpi", "partner__cluster"]
+    list_select_related = ["kpi", "partner__cluster", "partner__partnership"]
+
+
+@admin.register(MeasurementRevision)
+class MeasurementRevisionAdmin(ReadOnlyAdmin):
+    """Read-only: a revision is the record of a correction."""
+
+    list_display = ["measurement", "old_value", "new_value", "old_status", "changed_by"]
+    search_fields = ["measurement__kpi__name", "reason", "changed_by__email"]
+    list_filter = ["old_status"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["measurement__kpi", "changed_by"]
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyAdmin):
+    """Read-only: a closed period is opened again only through the service, by its
+    coordinator."""
+
+    list_display = ["partnership", "period_end", "locked_by", "locked_at"]
+    search_fields = ["partnership__acronym"]
+    date_hierarchy = "period_end"
+    list_select_related = ["partnership", "locked_by"]
+
+
+@admin.register(ReportingReminder)
+class ReportingReminderAdmin(ReadOnlyAdmin):
+    """Read-only: the log is what makes each overdue-report reminder go out once."""
+
+    list_display = ["kpi", "period_end", "recipients", "sent_at"]
+    search_fields = ["kpi__name", "kpi__objective__strategy__partnership__acronym"]
+    date_hierarchy = "sent_at"
+    list_select_related = ["kpi"]

@@ -203,6 +203,11 @@ def is_staff(user) -> bool:
     return scope_for(user).is_staff
 
 
+def can_send_jobs(user) -> bool:
+    """Staff may hand waiting background jobs to the broker now (the admin's outbox)."""
+    return scope_for(user).is_staff
+
+
 # --- insiders: the people who work in a partnership ----------------------------------------------
 # A partnership's working data (strategy, missions, evaluation) is seen by its coordinators, the
 # managers of its current partner clusters (who contribute), EC officers (read) and staff. Never

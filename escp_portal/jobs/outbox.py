@@ -109,6 +109,20 @@ def relay(ids=None, limit: int = BATCH) -> int:
     return sent
 
 
+def send_now(*, actor, ids) -> int:
+    """An operator's "send now" on waiting jobs (the admin): each is handed to the broker at
+    once, whatever its next attempt time; returns how many were sent. A broker still away
+    leaves them waiting, with the error, as ``relay`` does."""
+    from escp_portal.accounts.policy import can_send_jobs
+    from escp_portal.services import require
+
+    require(can_send_jobs(actor))
+    ids = list(ids)
+    sent = relay(ids=ids, limit=max(len(ids), 1))
+    logger.info("%s asked to send %s waiting jobs now: %s sent", actor, len(ids), sent)
+    return sent
+
+
 def relay_all() -> int:
     """Send everything that is due, batch after batch, until the outbox is empty or the broker
     stops accepting."""

@@ -24,6 +24,7 @@ from ..imports import read_table
 from ..models import ClusterOrganisation, MemberImport
 from ..models.members import IMPORT_CRASHED as CRASHED
 from ..models.members import IMPORT_STALLED as STALLED
+from ..rules import can_give_up_import
 from ..selectors import progress_key
 from ..tasks import apply_member_import, validate_member_import
 from .member_import import apply_plan, plan_import, plan_to_json
@@ -211,6 +212,22 @@ def import_fail_stalled() -> int:
         _fail(pk, stage=status, message=STALLED)
         for pk, status in stalled.values_list("pk", "status")
     )
+
+
+def import_give_up(*, actor, member_import: MemberImport) -> bool:
+    """Staff's way out for an import stuck checking or writing (its job lost, the worker gone):
+    mark it failed now, with the page's "interrupted" message, instead of waiting for the
+    periodic purge. Only if it is still in that stage: a job that finishes meanwhile keeps its
+    result (a write in progress holds the row, so this waits for it and then changes nothing).
+    Nothing of the rows was written (writing is one transaction). Returns whether it changed."""
+    require(can_give_up_import(actor, member_import))
+    if member_import.status not in (MemberImport.Status.VALIDATING, MemberImport.Status.IMPORTING):
+        return False
+    changed = _fail(member_import.pk, stage=member_import.status, message=STALLED)
+    if changed:
+        cache.delete(progress_key(member_import.pk))
+        logger.warning("member import %s given up by %s", member_import.pk, actor)
+    return bool(changed)
 
 
 def import_purge(*, older_than_days: int = 30) -> int:
