@@ -223,14 +223,15 @@ class ParticipationViewSet(PolicyViewSet):
 
 class OutcomeSerializer(NamesOrFigures, MembersCount, PolicySerializer):
     """An outcome. To a reader of the partnership's figures only, ``members`` is an empty list
-    (``names_hidden``); ``members_count`` says how many members it names, to everyone."""
+    and the free-text ``description`` (which names the companies) is empty (``names_hidden``);
+    ``members_count`` says how many members it names, to everyone."""
 
     partnership = VisibleField(Partnership)
     mission = VisibleField(Mission, allow_null=True, required=False)
     members = VisibleField(Member, where=NOT_ERASED, many=True, required=False)
     counterpart_country = CountryField()
     create_only = ("partnership",)
-    blank = {"members": []}
+    blank = {"members": [], "description": ""}
 
     class Meta:
         model = Outcome
@@ -278,13 +279,14 @@ class OutcomeViewSet(PolicyViewSet):
 
 class ExportGroupSerializer(NamesOrFigures, MembersCount, PolicySerializer):
     """An export group. To a reader of the partnership's figures only, ``members`` is an empty
-    list (``names_hidden``); ``members_count`` says how many members it has, to everyone."""
+    list and the free-text ``evaluation`` (how its members fared) is empty (``names_hidden``);
+    ``members_count`` says how many members it has, to everyone."""
 
     partnership = VisibleField(Partnership)
     members = VisibleField(Member, where=NOT_ERASED, many=True)
     target_markets = CountryCodesField(required=False)
     create_only = ("partnership",)
-    blank = {"members": []}
+    blank = {"members": [], "evaluation": ""}
 
     class Meta:
         model = ExportGroup

@@ -1,5 +1,6 @@
 """The API of the value chains (read only)."""
 
+from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,8 +13,20 @@ from ..models import ValueChain
 class StageAssignmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     partner = serializers.IntegerField(source="partner_id", allow_null=True)
-    member = serializers.IntegerField(source="member_id", allow_null=True)
+    member = serializers.SerializerMethodField(
+        help_text="The member company placed on the stage, for those who may see it (its "
+        "cluster's managers, the coordinators); null for others, who see only that one is there."
+    )
+    member_placed = serializers.SerializerMethodField()
     contribution = serializers.CharField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_member(self, obj):
+        return obj.member_id if getattr(obj, "member_named", False) else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_member_placed(self, obj):
+        return obj.member_id is not None
 
 
 class StageSerializer(serializers.Serializer):
@@ -48,3 +61,24 @@ class ValueChainViewSet(ReadOnlyPolicyViewSet):
     serializer_class = ValueChainSerializer
     filterset_class = ValueChainFilterSet
     login_required = True
+
+    def get_queryset(self):
+        """The members placed on the stages are named only to those who may see them
+        (``Member.objects.visible_to``), as on the value chain page; the check rides along in
+        the placements' own query."""
+        from partnerships.models import Member
+
+        from ..models import StageAssignment
+
+        named = Exists(
+            Member.objects.visible_to(self.request.user).filter(pk=OuterRef("member_id"))
+        )
+        placements = StageAssignment.objects.annotate(member_named=named)
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch("stages__assignments", queryset=placements), "stages__depends_on"
+            )
+        )

@@ -97,3 +97,23 @@ def test_an_officer_who_coordinates_the_partnership_names_its_members(
     assert outcome["members"] and outcome["names_hidden"] is False
     page = client.get(reverse("missions:export_groups", args=[world.a.pk])).content.decode()
     assert "Deux SARL" in page
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "text_field"), [("outcomes", "description"), ("export-groups", "evaluation")]
+)
+def test_the_api_gives_officers_no_free_text_that_could_name_members(
+    client, world, named, endpoint, text_field
+):
+    outcome, group = named
+    row = outcome if endpoint == "outcomes" else group
+    type(row).objects.filter(pk=row.pk).update(**{text_field: "Firm 00 signed with them"})
+    client.force_login(world.coord_a)
+    assert client.get(f"/api/v1/{endpoint}/{row.pk}/").json()[text_field] == (
+        "Firm 00 signed with them"
+    )
+    client.force_login(world.officer)
+    listed = client.get(f"/api/v1/{endpoint}/").json()["results"]
+    detail = client.get(f"/api/v1/{endpoint}/{row.pk}/").json()
+    for answer in (*listed, detail):
+        assert answer[text_field] == "" and answer["names_hidden"] is True

@@ -83,3 +83,25 @@ def test_a_member_on_the_value_chain_is_named_only_to_who_may_see_it(client, wor
         # manager for a placement that is not theirs.
         assert ("Place a partner or member" in page) is (user != world.officer), user
         assert ('value="remove"' in page) is named, user
+
+
+def test_the_api_names_a_placed_member_only_to_who_may_see_it(client, world, plan):
+    """The same rule as the page: EC officers and other partners learn that a member company is
+    placed on a stage, not which one (no id to look it up by)."""
+    chain = ValueChain.objects.create(partnership=world.a, name="Packaging chain")
+    stage = ValueChainStage.objects.create(chain=chain, name="Design", order=1)
+    member = factories.member(world.cluster_a, "Hidden Design GmbH")
+    StageAssignment.objects.create(stage=stage, member=member)
+    for user, named in (
+        (world.coord_a, True),
+        (world.manager_a, True),
+        (world.officer, False),
+        (factories.user(role=Role.CLUSTER_MANAGER, scope=world.cluster_a2), False),
+    ):
+        client.force_login(user)
+        for url in (f"/api/v1/value-chains/{chain.pk}/", "/api/v1/value-chains/"):
+            body = client.get(url).json()
+            chain_json = body if "stages" in body else body["results"][0]
+            placed = chain_json["stages"][0]["assignments"][0]
+            assert placed["member_placed"] is True
+            assert placed["member"] == (member.pk if named else None), (user, url)
