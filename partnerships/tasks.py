@@ -1,4 +1,4 @@
-"""Background jobs of member imports: each calls one service."""
+"""Background jobs of member imports and partner invitations: each calls one service."""
 
 from celery import shared_task
 
@@ -24,3 +24,10 @@ def purge_stale_member_imports() -> int:
     from .services.member_uploads import import_purge
 
     return import_purge()
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_partner_invitation(invitation_id: int) -> int:
+    from .services.consent import partner_invitation_notify
+
+    return partner_invitation_notify(invitation_id)

@@ -297,6 +297,24 @@ def clusters_managed_by(user) -> frozenset[int]:
     return scope_for(user).managed_clusters
 
 
+def people_with_role(role: str, *, cluster_ids=(), partnership_ids=()) -> dict[int, list]:
+    """The active people holding ``role`` for each of the clusters (or partnerships): id ->
+    users, in one query. Who gets a cluster's or a partnership's emails."""
+    from .models import RoleAssignment
+
+    assignments = RoleAssignment.objects.filter(role=role, user__is_active=True)
+    if cluster_ids:
+        assignments = assignments.filter(cluster_id__in=cluster_ids)
+        key = "cluster_id"
+    else:
+        assignments = assignments.filter(partnership_id__in=partnership_ids)
+        key = "partnership_id"
+    result: dict[int, list] = {}
+    for assignment in assignments.select_related("user").order_by("user__email"):
+        result.setdefault(getattr(assignment, key), []).append(assignment.user)
+    return result
+
+
 def partnerships_of_clusters_managed_by(user):
     """Partnerships (ids, a subquery) in which a cluster the user manages currently partners."""
     return managed_partner_partnerships(scope_for(user))

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from escp_portal.accounts.models import Role, RoleAssignment
+from escp_portal.accounts.models import Role
+from escp_portal.accounts.policy import people_with_role
 from escp_portal.hostile import one_line
 from escp_portal.jobs.once import claim_and_send
 
@@ -47,12 +48,7 @@ def due_kinds(mission: Mission, today: date) -> list[str]:
 
 
 def _managers(cluster_ids) -> dict[int, list]:
-    result = defaultdict(list)
-    for assignment in RoleAssignment.objects.filter(
-        role=Role.CLUSTER_MANAGER, cluster_id__in=cluster_ids, user__is_active=True
-    ).select_related("user"):
-        result[assignment.cluster_id].append(assignment.user)
-    return result
+    return people_with_role(Role.CLUSTER_MANAGER, cluster_ids=cluster_ids) if cluster_ids else {}
 
 
 def recipients(mission: Mission, kind: str) -> dict:
@@ -74,12 +70,9 @@ def recipients(mission: Mission, kind: str) -> dict:
         organisers = (
             list(managers.get(mission.organiser.cluster_id, [])) if mission.organiser else []
         )
-        organisers += [
-            a.user
-            for a in RoleAssignment.objects.filter(
-                role=Role.COORDINATOR, partnership_id=mission.partnership_id, user__is_active=True
-            ).select_related("user")
-        ]
+        organisers += people_with_role(
+            Role.COORDINATOR, partnership_ids=[mission.partnership_id]
+        ).get(mission.partnership_id, [])
         for user in organisers:
             result.setdefault(user, [])
     return {

@@ -53,6 +53,8 @@ class PartnerInvitation(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # When the cluster's managers were emailed about it (once, by a background job).
+    notified_at = models.DateTimeField(_("managers notified at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PolicyQuerySet.as_manager()

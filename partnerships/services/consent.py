@@ -2,12 +2,21 @@
 cluster's managers end its sharing with a partnership. Every step is checked and audited (the
 invitation's and the partner's trail name who did it, when, and what changed)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from escp_portal.accounts.models import Role
+from escp_portal.accounts.policy import people_with_role
 from escp_portal.audit import set_actor
+from escp_portal.hostile import one_line
+from escp_portal.jobs.once import claim_and_send
+from escp_portal.jobs.outbox import enqueue
 from escp_portal.services import require, save_audited
 
 from ..models import ClusterOrganisation, Partner, PartnerInvitation, Partnership
@@ -17,6 +26,7 @@ from ..rules import (
     can_invite_partner,
     can_revoke_partner_invitation,
 )
+from ..tasks import notify_partner_invitation
 
 
 def _current_partner(partnership, cluster):
@@ -46,7 +56,57 @@ def partner_invite(
     invitation = PartnerInvitation(
         partnership=partnership, cluster=cluster, role=role, message=message, invited_by=actor
     )
-    return save_audited(actor, invitation)
+    with transaction.atomic():
+        save_audited(actor, invitation)
+        # The cluster's managers hear of it by email, from a job: the page does not wait on
+        # the mail server, and a broker or mail outage only delays the email.
+        enqueue(notify_partner_invitation, args=[invitation.pk])
+    return invitation
+
+
+def partner_invitation_notify(invitation_id: int) -> int:
+    """Email the invited cluster's managers, each in their language, once: the invitation's
+    ``notified_at`` is the claim (a second run, or a retry after the emails went out, sends
+    nothing). Returns how many were emailed; an invitation already answered or withdrawn
+    emails nobody."""
+    invitation = (
+        PartnerInvitation.objects.select_related("partnership", "cluster", "invited_by")
+        .filter(pk=invitation_id, state=PartnerInvitation.State.PENDING)
+        .first()
+    )
+    if invitation is None or invitation.notified_at is not None:
+        return 0
+    managers = people_with_role(Role.CLUSTER_MANAGER, cluster_ids=[invitation.cluster_id]).get(
+        invitation.cluster_id, []
+    )
+    messages = [_partner_invitation_email(invitation, user) for user in managers]
+
+    def claim():
+        claimed = PartnerInvitation.objects.filter(
+            pk=invitation.pk, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            raise IntegrityError("already notified")
+
+    def send():
+        if messages:
+            get_connection().send_messages(messages)
+
+    return len(messages) if claim_and_send(claim, send) else 0
+
+
+def _partner_invitation_email(invitation, user) -> EmailMessage:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "user": user,
+            "link": settings.SITE_URL.rstrip("/") + reverse("partnerships:invitations"),
+        }
+        subject = one_line(
+            render_to_string("partnerships/email/partner_invitation_subject.txt", context)
+        )
+        body = render_to_string("partnerships/email/partner_invitation.txt", context)
+    return EmailMessage(subject, body, None, [user.email])
 
 
 def _open(invitation: PartnerInvitation) -> PartnerInvitation:

@@ -226,3 +226,42 @@ def test_a_manager_ends_sharing_of_staff_recorded_partners_too(client, world, s_
 @pytest.fixture
 def s_member_a(world):
     return factories.member(world.cluster_a, SECRET_NAME, employees=10)
+
+
+def test_the_invited_clusters_managers_are_emailed_once_in_their_language(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from escp_portal.accounts.models import Role
+    from partnerships.services.consent import partner_invitation_notify
+
+    french = factories.user(role=Role.CLUSTER_MANAGER, scope=world.cluster_x, language="fr")
+    managers = {world.manager_x.email, french.email}
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_on_page(client, world, world.a)
+
+    assert {m.to[0] for m in mailoutbox} == managers  # each manager of the cluster, no one else
+    [to_french] = [m for m in mailoutbox if m.to == [french.email]]
+    [to_english] = [m for m in mailoutbox if m.to == [world.manager_x.email]]
+    assert world.a.acronym in to_english.subject and "invites your cluster" in to_english.subject
+    assert world.a.acronym in to_french.subject and "invite votre cluster" in to_french.subject
+    for message in (to_english, to_french):
+        assert "Join us" in message.body  # the coordinator's message
+        assert "/invitations/" in message.body
+    invitation.refresh_from_db()
+    assert invitation.notified_at is not None
+    # A second run (a retried job) sends nothing more.
+    assert partner_invitation_notify(invitation.pk) == 0
+    assert len(mailoutbox) == len(managers)
+
+
+def test_an_invitation_withdrawn_before_the_job_runs_emails_nobody(world, mailoutbox):
+    from partnerships.services.consent import partner_invitation_notify
+
+    invitation = PartnerInvitation.objects.create(
+        partnership=world.a,
+        cluster=world.cluster_x,
+        invited_by=world.coord_a,
+        state=PartnerInvitation.State.REVOKED,
+    )
+    assert partner_invitation_notify(invitation.pk) == 0
+    assert mailoutbox == []
