@@ -52,6 +52,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=escp_portal.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
+	@# On PostgreSQL the tests about the embedded SQLite database run here, on SQLite.
+	@if [ -n "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then \
+		echo "The tests marked sqlite, on the embedded SQLite database:"; \
+		env -u DATABASE_URL $(BIN)/pytest -m sqlite -p no:cacheprovider; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,6 +28,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+# Chromium is started as the browser tests start it (run from the checkout's root).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.services import CHROMIUM_ARGS, chromium_path
+
 PASSWORD_DEFAULT = "escp-demo-2026"
 ROLES = {
     "coordinator": "coordinator@demo.escp.eu",
@@ -36,16 +40,6 @@ ROLES = {
     "operator": "admin@demo.escp.eu",
 }
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Collects what the page's Content-Security-Policy refused, whatever the console says.
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -175,7 +169,7 @@ class Browser:
     def __init__(self, playwright, base):
         self.base = base
         self.browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium(), headless=True, args=CHROMIUM_ARGS
         )
 
     def session(self, role, password):
@@ -185,11 +179,11 @@ class Browser:
         self.browser.close()
 
 
-def chromium_path():
-    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
-        if Path(candidate).exists():
-            return candidate
-    raise SystemExit("Chromium is needed (/usr/bin/chromium)")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        raise SystemExit("Chromium is needed (/usr/bin/chromium or CHROMIUM_PATH)")
+    return path
 
 
 class Session:

@@ -98,6 +98,15 @@ def can_place(user, partnership_id: int, *, partner=None, member=None) -> bool:
     return False
 
 
+def member_named(user) -> Exists:
+    """Per placement (``StageAssignment``): is its member named to the user? Only to those who
+    may see that member (its cluster's managers, the coordinators); others learn that a member
+    company is there. The page's ``placement_access`` and the API apply this rule."""
+    from partnerships.models import Member
+
+    return Exists(Member.objects.visible_to(user).filter(pk=OuterRef("member_id")))
+
+
 def placement_access(user, chain, assignments) -> dict[int, tuple[bool, bool]]:
     """``{placement id: (named, removable)}`` for the placements (``StageAssignment``) of a
     value chain. A member placed on a stage is named only to those who may see that member (its

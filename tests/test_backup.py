@@ -28,7 +28,7 @@ from django.db import connection, connections
 from partnerships.models import Partner, Partnership
 from strategy.models import Measurement
 from tests import factories
-from tests.services import require
+from tests.services import PRODUCTION_ENV, process_env, require
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIDENCE = b"%PDF-1.4\n12 SMEs met buyers in Canada; list of meetings attached.\n"
@@ -69,8 +69,7 @@ def backups(tmp_path, monkeypatch):
 def sqlite_file(tmp_path, transactional_db):
     """The default connection on a SQLite file (see the module's docstring) for the test."""
     conn = connections["default"]
-    if conn.vendor != "sqlite":
-        pytest.skip("SQLite round trip (the PostgreSQL one is test_postgres_dump_...)")
+    assert conn.vendor == "sqlite", "mark the test `sqlite`: it runs in make test's SQLite run"
     conn.ensure_connection()
     memory = conn.connection
     path = tmp_path / "portal.sqlite3"
@@ -124,6 +123,7 @@ def change_everything(measurement: Measurement, media_root: Path) -> None:
 # --- the commands (SQLite) ------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite
 def test_database_and_evidence_files_come_back_after_a_restore(sqlite_file, media, backups):
     measurement = reported_value()
     assert measurement.evidence_file.name.startswith("evidence/")
@@ -151,6 +151,7 @@ def test_database_and_evidence_files_come_back_after_a_restore(sqlite_file, medi
     assert_restored(measurement, media)
 
 
+@pytest.mark.sqlite
 def test_cleanup_keeps_the_newest_backups_only(sqlite_file, media, backups, monkeypatch):
     from dbbackup import settings as dbbackup_settings
 
@@ -176,17 +177,10 @@ def test_cleanup_keeps_the_newest_backups_only(sqlite_file, media, backups, monk
 
 
 def run_script(script, *args, env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
-    }
-    # The scripts call the `python` first on PATH (the image and CI put the venv there).
-    clean["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{clean.get('PATH', '')}"
     result = subprocess.run(
         ["bash", str(ROOT / "deploy" / script), *args],
         cwd="/",
-        env={**clean, **env},
+        env=process_env(env),
         capture_output=True,
         text=True,
         timeout=300,
@@ -195,12 +189,11 @@ def run_script(script, *args, env):
     return result
 
 
+@pytest.mark.sqlite
 def test_deploy_scripts_back_up_and_restore_under_production_settings(sqlite_file, media, tmp_path):
     folder = tmp_path / "prod-backups"
     env = {
-        "DJANGO_SETTINGS_MODULE": "escp_portal.settings.production",
-        "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
-        "DJANGO_ALLOWED_HOSTS": "escp.example.eu",
+        **PRODUCTION_ENV,
         "DATABASE_URL": f"sqlite:///{sqlite_file}",
         "REDIS_URL": "redis://127.0.0.1:1/0",  # never reached by the backup commands
         "DJANGO_MEDIA_ROOT": str(media),
@@ -264,28 +257,17 @@ def test_restore_script_refuses_unknown_options():
 
 
 def settings_process(env, code):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
-    }
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
-        env={**clean, **env},
+        env=process_env(env),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "escp_portal.settings.production",
-    "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
-    "DJANGO_ALLOWED_HOSTS": "escp.example.eu",
-    "DATABASE_URL": "postgres://escp:secret@db.example:5432/escp",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-}
+PRODUCTION = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://escp:secret@db.example:5432/escp"}
 
 
 def test_production_writes_backups_to_the_backup_dir_through_pg_dump_and_pg_restore(tmp_path):

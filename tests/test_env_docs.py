@@ -31,7 +31,6 @@ def read_by_the_deployment() -> set[str]:
 
 
 DEPLOYMENT = read_by_the_deployment() | POSTGRES_IMAGE
-LANDING: set[str] = set()
 # Read by the test settings only: in README's table (under tests), not in .env.example.
 TEST_ONLY = {"TEST_EMAIL_BACKEND", "TEST_EMAIL_FILE_PATH", "CELERY_TASK_ALWAYS_EAGER"}
 
@@ -141,13 +140,13 @@ def test_every_variable_read_is_in_the_readme_table():
 
 
 def test_every_variable_an_operator_sets_is_in_env_example():
-    wanted = (set(read_by_the_code()) - TEST_ONLY) | DEPLOYMENT | LANDING
+    wanted = (set(read_by_the_code()) - TEST_ONLY) | DEPLOYMENT
     assert sorted(wanted - env_example()) == []
-    assert sorted((DEPLOYMENT | LANDING) - readme_table()) == []
+    assert sorted(DEPLOYMENT - readme_table()) == []
 
 
 def test_nothing_documented_is_read_by_nobody():
-    known = set(read_by_the_code()) | DEPLOYMENT | LANDING
+    known = set(read_by_the_code()) | DEPLOYMENT
     assert sorted(readme_table() - known) == []
     assert sorted(env_example() - known) == []
 

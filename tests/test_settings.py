@@ -1,31 +1,19 @@
 """The settings modules, each run in a fresh process as a deployment would."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.services import PRODUCTION_ENV, process_env
 
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "escp_portal.settings.production",
-    "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
-    "DJANGO_ALLOWED_HOSTS": "escp.example.eu",
-    "DATABASE_URL": "sqlite:////tmp/escp-check.sqlite3",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(args, env):
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
-    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**base, **env},
+        env=process_env(env),
         capture_output=True,
         text=True,
         timeout=120,

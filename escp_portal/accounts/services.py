@@ -15,6 +15,7 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from escp_portal.audit import set_actor
+from escp_portal.hostile import one_line
 from escp_portal.services import require, save_audited
 
 from . import selectors
@@ -123,11 +124,6 @@ def language_update(*, actor, language) -> None:
 # --- invitations ---------------------------------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
-    """An email subject on one line: names typed by users must not add header lines."""
-    return " ".join(str(text).split())
-
-
 def _send_invitation(invitation: Invitation, token: str) -> None:
     with translation.override(invitation.language or settings.LANGUAGE_CODE):
         context = {
@@ -136,7 +132,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
             + reverse("accounts:invitation", kwargs={"token": token}),
             "days": settings.INVITATION_EXPIRY_DAYS,
         }
-        subject = _one_line(render_to_string("accounts/email/invitation_subject.txt", context))
+        subject = one_line(render_to_string("accounts/email/invitation_subject.txt", context))
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

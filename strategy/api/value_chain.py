@@ -1,6 +1,6 @@
 """The API of the value chains (read only)."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,17 +63,12 @@ class ValueChainViewSet(ReadOnlyPolicyViewSet):
     login_required = True
 
     def get_queryset(self):
-        """The members placed on the stages are named only to those who may see them
-        (``Member.objects.visible_to``), as on the value chain page; the check rides along in
-        the placements' own query."""
-        from partnerships.models import Member
-
+        """Placed members are named by ``rules.member_named``, as on the value chain page; the
+        check rides along in the placements' own query."""
         from ..models import StageAssignment
+        from ..rules import member_named
 
-        named = Exists(
-            Member.objects.visible_to(self.request.user).filter(pk=OuterRef("member_id"))
-        )
-        placements = StageAssignment.objects.annotate(member_named=named)
+        placements = StageAssignment.objects.annotate(member_named=member_named(self.request.user))
         return (
             super()
             .get_queryset()

@@ -13,8 +13,8 @@ from django.db.models import F, Max, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.accounts.models import Role, RoleAssignment
-from escp_portal.accounts.policy import visible_to
+from escp_portal.accounts.models import Role
+from escp_portal.accounts.policy import people_with_role, visible_to
 
 from ..models import (
     KPI,
@@ -239,22 +239,14 @@ def reports_to_remind(today: date) -> list[tuple[KPI, date]]:
 def reminder_recipients(kpi: KPI) -> list:
     """Who is reminded of a KPI's overdue report: the managers of the responsible partner's
     cluster; its coordinators if it has none."""
-    managers = [
-        a.user
-        for a in RoleAssignment.objects.filter(
-            role=Role.CLUSTER_MANAGER, cluster_id=kpi.responsible.cluster_id, user__is_active=True
-        ).select_related("user")
-    ]
+    cluster_id = kpi.responsible.cluster_id
+    managers = people_with_role(Role.CLUSTER_MANAGER, cluster_ids=[cluster_id]).get(cluster_id)
     if managers:
         return managers
-    return [
-        a.user
-        for a in RoleAssignment.objects.filter(
-            role=Role.COORDINATOR,
-            partnership_id=kpi.objective.strategy.partnership_id,
-            user__is_active=True,
-        ).select_related("user")
-    ]
+    partnership_id = kpi.objective.strategy.partnership_id
+    return people_with_role(Role.COORDINATOR, partnership_ids=[partnership_id]).get(
+        partnership_id, []
+    )
 
 
 def locked_until(partnership_id: int) -> date | None:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import chromium_path, require
+from tests.services import CHROMIUM_ARGS, chromium_path, require
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -17,16 +17,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=path,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

@@ -63,18 +63,30 @@ def test_a_member_of_a_non_partner_cluster_cannot_be_placed(client, world, plan)
     assert page.status_code == 200 and not stage.assignments.exists()
 
 
-def test_a_member_on_the_value_chain_is_named_only_to_who_may_see_it(client, world, plan):
+@pytest.fixture
+def placed(world):
+    """A member of Alpha's cluster placed on a stage of a value chain of A."""
     chain = ValueChain.objects.create(partnership=world.a, name="Packaging chain")
     stage = ValueChainStage.objects.create(chain=chain, name="Design", order=1)
     member = factories.member(world.cluster_a, "Hidden Design GmbH")
     StageAssignment.objects.create(stage=stage, member=member)
-    url = reverse("strategy:value_chain", args=[chain.pk])
-    for user, named in (
+    return chain, member
+
+
+def readers(world):
+    """Who reads the chain, and whether the placed member is named to them."""
+    return (
         (world.coord_a, True),
         (world.manager_a, True),
         (world.officer, False),
         (factories.user(role=Role.CLUSTER_MANAGER, scope=world.cluster_a2), False),
-    ):
+    )
+
+
+def test_a_member_on_the_value_chain_is_named_only_to_who_may_see_it(client, world, placed):
+    chain, _member = placed
+    url = reverse("strategy:value_chain", args=[chain.pk])
+    for user, named in readers(world):
         client.force_login(user)
         page = client.get(url).content.decode()
         assert ("Hidden Design GmbH" in page) is named, user
@@ -85,19 +97,11 @@ def test_a_member_on_the_value_chain_is_named_only_to_who_may_see_it(client, wor
         assert ('value="remove"' in page) is named, user
 
 
-def test_the_api_names_a_placed_member_only_to_who_may_see_it(client, world, plan):
+def test_the_api_names_a_placed_member_only_to_who_may_see_it(client, world, placed):
     """The same rule as the page: EC officers and other partners learn that a member company is
     placed on a stage, not which one (no id to look it up by)."""
-    chain = ValueChain.objects.create(partnership=world.a, name="Packaging chain")
-    stage = ValueChainStage.objects.create(chain=chain, name="Design", order=1)
-    member = factories.member(world.cluster_a, "Hidden Design GmbH")
-    StageAssignment.objects.create(stage=stage, member=member)
-    for user, named in (
-        (world.coord_a, True),
-        (world.manager_a, True),
-        (world.officer, False),
-        (factories.user(role=Role.CLUSTER_MANAGER, scope=world.cluster_a2), False),
-    ):
+    chain, member = placed
+    for user, named in readers(world):
         client.force_login(user)
         for url in (f"/api/v1/value-chains/{chain.pk}/", "/api/v1/value-chains/"):
             body = client.get(url).json()
