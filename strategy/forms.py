@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
@@ -8,7 +9,16 @@ from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
 
 from . import services
-from .models import KPI, MarketStudy, Objective, Strategy, TargetMarket, Task, ValueChainStage
+from .models import (
+    KPI,
+    CoreIndicator,
+    MarketStudy,
+    Objective,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChainStage,
+)
 from .sources import source_choices
 
 
@@ -55,6 +65,11 @@ class KPIForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
             help_text=_("Reported by the partners, or computed from the portal's records."),
         )
         self.fields["source"].widget.attrs["class"] = "form-select"
+        indicator = self.fields["core_indicator"]
+        indicator.queryset = CoreIndicator.objects.filter(
+            Q(active=True) | Q(pk=self.instance.core_indicator_id)
+        )
+        indicator.label_from_instance = lambda i: f"{i.name} ({i.unit})"
 
 
 class TaskForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
