@@ -126,3 +126,87 @@ class StatisticsAPIView(APIView):
             )
         )
         return Response(figures)
+
+
+class CoreIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    definition = serializers.CharField()
+    aggregation = serializers.CharField(help_text="flow: added up over periods; stock: latest.")
+    active = serializers.BooleanField(help_text="Open for new links from KPIs.")
+
+
+class RollupQuerySerializer(StatisticsQuerySerializer):
+    by = serializers.ChoiceField(choices=list(selectors.DIMENSIONS), required=False)
+
+
+def _number(value):
+    return None if value is None else f"{value:.2f}"
+
+
+class CoreIndicatorAPIView(APIView):
+    """The programme's core indicators (the figures every partnership's KPIs can count
+    towards), with their roll-up across the partnerships for EC officers: ``?rollup=1`` adds
+    the totals and the split given by ``by`` (programme, generation, partner_country,
+    target_country, year), filtered by programme and generation."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("rollup", bool),
+            OpenApiParameter("by", str, enum=list(selectors.DIMENSIONS)),
+            OpenApiParameter("programme", str),
+            OpenApiParameter("generation", int),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        from strategy.models import CoreIndicator
+
+        indicators = CoreIndicatorSerializer(CoreIndicator.objects.all(), many=True).data
+        if request.query_params.get("rollup") not in ("1", "true"):
+            return Response({"indicators": indicators})
+        if not rules.sees_programme_statistics(request.user):
+            raise PermissionDenied
+        query = RollupQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rollup = selectors.core_indicator_rollup(
+            selectors.filtered_partnerships(
+                user=request.user,
+                programme=data.get("programme") or None,
+                generation=data.get("generation"),
+            ),
+            dimension=data.get("by") or "programme",
+        )
+        return Response(
+            {
+                "indicators": indicators,
+                "partnerships": rollup.partnerships,
+                "by": rollup.dimension,
+                "totals": [
+                    {
+                        "indicator": t.indicator.code,
+                        "value": _number(t.value),
+                        "target": _number(t.target),
+                        "reached_percent": t.share,
+                        "partnerships": t.partnerships,
+                        "kpis": t.kpis,
+                    }
+                    for t in rollup.totals
+                ],
+                "split": [
+                    {
+                        "indicator": total.indicator.code,
+                        "values": {
+                            str(column): _number(value)
+                            for column, value in zip(rollup.columns, cells, strict=True)
+                            if value is not None
+                        },
+                    }
+                    for total, cells in rollup.rows
+                ],
+            }
+        )

@@ -109,3 +109,59 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     )
     document.build(story)
     return buffer.getvalue()
+
+
+def rollup_xlsx(rollups, *, title: str) -> bytes:
+    """The core-indicator roll-up: the totals, then one sheet per split (programme, generation,
+    partner country, target country, year)."""
+    from django.utils.translation import gettext as _
+
+    from .selectors.rollup import column_label
+
+    totals = rollups[0].totals
+    sheets = [
+        Sheet(
+            _("Totals"),
+            [
+                _("Code"),
+                _("Core indicator"),
+                _("Unit"),
+                _("Value"),
+                _("Target"),
+                _("Reached (%)"),
+                _("Partnerships"),
+                _("KPIs"),
+            ],
+            [
+                [
+                    t.indicator.code,
+                    t.indicator.name,
+                    t.indicator.unit,
+                    None if t.value is None else float(t.value),
+                    None if t.target is None else float(t.target),
+                    t.share,
+                    t.partnerships,
+                    t.kpis,
+                ]
+                for t in totals
+            ],
+            title=title,
+        )
+    ]
+    for rollup in rollups:
+        columns = [column_label(rollup.dimension, c) for c in rollup.columns]
+        sheets.append(
+            Sheet(
+                str(rollup.label)[:31],
+                [_("Core indicator"), _("Unit"), *columns],
+                [
+                    [
+                        total.indicator.name,
+                        total.indicator.unit,
+                        *[None if v is None else float(v) for v in cells],
+                    ]
+                    for total, cells in rollup.rows
+                ],
+            )
+        )
+    return xlsx_bytes(*sheets)

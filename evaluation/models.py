@@ -171,3 +171,31 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_flag_display()} ({self.partnership})"
+
+
+class PartnershipFigures(models.Model):
+    """A partnership's figures that the programme pages add up, kept current by the recompute
+    jobs (with the scoreboard) so that a page over a thousand partnerships reads one row each
+    instead of recomputing their values. Derived, never typed in; a partnership without a row
+    (or with one of an earlier day) is computed live."""
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+    )
+    as_of = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+    # One entry per live KPI linked to a core indicator: {"indicator", "kpi", "current",
+    # "target", "years": {year: value}}, values as decimal strings.
+    core_values = models.JSONField(default=list)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership figures")
+        verbose_name_plural = _("partnership figures")
+
+    def __str__(self):
+        return f"{self.partnership_id} figures {self.as_of}"

@@ -19,6 +19,7 @@ for _model_label in (
     "evaluation.ScoreboardSnapshot",
     "evaluation.Assessment",
     "evaluation.Review",
+    "evaluation.PartnershipFigures",
 ):
     partnership_rule(_model_label, "partnership_id")
 

@@ -14,7 +14,7 @@ from escp_portal.jobs.outbox import enqueue
 from escp_portal.services import save_audited
 
 from . import rules, selectors
-from .models import Assessment, KPIStatus, Review, ScoreboardSnapshot
+from .models import Assessment, KPIStatus, PartnershipFigures, Review, ScoreboardSnapshot
 
 COALESCE_SECONDS = 5
 
@@ -83,7 +83,28 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
             signed_off_at__isnull=True,
             defaults={"data": data},
         )
+        if as_of is None:
+            store_figures([partnership_id], today)
     return data
+
+
+def store_figures(partnership_ids, today=None) -> int:
+    """Store the partnerships' figures that the programme pages add up (their core-indicator
+    values), computed now, in one upsert."""
+    today = today or timezone.localdate()
+    ids = list(partnership_ids)
+    values = selectors.live_core_values(ids, today)
+    rows = [
+        PartnershipFigures(partnership_id=pk, as_of=today, core_values=values.get(pk, []))
+        for pk in ids
+    ]
+    PartnershipFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["partnership"],
+        update_fields=["as_of", "core_values", "computed_at"],
+    )
+    return len(rows)
 
 
 def scoreboard_recompute(*, actor, partnership) -> dict:

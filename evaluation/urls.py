@@ -12,5 +12,15 @@ urlpatterns = [
         name="scoreboard_export",
     ),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistics/core-indicators/",
+        views.CoreIndicatorRollupView.as_view(),
+        name="core_indicators",
+    ),
+    path(
+        "statistics/core-indicators.<str:fmt>",
+        views.CoreIndicatorRollupView.as_view(),
+        name="core_indicators_export",
+    ),
     path("kpis/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
 ]

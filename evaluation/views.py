@@ -246,3 +246,40 @@ class ReviewCreateView(ObjectMixin, View):
         else:
             messages.success(request, _("Your review was sent to the coordinators."))
         return redirect(self.object)
+
+
+class CoreIndicatorRollupView(StatisticsReaderMixin, TemplateView):
+    """The core indicators added up across partnerships, split by programme, generation,
+    partner country, target country or year; as XLSX with every split."""
+
+    template_name = "evaluation/core_indicators.html"
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("fmt") == "xlsx":
+            partnerships = self.partnerships()
+            rollups = selectors.core_indicator_rollups(partnerships, list(selectors.DIMENSIONS))
+            response = HttpResponse(
+                exports.rollup_xlsx(rollups, title=_("Core indicators of the programme")),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="core-indicators.xlsx"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def partnerships(self):
+        self.filters = StatisticsFilterForm(self.request.GET).filters()
+        return selectors.filtered_partnerships(user=self.request.user, **self.filters)
+
+    def get_context_data(self, **kwargs):
+        by = self.request.GET.get("by")
+        rollup = selectors.core_indicator_rollup(
+            self.partnerships(), dimension=by if by in selectors.DIMENSIONS else "programme"
+        )
+        return super().get_context_data(
+            rollup=rollup,
+            dimensions=selectors.DIMENSIONS.items(),
+            programmes=Programme.objects.all(),
+            query=self.request.GET.urlencode(),
+            **self.filters,
+            **kwargs,
+        )

@@ -2,9 +2,18 @@
 
 - ``scoreboards``: a partnership's KPI statuses (stored, or computed without saving), its
   snapshots and totals, reviews and assessments;
-- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships.
+- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships;
+- ``rollup``: the core indicators added up across partnerships.
 """
 
+from .rollup import (
+    DIMENSIONS,
+    Rollup,
+    core_indicator_rollup,
+    core_indicator_rollups,
+    core_values,
+    live_core_values,
+)
 from .scoreboards import (
     HISTORY_DAYS,
     Scoreboard,
@@ -30,14 +39,20 @@ from .statistics import (
 )
 
 __all__ = [
+    "DIMENSIONS",
     "HISTORY_DAYS",
     "MIN_ANONYMOUS",
+    "Rollup",
     "Scoreboard",
     "assessments",
     "comparable_kpis",
+    "core_indicator_rollup",
+    "core_indicator_rollups",
+    "core_values",
     "differences",
     "filtered_partnerships",
     "kpi_statuses",
+    "live_core_values",
     "live_kpis",
     "members_and_smes",
     "members_reached",

@@ -61,7 +61,7 @@ class KPIDetailView(ObjectMixin, TemplateView):
     come from."""
 
     model = KPI
-    related = ("objective__strategy__partnership", "responsible__cluster")
+    related = ("objective__strategy__partnership", "responsible__cluster", "core_indicator")
     template_name = "strategy/kpi_detail.html"
 
     def object_queryset(self):
