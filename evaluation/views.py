@@ -13,7 +13,7 @@ from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
 from strategy.models import KPI
 
-from . import exports, forms, rules, selectors, services
+from . import exports, forms, labels, rules, selectors, services
 from .filters import StatisticsFilterForm
 from .models import Status
 from .scoring import RULE
@@ -81,6 +81,8 @@ class ScoreboardView(InsiderMixin, TemplateView):
             statuses=statuses,
             computed_now=board.computed_now,
             totals=board.totals,
+            outcome_kinds=labels.outcome_kinds(board.totals.get("outcomes_by_kind")),
+            outcome_countries=labels.countries(board.totals.get("outcomes_by_country")),
             history=history,
             rule=RULE,
             trend_json=trend,
@@ -195,7 +197,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
         )
         charts = {
             "targets": {
-                "labels": list(figures["target_countries"])[:15],
+                "labels": [labels.country_name(c) for c in figures["target_countries"]][:15],
                 "datasets": [
                     {
                         "label": _("Partnerships targeting the country"),
@@ -204,7 +206,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
                 ],
             },
             "clusters": {
-                "labels": list(figures["clusters_by_country"])[:15],
+                "labels": [labels.country_name(c) for c in figures["clusters_by_country"]][:15],
                 "datasets": [
                     {
                         "label": _("Partner clusters"),
@@ -215,6 +217,16 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
         }
         return super().get_context_data(
             figures=figures,
+            # Codes as the API gives them; the page shows country names.
+            countries={
+                key: labels.countries(figures[key])
+                for key in (
+                    "target_countries",
+                    "clusters_by_country",
+                    "missions_by_country",
+                    "outcomes_by_country",
+                )
+            },
             programmes=Programme.objects.all(),
             **filters,
             charts_json=charts,
