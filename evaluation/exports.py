@@ -138,7 +138,8 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
 
     buffer = io.BytesIO()
     title = _title(partnership)
-    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title)
+    # The canvas's own starting font too: a PDF that names no core font uses none.
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title, initialFontName=FONT)
     story = [
         Paragraph(escape(title), styles["Title"]),
         Paragraph(
