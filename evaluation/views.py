@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -65,7 +66,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
             s.symbol = SYMBOLS[s.status]
             s.sparkline = _sparkline(series.get(s.kpi_id, []))
         trend = {
-            "labels": [snap.date.isoformat() for snap in history],
+            "labels": [date_format(snap.date, "SHORT_DATE_FORMAT") for snap in history],
             "datasets": [
                 {
                     "label": str(label),
@@ -117,7 +118,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
         messages.success(
             request,
             _("The scoreboard is signed off for the period ending %(d)s.")
-            % {"d": period.isoformat()},
+            % {"d": date_format(period, "DATE_FORMAT")},
         )
 
     def record_assessment(self, request):
