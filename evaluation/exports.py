@@ -1,61 +1,124 @@
-"""The scoreboard as XLSX and PDF, for funders and boards."""
+"""The scoreboard as XLSX and PDF, for funders and boards.
+
+Both are written in the language of the request (the view runs under it): headers, statuses,
+outcome kinds and country names are the page's labels, never the stored codes. The PDF embeds
+DejaVu Sans, vendored with the project, so that partner names in any European alphabet print
+(the PDF core fonts know Latin-1 only: ł, Č or ź came out as black boxes).
+"""
 
 import io
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from escp_portal.spreadsheets import Sheet, xlsx_bytes
 
+from . import labels
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "escp_portal" / "fonts" / "dejavu-2.37"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the vendored TTFs with reportlab once per process; ``<b>`` in a paragraph
+    picks the bold face through the family."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
+        addMapping(FONT, bold, italic, name)
+
+
+def header() -> list[str]:
+    from strategy.models import KPI, Objective
+
+    return [
+        str(capfirst(Objective._meta.verbose_name)),
+        _("KPI"),
+        str(capfirst(KPI._meta.get_field("unit").verbose_name)),
+        _("Status"),
+        _("Current"),
+        _("Target"),
+        f"{_('Progress')} (%)",
+        f"{_('Expected today')} (%)",
+        _("Last value"),
+    ]
+
 
 def _rows(statuses):
+    """One row per KPI, with numbers as numbers and the last report as a date."""
     for s in statuses:
         yield [
             s.kpi.objective.code,
             s.kpi.name,
             s.kpi.unit,
             s.get_status_display(),
-            None if s.current_value is None else float(s.current_value),
-            None if s.kpi.target_value is None else float(s.kpi.target_value),
-            None if s.progress is None else float(s.progress),
-            float(s.expected),
-            s.last_reported.isoformat() if s.last_reported else "",
+            s.current_value,
+            s.kpi.target_value,
+            s.progress,
+            s.expected,
+            s.last_reported,
         ]
 
 
-HEADER = [
-    "Objective",
-    "KPI",
-    "Unit",
-    "Status",
-    "Current value",
-    "Target",
-    "Progress (%)",
-    "Expected today (%)",
-    "Last reported",
-]
+def _summary(totals) -> list[tuple[str, object]]:
+    """The totals under the page's own labels, outcomes by kind and by country after them."""
+    rows = [
+        (_("Members of the partner clusters"), totals.get("members") or 0),
+        (_("of which SMEs"), totals.get("smes") or 0),
+        (_("Members that took part in missions"), totals.get("members_in_missions") or 0),
+        (_("SMEs that took part in missions"), totals.get("smes_in_missions") or 0),
+        (_("Missions held"), totals.get("missions_held") or 0),
+        (_("Value of outcomes (EUR)"), labels.decimal(totals.get("outcomes_value"))),
+    ]
+    rows += [
+        (f"{_('Outcomes by kind')}: {kind}", n)
+        for kind, n in labels.outcome_kinds(totals.get("outcomes_by_kind"))
+    ]
+    rows += [
+        (f"{_('Outcomes by country')}: {country.name}", n)
+        for country, n in labels.countries(totals.get("outcomes_by_country"))
+    ]
+    return rows
+
+
+def _title(partnership) -> str:
+    return _("Scoreboard of %(a)s") % {"a": partnership.acronym}
 
 
 def scoreboard_xlsx(partnership, statuses, totals) -> bytes:
-    title = f"{partnership.acronym} scoreboard, {timezone.localdate().isoformat()}"
-    summary = [
-        [key.replace("_", " "), totals.get(key)]
-        for key in (
-            "members",
-            "smes",
-            "members_in_missions",
-            "smes_in_missions",
-            "missions_held",
-            "outcomes_value",
-        )
-    ]
-    summary += [
-        [f"outcomes: {kind}", n] for kind, n in (totals.get("outcomes_by_kind") or {}).items()
-    ]
+    today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     return xlsx_bytes(
-        Sheet("Scoreboard", HEADER, _rows(statuses), title=title),
-        Sheet("Totals", rows=summary),
+        Sheet(
+            _("Scoreboard")[:31],
+            header(),
+            _rows(statuses),
+            title=f"{_title(partnership)}, {today}",
+        ),
+        Sheet(_("Totals")[:31], rows=_summary(totals)),
     )
+
+
+def _pdf_cell(value, style):
+    from reportlab.platypus import Paragraph
+
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "isoformat"):  # a date
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if hasattr(value, "as_tuple") or isinstance(value, int | float):
+        return labels.amount(value, 2)
+    return Paragraph(escape(str(value)), style)
 
 
 def scoreboard_pdf(partnership, statuses, totals) -> bytes:
@@ -64,49 +127,66 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=landscape(A4), title=f"{partnership.acronym} scoreboard"
-    )
+    register_fonts()
     styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        bold = "Bold" in getattr(style, "fontName", "")
+        style.fontName = FONT_BOLD if bold else FONT
+    head = styles["Heading6"]
+    head.fontName, head.fontSize, head.leading = FONT_BOLD, 9, 11
+    body = styles["BodyText"]
+
+    buffer = io.BytesIO()
+    title = _title(partnership)
+    # The canvas's own starting font too: a PDF that names no core font uses none.
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title, initialFontName=FONT)
     story = [
-        Paragraph(escape(f"{partnership.acronym} — scoreboard"), styles["Title"]),
+        Paragraph(escape(title), styles["Title"]),
         Paragraph(
-            escape(f"{partnership.name}. Computed {timezone.localdate().isoformat()}."),
+            escape(
+                f"{partnership.name}. "
+                + _("Computed on %(date)s.")
+                % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
+            ),
             styles["Normal"],
         ),
         Spacer(1, 12),
     ]
-    data = [HEADER] + [
-        [
-            ""
-            if v is None
-            else (
-                f"{v:g}" if isinstance(v, float) else Paragraph(escape(str(v)), styles["BodyText"])
-            )
-            for v in row
-        ]
-        for row in _rows(statuses)
-    ]
+    numeric = range(4, 8)
+    data = [[Paragraph(escape(h), head) for h in header()]]
+    for row in _rows(statuses):
+        cells = [_pdf_cell(v, body) for v in row]
+        for i in (6, 7):  # percentages: whole numbers
+            cells[i] = "" if row[i] is None else f"{labels.amount(row[i])} %"
+        data.append(cells)
     table = Table(data, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+                ("ALIGN", (numeric.start, 1), (numeric.stop - 1, -1), "RIGHT"),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
     )
-    story += [table, Spacer(1, 12)]
-    story.append(
-        Paragraph(
-            f"Members of the partner clusters: {totals.get('members', 0)}, of which SMEs: "
-            f"{totals.get('smes', 0)}. Missions held: {totals.get('missions_held', 0)}. "
-            f"Outcomes value (EUR): {totals.get('outcomes_value', 0)}.",
-            styles["Normal"],
+    story += [table, Spacer(1, 12), Paragraph(escape(_("Totals")), styles["Heading2"])]
+    summary = [
+        [Paragraph(escape(label), body), labels.amount(value)] for label, value in _summary(totals)
+    ]
+    totals_table = Table(summary, hAlign="LEFT")
+    totals_table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
         )
     )
+    story.append(totals_table)
     document.build(story)
     return buffer.getvalue()
 

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,7 +14,7 @@ from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Programme
 from strategy.models import KPI
 
-from . import exports, forms, rules, selectors, services
+from . import exports, forms, labels, rules, selectors, services
 from .filters import StatisticsFilterForm
 from .models import Status
 from .scoring import RULE
@@ -65,7 +66,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
             s.symbol = SYMBOLS[s.status]
             s.sparkline = _sparkline(series.get(s.kpi_id, []))
         trend = {
-            "labels": [snap.date.isoformat() for snap in history],
+            "labels": [date_format(snap.date, "SHORT_DATE_FORMAT") for snap in history],
             "datasets": [
                 {
                     "label": str(label),
@@ -81,6 +82,8 @@ class ScoreboardView(InsiderMixin, TemplateView):
             statuses=statuses,
             computed_now=board.computed_now,
             totals=board.totals,
+            outcome_kinds=labels.outcome_kinds(board.totals.get("outcomes_by_kind")),
+            outcome_countries=labels.countries(board.totals.get("outcomes_by_country")),
             history=history,
             rule=RULE,
             trend_json=trend,
@@ -115,7 +118,7 @@ class ScoreboardView(InsiderMixin, TemplateView):
         messages.success(
             request,
             _("The scoreboard is signed off for the period ending %(d)s.")
-            % {"d": period.isoformat()},
+            % {"d": date_format(period, "DATE_FORMAT")},
         )
 
     def record_assessment(self, request):
@@ -195,7 +198,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
         )
         charts = {
             "targets": {
-                "labels": list(figures["target_countries"])[:15],
+                "labels": [labels.country_name(c) for c in figures["target_countries"]][:15],
                 "datasets": [
                     {
                         "label": _("Partnerships targeting the country"),
@@ -204,7 +207,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
                 ],
             },
             "clusters": {
-                "labels": list(figures["clusters_by_country"])[:15],
+                "labels": [labels.country_name(c) for c in figures["clusters_by_country"]][:15],
                 "datasets": [
                     {
                         "label": _("Partner clusters"),
@@ -215,6 +218,16 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
         }
         return super().get_context_data(
             figures=figures,
+            # Codes as the API gives them; the page shows country names.
+            countries={
+                key: labels.countries(figures[key])
+                for key in (
+                    "target_countries",
+                    "clusters_by_country",
+                    "missions_by_country",
+                    "outcomes_by_country",
+                )
+            },
             programmes=Programme.objects.all(),
             **filters,
             charts_json=charts,

@@ -280,3 +280,16 @@ def test_coordinators_invite_managers_of_a_cluster_only_once_it_accepted(client,
     pk = PartnerInvitation.objects.get().pk
     client.post(f"/api/v1/invitations/partners/{pk}/accept/")
     assert invite(client, world.coord_a, **body).status_code == 201
+
+
+def test_an_invitation_whose_inviter_is_gone_names_no_none(client, world):
+    """The link outlives the inviter's account: the page then says who is invited, not by
+    "None"."""
+    inviter = factories.user(role="coordinator", scope=world.a)
+    invite(client, inviter, email="later@example.org", role="coordinator", partnership=world.a.pk)
+    token = link_token()
+    client.logout()
+    Invitation.objects.filter(email="later@example.org").update(invited_by=None)
+    page = client.get(reverse("accounts:invitation", args=[token])).content.decode()
+    assert "later@example.org is invited to the ESCP Portal as" in page
+    assert "None" not in page
