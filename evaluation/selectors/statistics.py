@@ -132,61 +132,98 @@ def filtered_partnerships(*, user, programme: str | None = None, generation: int
 MIN_ANONYMOUS = 5
 
 
+def months_between(start, end) -> int:
+    """Whole months from one date to another, at least one."""
+    return max((end.year - start.year) * 12 + end.month - start.month, 1)
+
+
+def partner_counts(partnership_ids) -> dict[int, int]:
+    """{partnership: its current partner clusters (the coordinator's included)}, one query."""
+    return dict(
+        Partner.objects.filter(partnership_id__in=partnership_ids, left_on__isnull=True)
+        .values_list("partnership_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def ambition(kpi, partners: int) -> Decimal | None:
+    """A KPI's target as a pace: what it adds to the baseline per partner cluster and per month
+    of its duration, so that partnerships of different sizes and lengths compare."""
+    if kpi.target_value is None:
+        return None
+    gain = kpi.target_value - (kpi.baseline_value or Decimal(0))
+    if kpi.direction == "decrease":
+        gain = -gain
+    months = months_between(kpi.baseline_date, kpi.target_date)
+    return (gain / max(partners, 1) / months).quantize(Decimal("0.001"))
+
+
 def comparable_kpis(kpi, *, named: bool = False):
-    """KPIs of other partnerships with the same unit and kind: their targets and what they
-    reached, to put this KPI's target in context (the evidence for an 'over-ambitious' flag).
+    """KPIs of other partnerships that count towards the same core indicator: their targets as
+    a pace (per partner cluster and per month, ``ambition``) and what they reached, to put this
+    KPI's target in context (the evidence for an 'over-ambitious' flag). A KPI linked to no
+    core indicator is compared with nothing: a unit alone does not say two KPIs count the
+    same thing.
 
     Other partnerships' KPIs are their working data: EC officers (``named``) see them row by
     row; others get only the distribution, and only when it is wide enough not to point at a
     partnership."""
-    from django.db.models.functions import Lower, Trim
-
     from strategy.models import KPI, Strategy
 
-    others = (
-        KPI.objects.annotate(clean_unit=Lower(Trim("unit")))
-        .filter(
-            clean_unit=kpi.unit.strip().lower(),
-            kind=kpi.kind,
+    empty = {"rows": [], "percentile": None, "count": 0, "median": None, "own": None}
+    if kpi.core_indicator_id is None:
+        return {**empty, "unlinked": True}
+    own_partnership = kpi.objective.strategy.partnership_id
+    others = list(
+        KPI.objects.filter(
+            core_indicator_id=kpi.core_indicator_id,
             objective__strategy__status=Strategy.Status.ADOPTED,
             target_value__isnull=False,
         )
-        .exclude(objective__strategy__partnership_id=kpi.objective.strategy.partnership_id)
+        .exclude(objective__strategy__partnership_id=own_partnership)
         .exclude(objective__strategy__partnership__status="draft")
         .select_related("objective__strategy__partnership", "status")
+    )
+    sizes = partner_counts(
+        {own_partnership} | {o.objective.strategy.partnership_id for o in others}
     )
     rows = []
     for other in others:
         status = getattr(other, "status", None)
+        partners = sizes.get(other.objective.strategy.partnership_id, 1)
         rows.append(
             {
                 "kpi": other,
                 "partnership": other.objective.strategy.partnership.acronym,
                 "target": other.target_value,
+                "partners": partners,
+                "months": months_between(other.baseline_date, other.target_date),
+                "pace": ambition(other, partners),
                 "reached": status.current_value if status else None,
                 "status": status.get_status_display() if status else None,
             }
         )
-    targets = sorted(r["target"] for r in rows)
-    rank = None
-    if targets and kpi.target_value is not None:
-        below = sum(1 for t in targets if t < kpi.target_value)
-        rank = round(100 * below / len(targets))
+    rows.sort(key=lambda r: r["pace"])
+    own = ambition(kpi, sizes.get(own_partnership, 1))
+    paces = [r["pace"] for r in rows]
+    rank = round(100 * sum(1 for p in paces if p < own) / len(paces)) if paces and own else None
+    result = {
+        **empty,
+        "indicator": kpi.core_indicator,
+        "own": own,
+        "partners": sizes.get(own_partnership, 1),
+        "months": months_between(kpi.baseline_date, kpi.target_date),
+    }
     if not named:
         if len(rows) < MIN_ANONYMOUS:
-            return {
-                "rows": [],
-                "percentile": None,
-                "count": 0,
-                "median_target": None,
-                "too_few": len(rows),
-            }
+            return {**result, "too_few": len(rows)}
         rows = [{**r, "kpi": None, "partnership": None} for r in rows]
     return {
+        **result,
         "rows": rows,
         "percentile": rank,
         "count": len(rows),
-        "median_target": targets[len(targets) // 2] if targets else None,
+        "median": paces[len(paces) // 2] if paces else None,
     }
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import Review
-from strategy.models import KPI, Objective, Strategy
+from strategy.models import KPI, CoreIndicator, Objective, Strategy
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -52,26 +53,64 @@ def test_a_review_is_answered_once_by_the_partnerships_coordinator(client, world
     assert review.response == "first"
 
 
+def _other_kpi(partnership, name, target, *, unit="SMEs", indicator="smes_involved", **fields):
+    strategy = Strategy.objects.create(partnership=partnership, status="adopted")
+    objective = Objective.objects.create(strategy=strategy, code="O1", statement="x")
+    return KPI.objects.create(
+        objective=objective,
+        name=name,
+        unit=unit,
+        baseline_date=fields.pop("baseline_date", date(2023, 12, 31)),
+        target_date=fields.pop("target_date", date(2027, 12, 31)),
+        target_value=target,
+        core_indicator=CoreIndicator.objects.get(code=indicator) if indicator else None,
+        **fields,
+    )
+
+
 def test_coordinators_see_other_partnerships_targets_only_in_a_wide_enough_crowd(
     client, world, plan
 ):
-    other = Strategy.objects.create(partnership=world.b, status="adopted")
-    objective = Objective.objects.create(strategy=other, code="O1", statement="x")
-    KPI.objects.create(
-        objective=objective,
-        name="Secret target",
-        unit="SMEs ",
-        baseline_date=date(2023, 12, 31),
-        target_date=date(2027, 12, 31),
-        target_value=77,
+    KPI.objects.filter(pk=plan["kpi"].pk).update(
+        core_indicator=CoreIndicator.objects.get(code="smes_involved")
     )
+    _other_kpi(world.b, "Secret target", 77)
     client.force_login(world.coord_a)
     page = client.get(reverse("strategy:kpi_detail", args=[plan["kpi"].pk])).content.decode()
     assert "Secret target" not in page and ">77<" not in page
     assert "shown to EC officers only" in page
     client.force_login(world.officer)
     page = client.get(reverse("strategy:kpi_detail", args=[plan["kpi"].pk])).content.decode()
-    assert "Secret target" in page  # the unit matched despite the trailing space
+    assert "Secret target" in page
+
+
+def test_the_ambition_check_compares_the_same_core_indicator_per_cluster_and_month(
+    client, world, plan
+):
+    """A's KPI: 40 SMEs over 48 months with 2 partner clusters (0.417 a cluster a month). B's
+    has 1 cluster and 24 months for 20 SMEs (0.833), a far higher pace for a lower target;
+    a KPI in the same unit of another indicator (SMEs with a first contract) is left out."""
+    kpi = plan["kpi"]
+    KPI.objects.filter(pk=kpi.pk).update(
+        core_indicator=CoreIndicator.objects.get(code="smes_involved")
+    )
+    _other_kpi(world.b, "SMEs reached by B", 20, target_date=date(2025, 12, 31))
+    other = factories.partnership("GAMMA", coordinator=factories.cluster("Gamma", "ES"))
+    _other_kpi(other, "SMEs with a first contract", 5, indicator=None)
+    client.force_login(world.officer)
+    page = client.get(reverse("strategy:kpi_detail", args=[kpi.pk])).content.decode()
+    assert "SMEs reached by B" in page and "SMEs with a first contract" not in page
+    assert "0.417 SMEs per partner cluster per month" in page
+    assert "0.833" in page
+    assert "higher than 0 % of theirs" in page
+
+
+def test_a_kpi_linked_to_no_core_indicator_is_compared_with_none(client, world, plan):
+    _other_kpi(world.b, "Same unit, same kind", 20, indicator=None)
+    client.force_login(world.officer)
+    page = client.get(reverse("strategy:kpi_detail", args=[plan["kpi"].pk])).content.decode()
+    assert "counts towards no core indicator" in page
+    assert "Same unit, same kind" not in page
 
 
 def test_assessments_and_review_answers_are_in_the_audit_trail(client, world, plan):
