@@ -21,10 +21,18 @@ from django.utils import timezone
 from missions.models import Mission, Outcome, Participation
 from partnerships.demo import DEMO_COORDINATED
 from partnerships.models import ClusterMembership, Member, Partnership
-from strategy.models import KPI, Measurement, Objective, Strategy, Task, period_ends
+from strategy.models import (
+    KPI,
+    CoreIndicator,
+    Measurement,
+    Objective,
+    Strategy,
+    Task,
+    period_ends,
+)
 
 from .models import Assessment, Review, ScoreboardSnapshot
-from .services import recompute_scoreboard
+from .services import recompute_scoreboard, store_figures
 
 
 @transaction.atomic
@@ -70,6 +78,8 @@ def load(*, stdout=None, **options) -> None:
                 comment="Comparable partnerships reached about half of this. (demo)",
             )
     load_current(stdout=stdout)
+    # Every partnership's figures, as the nightly job keeps them (silent ones too).
+    store_figures(Partnership.objects.values_list("pk", flat=True))
     if stdout:
         stdout.write(f"Scoreboards: {ScoreboardSnapshot.objects.count()} snapshots.")
 
@@ -173,6 +183,7 @@ def load_current(*, stdout=None) -> bool:
         objective=skills,
         name="SMEs trained in cybersecurity rules (demo)",
         unit="SMEs",
+        core_indicator=CoreIndicator.objects.get(code="smes_involved"),
         target_value=Decimal(60),
         responsible=lead,
         **common,
@@ -182,6 +193,7 @@ def load_current(*, stdout=None) -> bool:
         name="Missions held (demo)",
         unit="missions",
         source="missions_held",
+        core_indicator=CoreIndicator.objects.get(code="missions"),
         target_value=Decimal(8),
         **common,
     )

@@ -12,6 +12,7 @@ from partnerships.models import Partnership
 
 from .models import (
     KPI,
+    CoreIndicator,
     Measurement,
     Objective,
     PeriodLock,
@@ -70,7 +71,7 @@ PLANS = {
                 "and Singapore by the end of 2019.",
                 [
                     ("SMEs matched with partners abroad", "SMEs", "outcome", "manual", 40),
-                    ("Pilot projects started abroad", "pilots", "impact", "manual", 6),
+                    ("Pilot projects started abroad", "projects", "impact", "manual", 6),
                 ],
             ),
             (
@@ -123,6 +124,15 @@ def load_target_markets() -> int:
     return created
 
 
+# The core indicators the demo KPIs count towards (the derived ones follow their source).
+CORE_INDICATORS = {
+    "SMEs in business talks abroad": "smes_involved",
+    "Business agreements signed": "agreements",
+    "SMEs matched with partners abroad": "smes_involved",
+    "Pilot projects started abroad": "joint_projects",
+}
+
+
 def load_strategy(partnership: Partnership, plan: dict) -> bool:
     if partnership.strategies.exists():
         return False
@@ -166,6 +176,9 @@ def load_strategy(partnership: Partnership, plan: dict) -> bool:
                 if source == "partner_smes"
                 else KPI.Aggregation.SUM,
                 responsible=responsible if source == "manual" else None,
+                core_indicator=CoreIndicator.objects.filter(
+                    code=CORE_INDICATORS.get(name, "")
+                ).first(),
                 data_source="Partner records, checked by the coordinator (demo)",
                 collection_protocol="Each quarter the responsible partner reports the figure "
                 "with a list of the companies as evidence. (demo)",
