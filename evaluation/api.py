@@ -1,5 +1,5 @@
-"""The evaluation in the API: a partnership's scoreboard and the programme statistics, read
-through the same selectors as the pages."""
+"""The evaluation in the API: a partnership's scoreboard, the programme statistics and the
+oversight of the partnerships, read through the same selectors as the pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -86,6 +86,14 @@ class StatisticsQuerySerializer(serializers.Serializer):
         return generation
 
 
+class OversightQuerySerializer(StatisticsQuerySerializer):
+    phase = serializers.ChoiceField(
+        choices=Partnership.Phase.choices, required=False, allow_blank=True
+    )
+    silent = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(choices=selectors.SORT_CHOICES, required=False)
+
+
 class ScoreboardAPIView(APIView):
     """A partnership's KPI statuses and totals, with the history of daily snapshots and the
     signed-off ones. For its insiders and EC officers."""
@@ -126,3 +134,37 @@ class StatisticsAPIView(APIView):
             )
         )
         return Response(figures)
+
+
+class OversightAPIView(APIView):
+    """Per published partnership, whether it works with its strategy (strategy adopted, live
+    KPIs, reports on time / late / missing, last activity, open reviews), the silent ones first,
+    then by risk. For EC officers (filters: programme code, generation, phase, silent; sort)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("programme", str),
+            OpenApiParameter("generation", int),
+            OpenApiParameter("phase", str, enum=Partnership.Phase.values),
+            OpenApiParameter("silent", bool),
+            OpenApiParameter("sort", str, enum=selectors.SORT_CHOICES),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        if not rules.sees_programme_statistics(request.user):
+            raise PermissionDenied
+        query = OversightQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rows = selectors.oversight_for(
+            user=request.user,
+            programme=data.get("programme") or None,
+            generation=data.get("generation"),
+            phase=data.get("phase") or None,
+            silent=data["silent"],
+            sort=data.get("sort") or "risk",
+        )
+        return Response({"count": len(rows), "results": [selectors.row_data(r) for r in rows]})

@@ -1,11 +1,11 @@
-"""The scoreboard as XLSX and PDF, for funders and boards."""
+"""The scoreboard as XLSX and PDF, for funders and boards; the oversight table as XLSX and CSV."""
 
 import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from escp_portal.spreadsheets import Sheet, xlsx_bytes
+from escp_portal.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 
 def _rows(statuses):
@@ -109,3 +109,60 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     )
     document.build(story)
     return buffer.getvalue()
+
+
+OVERSIGHT_HEADER = [
+    "Partnership",
+    "Programme",
+    "Generation",
+    "Phase",
+    "End date",
+    "Strategy adopted",
+    "Live KPIs",
+    "Off track",
+    "At risk",
+    "Reports expected",
+    "On time",
+    "Late",
+    "Missing",
+    "On time (%)",
+    "Last activity",
+    "Open reviews",
+    "Oldest open review (days)",
+    "Silent",
+]
+
+
+def _oversight_rows(rows):
+    for row in rows:
+        yield [
+            row.acronym,
+            row.programme,
+            row.generation,
+            row.phase,
+            row.end_date.isoformat() if row.end_date else "",
+            "yes" if row.adopted else "no",
+            row.kpis,
+            row.off_track,
+            row.at_risk,
+            row.expected,
+            row.on_time,
+            row.late,
+            row.missing,
+            "" if row.on_time_rate is None else row.on_time_rate,
+            timezone.localtime(row.last_activity).date().isoformat() if row.last_activity else "",
+            row.open_reviews,
+            "" if row.oldest_review_days is None else row.oldest_review_days,
+            ", ".join(row.silent_reasons),
+        ]
+
+
+def oversight_xlsx(rows) -> bytes:
+    title = f"Oversight of the partnerships, {timezone.localdate().isoformat()}"
+    return xlsx_bytes(
+        Sheet("Oversight", OVERSIGHT_HEADER, _oversight_rows(rows), title=title, freeze="B3")
+    )
+
+
+def oversight_csv(rows) -> bytes:
+    return csv_bytes(OVERSIGHT_HEADER, _oversight_rows(rows))

@@ -12,5 +12,11 @@ urlpatterns = [
         name="scoreboard_export",
     ),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("oversight/", views.OversightView.as_view(), name="oversight"),
+    re_path(
+        r"^oversight\.(?P<fmt>xlsx|csv)$",
+        views.OversightExportView.as_view(),
+        name="oversight_export",
+    ),
     path("kpis/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
 ]

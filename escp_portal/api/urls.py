@@ -48,6 +48,7 @@ urlpatterns = [
         name="scoreboard",
     ),
     path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
+    path("oversight/", evaluation_api.OversightAPIView.as_view(), name="oversight"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -2,9 +2,12 @@
 
 - ``scoreboards``: a partnership's KPI statuses (stored, or computed without saving), its
   snapshots and totals, reviews and assessments;
-- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships.
+- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships;
+- ``oversight``: per partnership, whether it works with its strategy (reports on time, activity,
+  open reviews), the silent ones first.
 """
 
+from .oversight import SORT_CHOICES, OversightRow, oversight, oversight_for, row_data
 from .scoreboards import (
     HISTORY_DAYS,
     Scoreboard,
@@ -32,6 +35,8 @@ from .statistics import (
 __all__ = [
     "HISTORY_DAYS",
     "MIN_ANONYMOUS",
+    "SORT_CHOICES",
+    "OversightRow",
     "Scoreboard",
     "assessments",
     "comparable_kpis",
@@ -41,9 +46,12 @@ __all__ = [
     "live_kpis",
     "members_and_smes",
     "members_reached",
+    "oversight",
+    "oversight_for",
     "programme_statistics",
     "reporting_completeness",
     "reviews",
+    "row_data",
     "scoreboard",
     "snapshot_data",
     "snapshots",

@@ -207,6 +207,8 @@ MATRIX = {
     "evaluation:scoreboard": (A, INSIDER_A),
     "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
     "evaluation:statistics": (NONE, OFFICER),
+    "evaluation:oversight": (NONE, OFFICER),
+    "evaluation:oversight_export": (kw(fmt="xlsx"), OFFICER),
     "evaluation:review_create": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
     # --- the API (anonymous answers 401 instead of a redirect) ---
     "api:api-root": (NONE, PUBLIC),
@@ -216,6 +218,7 @@ MATRIX = {
     "api:me": (NONE, LOGGED_IN),
     "api:scoreboard": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
     "api:statistics": (NONE, OFFICER),
+    "api:oversight": (NONE, OFFICER),
     "api:programme-list": (NONE, PUBLIC),
     "api:programme-detail": (kw(pk=lambda s: s.world.a.programme_id), PUBLIC),
     "api:partnership-list": (NONE, PUBLIC),
