@@ -1,5 +1,6 @@
-"""The evaluation in the API: a partnership's scoreboard and the programme statistics, read
-through the same selectors as the pages."""
+"""The evaluation in the API: a partnership's scoreboard, the programme statistics, the core
+indicators' roll-up and the oversight of the partnerships, read through the same selectors as
+the pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -84,6 +85,14 @@ class StatisticsQuerySerializer(serializers.Serializer):
         if generation < 1:
             raise ValidationError(["A whole number from 1."])
         return generation
+
+
+class OversightQuerySerializer(StatisticsQuerySerializer):
+    phase = serializers.ChoiceField(
+        choices=Partnership.Phase.choices, required=False, allow_blank=True
+    )
+    silent = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(choices=selectors.SORT_CHOICES, required=False)
 
 
 class ScoreboardAPIView(APIView):
@@ -210,3 +219,37 @@ class CoreIndicatorAPIView(APIView):
                 ],
             }
         )
+
+
+class OversightAPIView(APIView):
+    """Per published partnership, whether it works with its strategy (strategy adopted, live
+    KPIs, reports on time / late / missing, last activity, open reviews), the silent ones first,
+    then by risk. For EC officers (filters: programme code, generation, phase, silent; sort)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("programme", str),
+            OpenApiParameter("generation", int),
+            OpenApiParameter("phase", str, enum=Partnership.Phase.values),
+            OpenApiParameter("silent", bool),
+            OpenApiParameter("sort", str, enum=selectors.SORT_CHOICES),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        if not rules.sees_programme_statistics(request.user):
+            raise PermissionDenied
+        query = OversightQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rows = selectors.oversight_for(
+            user=request.user,
+            programme=data.get("programme") or None,
+            generation=data.get("generation"),
+            phase=data.get("phase") or None,
+            silent=data["silent"],
+            sort=data.get("sort") or "risk",
+        )
+        return Response({"count": len(rows), "results": [selectors.row_data(r) for r in rows]})

@@ -1,6 +1,7 @@
-"""The scoreboard as XLSX and PDF, for funders and boards.
+"""The scoreboard as XLSX and PDF, for funders and boards; the core-indicator roll-up and the
+oversight table as XLSX (and CSV).
 
-Both are written in the language of the request (the view runs under it): headers, statuses,
+All are written in the language of the request (the view runs under it): headers, statuses,
 outcome kinds and country names are the page's labels, never the stored codes. The PDF embeds
 DejaVu Sans, vendored with the project, so that partner names in any European alphabet print
 (the PDF core fonts know Latin-1 only: ł, Č or ź came out as black boxes).
@@ -16,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from escp_portal.spreadsheets import Sheet, xlsx_bytes
+from escp_portal.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 from . import labels
 
@@ -245,3 +246,60 @@ def rollup_xlsx(rollups, *, title: str) -> bytes:
             )
         )
     return xlsx_bytes(*sheets)
+
+
+OVERSIGHT_HEADER = [
+    "Partnership",
+    "Programme",
+    "Generation",
+    "Phase",
+    "End date",
+    "Strategy adopted",
+    "Live KPIs",
+    "Off track",
+    "At risk",
+    "Reports expected",
+    "On time",
+    "Late",
+    "Missing",
+    "On time (%)",
+    "Last activity",
+    "Open reviews",
+    "Oldest open review (days)",
+    "Silent",
+]
+
+
+def _oversight_rows(rows):
+    for row in rows:
+        yield [
+            row.acronym,
+            row.programme,
+            row.generation,
+            row.phase,
+            row.end_date.isoformat() if row.end_date else "",
+            "yes" if row.adopted else "no",
+            row.kpis,
+            row.off_track,
+            row.at_risk,
+            row.expected,
+            row.on_time,
+            row.late,
+            row.missing,
+            "" if row.on_time_rate is None else row.on_time_rate,
+            timezone.localtime(row.last_activity).date().isoformat() if row.last_activity else "",
+            row.open_reviews,
+            "" if row.oldest_review_days is None else row.oldest_review_days,
+            ", ".join(row.silent_reasons),
+        ]
+
+
+def oversight_xlsx(rows) -> bytes:
+    title = f"Oversight of the partnerships, {timezone.localdate().isoformat()}"
+    return xlsx_bytes(
+        Sheet("Oversight", OVERSIGHT_HEADER, _oversight_rows(rows), title=title, freeze="B3")
+    )
+
+
+def oversight_csv(rows) -> bytes:
+    return csv_bytes(OVERSIGHT_HEADER, _oversight_rows(rows))

@@ -22,5 +22,11 @@ urlpatterns = [
         views.CoreIndicatorRollupView.as_view(),
         name="core_indicators_export",
     ),
+    path("oversight/", views.OversightView.as_view(), name="oversight"),
+    re_path(
+        r"^oversight\.(?P<fmt>xlsx|csv)$",
+        views.OversightExportView.as_view(),
+        name="oversight_export",
+    ),
     path("kpis/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
 ]

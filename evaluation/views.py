@@ -7,15 +7,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from escp_portal.pages import InsiderMixin, ObjectMixin
-from partnerships.models import Programme
+from partnerships.models import Partnership, Programme
 from strategy.models import KPI
 
 from . import exports, forms, labels, rules, selectors, services
-from .filters import StatisticsFilterForm
+from .filters import OversightFilterForm, StatisticsFilterForm
 from .models import Status
 from .scoring import RULE
 
@@ -233,6 +234,73 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
             charts_json=charts,
             **kwargs,
         )
+
+
+class OversightView(StatisticsReaderMixin, TemplateView):
+    """Per published partnership, whether it works with its strategy: the silent ones first,
+    then those at risk; filtered, sorted and exported (``?sort=``)."""
+
+    template_name = "evaluation/oversight.html"
+
+    def get_context_data(self, **kwargs):
+        form = OversightFilterForm(self.request.GET)
+        filters = form.filters()
+        rows = selectors.oversight_for(user=self.request.user, **filters)
+        return super().get_context_data(
+            rows=rows,
+            silent_count=sum(1 for row in rows if row.silent),
+            programmes=Programme.objects.all(),
+            phases=Partnership.Phase.choices,
+            columns=_sortable_columns(self.request.GET, filters["sort"]),
+            export_query=self.request.GET.urlencode(),
+            **filters,
+            **kwargs,
+        )
+
+
+OVERSIGHT_COLUMNS = [
+    ("acronym", gettext_lazy("Partnership")),
+    ("phase", gettext_lazy("Phase")),
+    ("end_date", gettext_lazy("End date")),
+    (None, gettext_lazy("Strategy adopted")),
+    ("kpis", gettext_lazy("Live KPIs")),
+    ("on_time", gettext_lazy("Reports on time")),
+    ("missing", gettext_lazy("Missing")),
+    ("last_activity", gettext_lazy("Last activity")),
+    ("open_reviews", gettext_lazy("Open reviews")),
+    ("oldest_review", gettext_lazy("Oldest open review")),
+]
+
+
+def _sortable_columns(params, sort: str) -> list[dict]:
+    """The oversight's column headers: a link that sorts by the column (again: the other way)
+    and the current order for ``aria-sort``."""
+    columns = []
+    for key, label in OVERSIGHT_COLUMNS:
+        column = {"key": key, "label": label, "url": None, "aria_sort": None}
+        if key:
+            query = params.copy()
+            query["sort"] = f"-{key}" if sort == key else key
+            column["url"] = "?" + query.urlencode()
+            if sort.lstrip("-") == key:
+                column["aria_sort"] = "descending" if sort.startswith("-") else "ascending"
+        columns.append(column)
+    return columns
+
+
+class OversightExportView(StatisticsReaderMixin, View):
+    def get(self, request, fmt):
+        rows = selectors.oversight_for(
+            user=request.user, **OversightFilterForm(request.GET).filters()
+        )
+        if fmt == "csv":
+            body, content_type = exports.oversight_csv(rows), "text/csv; charset=utf-8"
+        else:
+            body = exports.oversight_xlsx(rows)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="oversight.{fmt}"'
+        return response
 
 
 class ReviewCreateView(ObjectMixin, View):

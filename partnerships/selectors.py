@@ -364,3 +364,16 @@ def sharing_partnerships(user, cluster_ids):
         .select_related("partnership__programme", "cluster")
         .order_by("cluster__name", "partnership__acronym")
     )
+
+
+def ended_q(today, path: str = "") -> Q:
+    """Partnerships that ended: completed, or past their end date. ``path`` leads from the
+    queried model to its partnership (``"partnership__"``; empty for partnerships themselves)."""
+    return Q(**{f"{path}status": Partnership.Status.COMPLETED}) | Q(
+        **{f"{path}end_date__lt": today}
+    )
+
+
+def has_ended(*, status: str, end_date, today) -> bool:
+    """``ended_q`` for a row already read: completed, or past its end date."""
+    return status == Partnership.Status.COMPLETED or (end_date is not None and end_date < today)

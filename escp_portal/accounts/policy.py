@@ -328,7 +328,8 @@ def sees_programme_overview(user) -> bool:
 
 def navigation(user) -> dict[str, bool]:
     """The role sections of the navigation: "My partnerships" for coordinators, "My cluster" for
-    cluster managers, "Programme overview" for those who read every partnership."""
+    cluster managers, "Programme overview" and "Oversight" (the programme statistics' readers:
+    ``evaluation.rules.sees_programme_statistics``) for those who read every partnership."""
     scope = scope_for(user)
     return {
         "coordinator": scope.is_coordinator,

@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
     path("core-indicators/", evaluation_api.CoreIndicatorAPIView.as_view(), name="core-indicators"),
+    path("oversight/", evaluation_api.OversightAPIView.as_view(), name="oversight"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

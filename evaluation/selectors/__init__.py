@@ -3,9 +3,12 @@
 - ``scoreboards``: a partnership's KPI statuses (stored, or computed without saving), its
   snapshots and totals, reviews and assessments;
 - ``statistics``: programme-wide figures and the comparable KPIs of other partnerships;
-- ``rollup``: the core indicators added up across partnerships.
+- ``rollup``: the core indicators added up across partnerships;
+- ``oversight``: per partnership, whether it works with its strategy (reports on time, activity,
+  open reviews), the silent ones first.
 """
 
+from .oversight import SORT_CHOICES, OversightRow, oversight, oversight_for, row_data
 from .rollup import (
     DIMENSIONS,
     Rollup,
@@ -42,6 +45,8 @@ __all__ = [
     "DIMENSIONS",
     "HISTORY_DAYS",
     "MIN_ANONYMOUS",
+    "SORT_CHOICES",
+    "OversightRow",
     "Rollup",
     "Scoreboard",
     "assessments",
@@ -56,9 +61,12 @@ __all__ = [
     "live_kpis",
     "members_and_smes",
     "members_reached",
+    "oversight",
+    "oversight_for",
     "programme_statistics",
     "reporting_completeness",
     "reviews",
+    "row_data",
     "scoreboard",
     "snapshot_data",
     "snapshots",

@@ -209,6 +209,8 @@ MATRIX = {
     "evaluation:statistics": (NONE, OFFICER),
     "evaluation:core_indicators": (NONE, OFFICER),
     "evaluation:core_indicators_export": (kw(fmt=lambda s: "xlsx"), OFFICER),
+    "evaluation:oversight": (NONE, OFFICER),
+    "evaluation:oversight_export": (kw(fmt="xlsx"), OFFICER),
     "evaluation:review_create": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
     # --- the API (anonymous answers 401 instead of a redirect) ---
     "api:api-root": (NONE, PUBLIC),
@@ -219,6 +221,7 @@ MATRIX = {
     "api:scoreboard": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
     "api:statistics": (NONE, OFFICER),
     "api:core-indicators": (NONE, LOGGED_IN),
+    "api:oversight": (NONE, OFFICER),
     "api:programme-list": (NONE, PUBLIC),
     "api:programme-detail": (kw(pk=lambda s: s.world.a.programme_id), PUBLIC),
     "api:partnership-list": (NONE, PUBLIC),

@@ -1,0 +1,343 @@
+"""Oversight for EC officers: per published partnership, whether it works with its strategy at
+all — a strategy adopted, live KPIs, reports on time, recent activity, reviews left open — so that
+the silent ones are seen before those at risk.
+
+Read in a fixed number of queries whatever the number of partnerships: the partnerships with
+their latest changes and open reviews (correlated subqueries, one query), the live KPIs with their
+status (one), the first report of each due (KPI, period) (one, grouped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Review, Status
+
+# Why a partnership is silent, in the order they are checked.
+SILENT_REASONS = {
+    "no_strategy": _("no strategy"),
+    "no_kpis": _("no KPIs"),
+    "nothing_reported": _("nothing reported"),
+}
+
+
+@dataclass
+class OversightRow:
+    pk: int
+    acronym: str
+    name: str
+    programme: str
+    generation: int
+    phase: str
+    status: str
+    end_date: date | None
+    has_strategy: bool = False
+    adopted: bool = False
+    kpis: int = 0
+    off_track: int = 0
+    at_risk: int = 0
+    no_data: int = 0
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    last_activity: datetime | None = None
+    open_reviews: int = 0
+    oldest_review: datetime | None = None
+    oldest_review_days: int | None = None
+    silent_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.on_time - self.late
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Reports made on time, in % of those due; None when none was due yet."""
+        return round(100 * self.on_time / self.expected) if self.expected else None
+
+    @property
+    def troubled(self) -> int:
+        return self.off_track + self.at_risk
+
+    @property
+    def troubled_share(self) -> int:
+        """KPIs at risk or off track, in % of the live KPIs."""
+        return round(100 * self.troubled / self.kpis) if self.kpis else 0
+
+    @property
+    def silent(self) -> bool:
+        return bool(self.silent_reasons)
+
+    @property
+    def silent_labels(self) -> list[str]:
+        return [str(SILENT_REASONS[reason]) for reason in self.silent_reasons]
+
+    def get_phase_display(self) -> str:
+        from partnerships.models import Partnership
+
+        return str(dict(Partnership.Phase.choices).get(self.phase, self.phase))
+
+
+def _risk(row: OversightRow):
+    """Silent first, then the largest share of KPIs in trouble, then the most reports missing."""
+    missing_share = row.missing / row.expected if row.expected else 0
+    return (not row.silent, -row.troubled_share, -row.off_track, -missing_share, row.acronym)
+
+
+# ``?sort=`` (``-`` in front for descending): the column each name orders by.
+SORTS = {
+    "risk": None,
+    "acronym": lambda row: row.acronym.casefold(),
+    "phase": lambda row: row.phase,
+    "end_date": lambda row: row.end_date,
+    "kpis": lambda row: row.kpis,
+    "on_time": lambda row: row.on_time_rate,
+    "missing": lambda row: row.missing,
+    "last_activity": lambda row: row.last_activity,
+    "open_reviews": lambda row: row.open_reviews,
+    "oldest_review": lambda row: row.oldest_review_days,
+}
+SORT_CHOICES = [name for key in SORTS for name in (key, f"-{key}")]
+
+
+def sort_rows(rows: list[OversightRow], sort: str = "risk") -> list[OversightRow]:
+    """The rows in the order ``sort`` names (one of ``SORT_CHOICES``; the risk order for any
+    other); rows without a value for the column come last either way."""
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"))
+    if key is None:
+        return sorted(rows, key=_risk)
+    known = [row for row in rows if key(row) is not None]
+    known.sort(key=lambda row: (key(row), row.acronym), reverse=descending)
+    return known + sorted((row for row in rows if key(row) is None), key=_risk)
+
+
+def _latest(queryset, path: str, field_name: str) -> Subquery:
+    """The latest ``field_name`` of the partnership's rows of ``queryset`` (``path`` leads to
+    the partnership), as a subquery of the partnerships' query."""
+    return Subquery(
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by(F(field_name).desc(nulls_last=True))
+        .values(field_name)[:1]
+    )
+
+
+def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
+    from missions.models import Mission, Outcome
+    from strategy.models import KPI, Measurement, Strategy
+
+    open_reviews = Review.objects.filter(partnership=OuterRef("pk"), state=Review.State.OPEN)
+    rows = (
+        partnerships.order_by()
+        .annotate(
+            adopted=Exists(
+                Strategy.objects.filter(partnership=OuterRef("pk"), status=Strategy.Status.ADOPTED)
+            ),
+            # A live strategy (``live_strategies``) exists when an adopted or a draft one does.
+            has_strategy=Exists(
+                Strategy.objects.filter(
+                    partnership=OuterRef("pk"),
+                    status__in=[Strategy.Status.ADOPTED, Strategy.Status.DRAFT],
+                )
+            ),
+            strategy_changed=_latest(Strategy.objects.all(), "partnership", "updated_at"),
+            kpi_changed=_latest(
+                KPI.objects.all(), "objective__strategy__partnership", "updated_at"
+            ),
+            reported=_latest(
+                Measurement.objects.all(), "kpi__objective__strategy__partnership", "reported_at"
+            ),
+            mission_changed=_latest(Mission.objects.all(), "partnership", "updated_at"),
+            outcome_recorded=_latest(Outcome.objects.all(), "partnership", "created_at"),
+            open_review_count=Coalesce(
+                Subquery(
+                    open_reviews.order_by()
+                    .values("partnership")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            oldest_review=Subquery(open_reviews.order_by("created_at").values("created_at")[:1]),
+        )
+        .values(
+            "pk",
+            "acronym",
+            "name",
+            "programme__code",
+            "generation",
+            "phase",
+            "status",
+            "end_date",
+            "adopted",
+            "has_strategy",
+            "strategy_changed",
+            "kpi_changed",
+            "reported",
+            "mission_changed",
+            "outcome_recorded",
+            "open_review_count",
+            "oldest_review",
+        )
+    )
+    result = {}
+    for row in rows:
+        changes = [
+            row[name]
+            for name in (
+                "strategy_changed",
+                "kpi_changed",
+                "reported",
+                "mission_changed",
+                "outcome_recorded",
+            )
+            if row[name] is not None
+        ]
+        oldest = row["oldest_review"]
+        result[row["pk"]] = OversightRow(
+            pk=row["pk"],
+            acronym=row["acronym"],
+            name=row["name"],
+            programme=row["programme__code"],
+            generation=row["generation"],
+            phase=row["phase"],
+            status=row["status"],
+            end_date=row["end_date"],
+            adopted=row["adopted"],
+            has_strategy=row["has_strategy"],
+            last_activity=max(changes) if changes else None,
+            open_reviews=row["open_review_count"],
+            oldest_review=oldest,
+            oldest_review_days=(today - timezone.localdate(oldest)).days if oldest else None,
+        )
+    return result
+
+
+def oversight(
+    partnerships,
+    *,
+    today: date | None = None,
+    phase: str | None = None,
+    silent: bool = False,
+    sort: str = "risk",
+) -> list[OversightRow]:
+    """One row per partnership of ``partnerships`` (already scoped and filtered by programme
+    and generation, e.g. ``filtered_partnerships``), of a ``phase``, only the silent ones when
+    ``silent``, in the order ``sort`` names.
+
+    A report is expected for every hand-reported KPI of the live strategy and every reporting
+    period whose report is due (period end + ``REPORTING_GRACE`` on or before today). It is
+    made on time when a submitted or approved value (the responsible partner's, or any
+    partner's when none is named) was first reported by the due date, late when after it, and
+    missing when there is none. A partnership is silent when it has no strategy, no live KPIs,
+    or nothing reported of what was due."""
+    from strategy.models import KPI, REPORTING_GRACE, Measurement, period_ends
+    from strategy.selectors import live_strategies
+
+    today = today or timezone.localdate()
+    if phase:
+        partnerships = partnerships.filter(phase=phase)
+    rows = _partnership_rows(partnerships, today)
+    live = live_strategies(partnerships.order_by().values("pk"))
+    kpis = list(
+        KPI.objects.filter(objective__strategy__in=live.values("pk"))
+        .order_by()
+        .values_list(
+            "pk",
+            "objective__strategy__partnership_id",
+            "source",
+            "frequency",
+            "baseline_date",
+            "target_date",
+            "status__status",
+        )
+    )
+    due_until = today - REPORTING_GRACE
+    reports = (
+        Measurement.objects.filter(
+            kpi__objective__strategy__in=live.values("pk"),
+            kpi__source=KPI.MANUAL,
+            status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
+            period_end__lte=due_until,
+        )
+        .filter(Q(partner_id=F("kpi__responsible_id")) | Q(kpi__responsible__isnull=True))
+        .order_by()
+        .values_list("kpi_id", "period_end")
+        .annotate(first=Min("reported_at"))
+    )
+    first_reports = {(kpi_id, period): first for kpi_id, period, first in reports}
+    for pk, partnership_id, source, frequency, baseline, target, status in kpis:
+        row = rows[partnership_id]
+        row.kpis += 1
+        row.off_track += status == Status.OFF_TRACK
+        row.at_risk += status == Status.AT_RISK
+        row.no_data += status in (Status.NO_DATA, None)
+        if source != KPI.MANUAL:
+            continue
+        for period in period_ends(frequency, baseline, target, due_until):
+            row.expected += 1
+            reported = first_reports.get((pk, period))
+            if reported is None:
+                continue
+            if timezone.localdate(reported) <= period + REPORTING_GRACE:
+                row.on_time += 1
+            else:
+                row.late += 1
+    for row in rows.values():
+        if not row.has_strategy:
+            row.silent_reasons.append("no_strategy")
+        elif not row.kpis:
+            row.silent_reasons.append("no_kpis")
+        elif row.expected and not (row.on_time + row.late):
+            row.silent_reasons.append("nothing_reported")
+    result = [row for row in rows.values() if row.silent or not silent]
+    return sort_rows(result, sort)
+
+
+def oversight_for(
+    *,
+    user,
+    programme: str | None = None,
+    generation: int | None = None,
+    phase: str | None = None,
+    silent: bool = False,
+    sort: str = "risk",
+) -> list[OversightRow]:
+    """``oversight`` of the published partnerships the user sees, of a programme and a
+    generation: what the page, its exports and the API read."""
+    from .statistics import filtered_partnerships
+
+    partnerships = filtered_partnerships(user=user, programme=programme, generation=generation)
+    return oversight(partnerships, phase=phase, silent=silent, sort=sort)
+
+
+def row_data(row: OversightRow) -> dict:
+    """A row as plain data, for the API and the exports."""
+    return {
+        "partnership": row.pk,
+        "acronym": row.acronym,
+        "programme": row.programme,
+        "generation": row.generation,
+        "phase": row.phase,
+        "end_date": row.end_date,
+        "strategy_adopted": row.adopted,
+        "live_kpis": row.kpis,
+        "off_track": row.off_track,
+        "at_risk": row.at_risk,
+        "reports_expected": row.expected,
+        "reports_on_time": row.on_time,
+        "reports_late": row.late,
+        "reports_missing": row.missing,
+        "on_time_rate": row.on_time_rate,
+        "last_activity": row.last_activity,
+        "open_reviews": row.open_reviews,
+        "oldest_open_review_days": row.oldest_review_days,
+        "silent": row.silent,
+        "silent_reasons": list(row.silent_reasons),
+    }
