@@ -6,8 +6,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import partner_clusters_of, with_insider
 from partnerships.models import Member, Partnership
@@ -16,6 +17,39 @@ from .models import ExportGroup, Mission, Outcome, Participation
 from .rules import clusters_registrable_by, own_missions
 
 OVERLAP_DAYS = 21
+
+
+# --- a partnership's page: its world map ------------------------------------------------------
+
+
+def partnership_country_figures(partnership, user) -> list[tuple[str, dict]]:
+    """The partnership's missions (not cancelled) by country and its outcomes by the
+    counterpart's country, as far as the user may see them, in one query (registered into
+    ``partnerships.selectors.register_partnership_country_figures``). A series the policy hides
+    from the user is left out rather than shown as zeros."""
+    parts = {
+        "missions": Mission.objects.visible_to(user)
+        .filter(partnership_id=partnership.pk)
+        .exclude(status=Mission.Status.CANCELLED)
+        .order_by()
+        .values("country")
+        .annotate(kind=Value("missions"), n=Count("pk"))
+        .values_list("kind", "country", "n"),
+        "outcomes": Outcome.objects.visible_to(user)
+        .filter(partnership_id=partnership.pk)
+        .order_by()
+        .values("counterpart_country")
+        .annotate(kind=Value("outcomes"), n=Count("pk"))
+        .values_list("kind", "counterpart_country", "n"),
+    }
+    seen = {kind: query for kind, query in parts.items() if not query.query.is_empty()}
+    figures = {kind: {} for kind in seen}
+    if seen:
+        first, *rest = seen.values()
+        for kind, country, n in first.union(*rest, all=True) if rest else first:
+            figures[kind][str(country)] = n
+    labels = {"missions": _("Missions"), "outcomes": _("Outcomes")}
+    return [(labels[kind], figures[kind]) for kind in seen]
 
 
 # --- the calendar ------------------------------------------------------------------------------
