@@ -14,7 +14,7 @@ from escp_portal.accounts.policy import partner_clusters_of, with_insider
 from partnerships.models import Member, Partnership
 
 from .models import ExportGroup, Mission, Outcome, Participation
-from .rules import clusters_registrable_by, own_missions
+from .rules import clusters_registrable_by, own_missions, sees_missions_of, sees_outcomes_of
 
 OVERLAP_DAYS = 21
 
@@ -24,32 +24,35 @@ OVERLAP_DAYS = 21
 
 def partnership_country_figures(partnership, user) -> list[tuple[str, dict]]:
     """The partnership's missions (not cancelled) by country and its outcomes by the
-    counterpart's country, as far as the user may see them, in one query (registered into
-    ``partnerships.selectors.register_partnership_country_figures``). A series the policy hides
-    from the user is left out rather than shown as zeros."""
-    parts = {
-        "missions": Mission.objects.visible_to(user)
-        .filter(partnership_id=partnership.pk)
-        .exclude(status=Mission.Status.CANCELLED)
-        .order_by()
-        .values("country")
-        .annotate(kind=Value("missions"), n=Count("pk"))
-        .values_list("kind", "country", "n"),
-        "outcomes": Outcome.objects.visible_to(user)
-        .filter(partnership_id=partnership.pk)
-        .order_by()
-        .values("counterpart_country")
-        .annotate(kind=Value("outcomes"), n=Count("pk"))
-        .values_list("kind", "counterpart_country", "n"),
-    }
-    seen = {kind: query for kind, query in parts.items() if not query.query.is_empty()}
-    figures = {kind: {} for kind in seen}
-    if seen:
-        first, *rest = seen.values()
+    counterpart's country, in one query, for a user the rules let see them (registered into
+    ``partnerships.selectors.register_partnership_country_figures``). A series the user may not
+    see is left out, rather than shown as zeros."""
+    parts = {}
+    if sees_missions_of(user, partnership):
+        parts[_("Missions")] = (
+            Mission.objects.visible_to(user)
+            .filter(partnership_id=partnership.pk)
+            .exclude(status=Mission.Status.CANCELLED)
+            .order_by()
+            .values("country")
+            .annotate(kind=Value(len(parts)), n=Count("pk"))
+            .values_list("kind", "country", "n")
+        )
+    if sees_outcomes_of(user, partnership):
+        parts[_("Outcomes")] = (
+            Outcome.objects.visible_to(user)
+            .filter(partnership_id=partnership.pk)
+            .order_by()
+            .values("counterpart_country")
+            .annotate(kind=Value(len(parts)), n=Count("pk"))
+            .values_list("kind", "counterpart_country", "n")
+        )
+    figures = [{} for _part in parts]
+    if parts:
+        first, *rest = parts.values()
         for kind, country, n in first.union(*rest, all=True) if rest else first:
             figures[kind][str(country)] = n
-    labels = {"missions": _("Missions"), "outcomes": _("Outcomes")}
-    return [(labels[kind], figures[kind]) for kind in seen]
+    return list(zip(parts, figures, strict=True))
 
 
 # --- the calendar ------------------------------------------------------------------------------

@@ -160,3 +160,32 @@ def test_no_outside_address_script_or_inline_style_in_the_svg(view):
 def test_an_unknown_view_is_refused():
     with pytest.raises(ValueError, match="unknown map view"):
         one("mars", {"FR": 1})
+
+
+# --- helpers for the pages' tests ---------------------------------------------------------------
+
+
+def map_table(html: str, caption: str) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+    """The table after a map on a page: its column headings and {country name: figures}."""
+    start = html.index(f"<caption>{caption}</caption>")
+    table = html[start : html.index("</table>", start)]
+    columns = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+    rows = {
+        name: tuple(int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', cells))
+        for name, cells in re.findall(r'<th scope="row"[^>]*>([^<]*)</th>(.*?)</tr>', table)
+    }
+    return columns, rows
+
+
+def page_maps(html: str) -> list[str]:
+    """Every map's SVG on a page, each checked: an image with a name, nothing from outside, and
+    a table alternative right after it."""
+    found = re.findall(r"<svg class=\"country-map.*?</svg>", html, flags=re.S)
+    for svg in found:
+        assert 'role="img"' in svg and "aria-labelledby=" in svg
+        assert not re.search(r"https?:|//|url\(|href|<script|\sstyle=", svg)
+        after = html[html.index(svg) + len(svg) :]
+        table, following = after.index('<details class="map-table'), after.find("<svg")
+        assert following == -1 or table < following  # each map's own table, right after it
+        assert "<table" in after[table:].split("</details>")[0]
+    return found
