@@ -22,6 +22,7 @@ from pathlib import Path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries.fields import Country
 
 DATA = Path(__file__).resolve().parent / "mapdata" / "countries.json"
@@ -184,9 +185,11 @@ def _tooltip(row: Row, columns: Sequence[str]) -> str:
 def _svg(view, key, title, rows, columns, geometry) -> SafeString:
     by_code = {row.code: row for row in rows}
     width, height = geometry["width"], geometry["height"]
-    described = _("%(n)s countries with a figure; the table after the map lists them.") % {
-        "n": len(rows)
-    }
+    described = ngettext(
+        "%(n)s country with a figure; the table after the map lists it.",
+        "%(n)s countries with a figure; the table after the map lists them.",
+        len(rows),
+    ) % {"n": len(rows)}
     if "outline" in geometry:
         sea = format_html('<path class="map-sea" d="{}"/>', geometry["outline"])
     else:
