@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from escp_portal.maps import country_map
 from escp_portal.pages import InsiderMixin, ObjectMixin
 from partnerships.models import Partnership, Programme
 from strategy.models import KPI
@@ -229,6 +230,7 @@ class StatisticsView(StatisticsReaderMixin, TemplateView):
                     "outcomes_by_country",
                 )
             },
+            maps=_statistics_maps(figures),
             programmes=Programme.objects.all(),
             **filters,
             charts_json=charts,
@@ -301,6 +303,39 @@ class OversightExportView(StatisticsReaderMixin, View):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="oversight.{fmt}"'
         return response
+
+
+def _statistics_maps(figures) -> dict:
+    """The statistics' figures by country on maps: clusters on Europe, the rest on the world."""
+    return {
+        "clusters": country_map(
+            "europe",
+            [(_("Clusters"), figures["clusters_by_country"])],
+            key="map-clusters",
+            title=_("Partner clusters per country"),
+            caption=_("Cluster organisations per country"),
+        ),
+        "targets": country_map(
+            "world",
+            [(_("Partnerships"), figures["target_countries"])],
+            key="map-targets",
+            title=_("Partnerships per target country"),
+            caption=_("Partnerships targeting each country"),
+        ),
+        "missions": country_map(
+            "world",
+            [(_("Missions"), figures["missions_by_country"])],
+            key="map-missions",
+            title=_("Missions per country"),
+        ),
+        "outcomes": country_map(
+            "world",
+            [(_("Outcomes"), figures["outcomes_by_country"])],
+            key="map-outcomes",
+            title=_("Outcomes per country (of the counterpart)"),
+            caption=_("Outcomes per country"),
+        ),
+    }
 
 
 class ReviewCreateView(ObjectMixin, View):

@@ -9,13 +9,16 @@ class MissionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from partnerships.selectors import register_partnership_country_figures
         from partnerships.services.members import register_member_list
 
-        from . import models, rules  # noqa: F401 - rules registers the access rules
+        from . import models, rules, selectors  # noqa: F401 - rules registers the access rules
 
         # Outcomes and export groups list members: an erasure rewrites their audit entries too.
         register_member_list(models.Outcome)
         register_member_list(models.ExportGroup)
+        # A partnership's page draws its missions and outcomes on its world map.
+        register_partnership_country_figures(selectors.partnership_country_figures)
 
         auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.Participation, exclude_fields=["registered_at"])

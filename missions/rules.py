@@ -61,6 +61,19 @@ def _insider(user, obj, partnership_id: int) -> bool:
     return is_insider(user, partnership_id) if known is None else known
 
 
+def sees_missions_of(user, partnership) -> bool:
+    """May the user see the partnership's missions? The Mission rule above, asked of one
+    partnership: its insiders, and every coordinator once it is published."""
+    if _insider(user, partnership, partnership.pk):
+        return True
+    return scope_for(user).is_coordinator and partnership.status != "draft"
+
+
+def sees_outcomes_of(user, partnership) -> bool:
+    """May the user see the partnership's outcomes? Its insiders only (``partnership_rule``)."""
+    return _insider(user, partnership, partnership.pk)
+
+
 # --- which members: names for the insiders, figures for EC officers ------------------------------
 
 

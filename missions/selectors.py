@@ -6,16 +6,53 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import partner_clusters_of, with_insider
 from partnerships.models import Member, Partnership
 
 from .models import ExportGroup, Mission, Outcome, Participation
-from .rules import clusters_registrable_by, own_missions
+from .rules import clusters_registrable_by, own_missions, sees_missions_of, sees_outcomes_of
 
 OVERLAP_DAYS = 21
+
+
+# --- a partnership's page: its world map ------------------------------------------------------
+
+
+def partnership_country_figures(partnership, user) -> list[tuple[str, dict]]:
+    """The partnership's missions (not cancelled) by country and its outcomes by the
+    counterpart's country, in one query, for a user the rules let see them (registered into
+    ``partnerships.selectors.register_partnership_country_figures``). A series the user may not
+    see is left out, rather than shown as zeros."""
+    parts = {}
+    if sees_missions_of(user, partnership):
+        parts[_("Missions")] = (
+            Mission.objects.visible_to(user)
+            .filter(partnership_id=partnership.pk)
+            .exclude(status=Mission.Status.CANCELLED)
+            .order_by()
+            .values("country")
+            .annotate(kind=Value(len(parts)), n=Count("pk"))
+            .values_list("kind", "country", "n")
+        )
+    if sees_outcomes_of(user, partnership):
+        parts[_("Outcomes")] = (
+            Outcome.objects.visible_to(user)
+            .filter(partnership_id=partnership.pk)
+            .order_by()
+            .values("counterpart_country")
+            .annotate(kind=Value(len(parts)), n=Count("pk"))
+            .values_list("kind", "counterpart_country", "n")
+        )
+    figures = [{} for _part in parts]
+    if parts:
+        first, *rest = parts.values()
+        for kind, country, n in first.union(*rest, all=True) if rest else first:
+            figures[kind][str(country)] = n
+    return list(zip(parts, figures, strict=True))
 
 
 # --- the calendar ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 from django.utils.encoding import smart_str
+from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import visible_to, with_insider
 
@@ -77,8 +78,49 @@ def partnership_partners(partnership) -> dict:
         "current_partners": [p for p in partners if p.is_current],
         "partners_by_country": _partners_by_country(partners),
         "country_count": len({p.cluster.country.code for p in partners}),
+        "current_clusters_by_country": _count_by_country(p for p in partners if p.is_current),
         "target_countries": [m.country for m in partnership.target_markets.all()],
     }
+
+
+# Figures by country that later apps keep about a partnership (missions, outcomes) and its page's
+# world map shows: those apps register a function here (partnerships may not import them).
+_country_figures = []
+
+
+def register_partnership_country_figures(function):
+    """``function(partnership, user) -> [(label, {alpha-2: count}), ...]``: the series the user
+    may see (a series the policy hides is left out, not shown as zeros), in one query."""
+    _country_figures.append(function)
+
+
+def partnership_country_figures(partnership, user) -> list[tuple[str, dict]]:
+    """A partnership's page, world map: its target markets (loaded by ``partnership_detail``)
+    and the registered figures (missions, outcomes), as ``[(label, {code: count})]``."""
+    markets = defaultdict(int)
+    for market in partnership.target_markets.all():
+        markets[str(market.country)] += 1
+    series = [(_("Target market"), dict(markets))]
+    for function in _country_figures:
+        series += function(partnership, user)
+    return series
+
+
+def clusters_by_country(clusters) -> dict[str, int]:
+    """How many of ``clusters`` (a queryset the user may see) are in each country: one query."""
+    return dict(
+        ClusterOrganisation.objects.filter(pk__in=clusters.order_by().values("pk"))
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _count_by_country(partners) -> dict[str, int]:
+    counts = defaultdict(int)
+    for _cluster, country in {(p.cluster_id, p.cluster.country.code) for p in partners}:
+        counts[country] += 1
+    return dict(counts)
 
 
 def _partners_by_country(partners):

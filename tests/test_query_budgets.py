@@ -57,13 +57,13 @@ BUDGETS = {
     "partnerships:partner_invitation_action": POST_ONLY,
     "partnerships:partner_end_sharing": POST_ONLY,
     "partnerships:partnership_list": 8,
-    "partnerships:partnership_detail": 7,
+    "partnerships:partnership_detail": 8,  # +1: missions and outcomes by country (its world map)
     "partnerships:partnership_edit": 6,
     "partnerships:partnership_history": 8,
     "partnerships:partner_add": 5,
     "partnerships:partner_edit": 6,
     "partnerships:partner_remove": 4,
-    "partnerships:cluster_list": 6,
+    "partnerships:cluster_list": 7,  # +1: the clusters by country (its map)
     "partnerships:cluster_add": 4,
     "partnerships:cluster_detail": 10,
     "partnerships:cluster_edit": 6,

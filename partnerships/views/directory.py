@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.forms import add_validation_error
+from escp_portal.maps import country_map
 from escp_portal.pages import ConflictCheckMixin, ForgivingPaginationMixin
 
 from .. import selectors
@@ -43,8 +44,17 @@ class ClusterListView(ForgivingPaginationMixin, FilterView):
         return selectors.clusters(self.request.user)
 
     def get_context_data(self, **kwargs):
+        # The map follows the filters, over every page of the list: one grouped query.
+        clusters_map = country_map(
+            "europe",
+            [(_("Cluster organisations"), selectors.clusters_by_country(self.object_list))],
+            key="map-clusters",
+            title=_("Cluster organisations by country"),
+        )
         return super().get_context_data(
-            can_add=can_create(self.request.user, ClusterOrganisation), **kwargs
+            can_add=can_create(self.request.user, ClusterOrganisation),
+            clusters_map=clusters_map,
+            **kwargs,
         )
 
 

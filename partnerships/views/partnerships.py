@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView
 
 from escp_portal.accounts.policy import INSIDER, can_create, can_edit, clusters_managed_by
 from escp_portal.forms import add_validation_error
+from escp_portal.maps import country_map
 from escp_portal.pages import ConflictCheckMixin, EditObjectMixin, VisibleObjectsMixin
 
 from .. import selectors
@@ -31,8 +32,23 @@ class PartnershipDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         partnership = self.object
         user = self.request.user
+        partners = selectors.partnership_partners(partnership)
         context.update(
-            selectors.partnership_partners(partnership),
+            partners,
+            partners_map=country_map(
+                "europe",
+                [(_("Partner clusters"), partners["current_clusters_by_country"])],
+                key="map-partners",
+                title=_("Partner clusters of %(acronym)s by country")
+                % {"acronym": partnership.acronym},
+            ),
+            world_map=country_map(
+                "world",
+                selectors.partnership_country_figures(partnership, user),
+                key="map-world",
+                title=_("Target markets, missions and outcomes of %(acronym)s by country")
+                % {"acronym": partnership.acronym},
+            ),
             can_edit=can_edit(user, partnership),
             can_record_partner=can_record_partner(user, partnership),
             can_invite_partner=can_invite_partner(user, partnership),
