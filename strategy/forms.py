@@ -8,7 +8,16 @@ from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
 
 from . import services
-from .models import KPI, MarketStudy, Objective, Strategy, TargetMarket, Task, ValueChainStage
+from .models import (
+    KPI,
+    MarketStudy,
+    Milestone,
+    Objective,
+    Strategy,
+    TargetMarket,
+    Task,
+    ValueChainStage,
+)
 from .sources import source_choices
 
 
@@ -55,6 +64,17 @@ class KPIForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
             help_text=_("Reported by the partners, or computed from the portal's records."),
         )
         self.fields["source"].widget.attrs["class"] = "form-select"
+
+
+class MilestoneForm(BootstrapFormMixin, forms.ModelForm):
+    """A milestone of a KPI: added with an empty instance, changed with the saved one (its
+    version is checked). The service checks the dates and that each date is used once."""
+
+    class Meta:
+        model = Milestone
+        fields = ["date", "value"]
+        widgets = {"date": DateInput()}
+        labels = {"date": _("Due by"), "value": _("Value")}
 
 
 class TaskForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):

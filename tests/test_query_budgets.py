@@ -91,6 +91,7 @@ BUDGETS = {
     "strategy:kpi_detail": 10,
     "strategy:kpi_edit": 6,
     "strategy:kpi_report": 10,
+    "strategy:kpi_milestones": POST_ONLY,
     "strategy:measurement_review": POST_ONLY,
     "strategy:task_edit": 7,
     "strategy:evidence": 4,

@@ -60,6 +60,18 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
         raise ValidationError(
             {"source": _("Values were reported by hand for this KPI; keep it reported by hand.")}
         )
+    if milestones is None:
+        outside = kpi.milestones.exclude(
+            date__gt=kpi.baseline_date, date__lte=kpi.target_date
+        ).first()
+        if outside is not None:
+            raise ValidationError(
+                _(
+                    "The milestone of %(d)s would fall outside the new dates: move or delete it "
+                    "first."
+                )
+                % {"d": outside.date.isoformat()}
+            )
     periods = set(kpi.periods())
     stranded = kpi.measurements.exclude(period_end__in=periods)
     if kpi.pk and stranded.exists():
@@ -77,13 +89,25 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
     return kpi
 
 
+def _check_milestone_date(kpi: KPI, day, field: str) -> None:
+    if day is None or not kpi.baseline_date < day <= kpi.target_date:
+        raise ValidationError(
+            {
+                field: _(
+                    "A milestone falls after the baseline date (%(baseline)s) and on or before "
+                    "the target date (%(target)s)."
+                )
+                % {"baseline": kpi.baseline_date.isoformat(), "target": kpi.target_date.isoformat()}
+            }
+        )
+
+
 def _set_milestones(kpi: KPI, milestones) -> None:
     items = [Milestone(kpi=kpi, date=m["date"], value=m["value"]) for m in milestones]
     for item in items:
-        if not kpi.baseline_date < item.date <= kpi.target_date:
-            raise ValidationError(
-                {"milestones": _("A milestone falls between the baseline and target dates.")}
-            )
+        _check_milestone_date(kpi, item.date, "milestones")
+    if len({item.date for item in items}) < len(items):
+        raise ValidationError({"milestones": _("Two milestones fall on the same date.")})
     # Only what changed is written, so that the audit trail shows the changes; the caller sets
     # the actor. bulk_create sends no signals: its entries are written here.
     existing = {m.date: m for m in kpi.milestones.all()}
@@ -100,6 +124,32 @@ def _set_milestones(kpi: KPI, milestones) -> None:
             current.value = item.value
             current.save()
     audit.log_created(Milestone.objects.bulk_create(new))
+
+
+def milestone_save(*, actor, kpi: KPI, milestone: Milestone | None = None, date, value):
+    """Add a milestone to a KPI (``milestone`` None) or change one of its milestones: on whoever
+    may edit the KPI, with its rules (a replaced version is kept as it was)."""
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    if milestone is not None and milestone.kpi_id != kpi.pk:
+        raise PermissionDenied
+    _check_milestone_date(kpi, date, "date")
+    value = as_decimal(value)
+    clash = kpi.milestones.filter(date=date)
+    if milestone is not None:
+        clash = clash.exclude(pk=milestone.pk)
+    if clash.exists():
+        raise ValidationError({"date": _("The KPI has a milestone on this date already.")})
+    milestone = milestone or Milestone(kpi=kpi)
+    milestone.date, milestone.value = date, value
+    return save_audited(actor, milestone)
+
+
+def milestone_delete(*, actor, milestone: Milestone) -> None:
+    kpi = milestone.kpi
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    delete_audited(actor, milestone)
 
 
 def kpi_delete(*, actor, kpi: KPI) -> None:
