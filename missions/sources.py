@@ -33,11 +33,17 @@ def _outcomes(kind=None):
     return Outcome.objects.filter(kind=kind) if kind else Outcome.objects.all()
 
 
+# The core indicators outcomes count towards: their number, or (investment) their value.
+COUNTED_AS = {"mou": "agreements", "contract": "contracts", "project": "joint_projects"}
+VALUED_AS = {"investment": "investment"}
+
+
 def _register_outcomes(kind, label):
     suffix = kind or "all"
     register(
         f"outcomes_{suffix}",
         label=_("Outcomes: %(kind)s (number)") % {"kind": label},
+        indicator=COUNTED_AS.get(kind, ""),
         series_many=lambda ids, periods: _per_period(
             _outcomes(kind), "partnership_id", ids, periods, "pk", date_field="date"
         ),
@@ -48,6 +54,7 @@ def _register_outcomes(kind, label):
     register(
         f"outcomes_{suffix}_value",
         label=_("Outcomes: %(kind)s (value, EUR)") % {"kind": label},
+        indicator=VALUED_AS.get(kind, ""),
         series_many=lambda ids, periods: _per_period(
             _outcomes(kind),
             "partnership_id",
@@ -105,6 +112,7 @@ register(
 register(
     "mission_smes",
     label=_("SMEs that took part in missions"),
+    indicator="smes_involved",
     series_many=_taking_part_series(True),
     records=_taking_part_records(True),
 )
@@ -117,6 +125,7 @@ def _held():
 register(
     "missions_held",
     label=_("Missions held"),
+    indicator="missions",
     series_many=lambda ids, periods: _per_period(
         _held(), "partnership_id", ids, periods, "pk", date_field="end_date"
     ),

@@ -6,7 +6,15 @@ from django.contrib import admin
 
 from escp_portal.admin import ReadOnlyAdmin
 
-from .models import KPI, Measurement, MeasurementRevision, PeriodLock, ReportingReminder, Strategy
+from .models import (
+    KPI,
+    CoreIndicator,
+    Measurement,
+    MeasurementRevision,
+    PeriodLock,
+    ReportingReminder,
+    Strategy,
+)
 
 
 @admin.register(Strategy)
@@ -17,6 +25,17 @@ class StrategyAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["partnership__acronym"]
     list_select_related = ["partnership"]
+
+
+@admin.register(CoreIndicator)
+class CoreIndicatorAdmin(admin.ModelAdmin):
+    """Editable: the programme's indicator set is reference data staff keep; an indicator in
+    use is retired (closed for new links), never deleted (the KPIs protect it)."""
+
+    list_display = ["code", "name", "unit", "aggregation", "order", "active"]
+    list_filter = ["aggregation", "active"]
+    search_fields = ["code", "name"]
+    prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(KPI)

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
@@ -10,6 +11,7 @@ from partnerships.forms import DateInput
 from . import services
 from .models import (
     KPI,
+    CoreIndicator,
     MarketStudy,
     Milestone,
     Objective,
@@ -64,6 +66,11 @@ class KPIForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
             help_text=_("Reported by the partners, or computed from the portal's records."),
         )
         self.fields["source"].widget.attrs["class"] = "form-select"
+        indicator = self.fields["core_indicator"]
+        indicator.queryset = CoreIndicator.objects.filter(
+            Q(active=True) | Q(pk=self.instance.core_indicator_id)
+        )
+        indicator.label_from_instance = lambda i: f"{i.name} ({i.unit})"
 
 
 class MilestoneForm(BootstrapFormMixin, forms.ModelForm):

@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Value
 
 from escp_portal.accounts.policy import (
     coordinates,
+    everything,
+    nobody,
     partnership_id_of,
     partnership_rule,
     registered,
@@ -29,6 +31,10 @@ for _model_label, _partnership_path in {
     "strategy.MarketStudy": "target_market__partnership_id",
 }.items():
     partnership_rule(_model_label, _partnership_path)
+
+
+# The programme's core indicators are public reference data, kept by staff in the admin.
+rule("strategy.CoreIndicator", visible=everything, edit=nobody)
 
 
 # A measurement is corrected by whoever may report it: the partnership's coordinators or the

@@ -45,6 +45,8 @@ class Source:
     # A stock is counted at the end of each period (members); a flow within it (contracts).
     stock: bool = False
     series_many: Callable[..., dict[int, dict[date, Decimal]]] | None = None
+    # The code of the core indicator a KPI taken from this source counts towards.
+    indicator: str = ""
 
 
 _sources: dict[str, Source] = {}
@@ -60,6 +62,7 @@ def register(
     records=None,
     description="",
     stock=False,
+    indicator="",
 ) -> Source:
     if series is None and series_many is None:
         raise TypeError(f"KPI source {key!r} needs series or series_many")
@@ -69,7 +72,7 @@ def register(
         raise ValueError(f"KPI source {key!r} is registered twice")
     if series is None:
         series = partial(_one_partnership, series_many)
-    source = Source(key, label, series, records, description, stock, series_many)
+    source = Source(key, label, series, records, description, stock, series_many, indicator)
     _sources[key] = source
     return source
 

@@ -32,7 +32,13 @@ from partnerships.models import (
     PartnerInvitation,
     Sector,
 )
-from strategy.models import Measurement, MeasurementRevision, PeriodLock, ReportingReminder
+from strategy.models import (
+    CoreIndicator,
+    Measurement,
+    MeasurementRevision,
+    PeriodLock,
+    ReportingReminder,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +127,9 @@ BUILDERS = {
     "accounts.Invitation": _invitation,
     "jobs.QueuedJob": lambda w, i: QueuedJob.objects.create(task="accounts.ping", args=[i]),
     "partnerships.Programme": lambda w, i: factories.programme(f"PRG-{i}"),
+    "strategy.CoreIndicator": lambda w, i: CoreIndicator.objects.create(
+        code=f"indicator-{i}", name=f"Indicator {i}", unit="events", definition="Counted."
+    ),
     "partnerships.Sector": lambda w, i: Sector.objects.create(name=f"Sector {i}", slug=f"s-{i}"),
     "partnerships.Competence": lambda w, i: Competence.objects.create(
         name=f"Competence {i}", slug=f"c-{i}"

@@ -14,7 +14,7 @@ from partnerships.models import Partner
 
 from .. import selectors, services
 from ..filters import KPIFilterSet, MeasurementFilterSet
-from ..models import KPI, Measurement, MeasurementRevision, Milestone, Objective
+from ..models import KPI, CoreIndicator, Measurement, MeasurementRevision, Milestone, Objective
 from ..sources import source_choices
 
 
@@ -29,6 +29,14 @@ class KPISerializer(PolicySerializer):
     responsible = VisibleField(Partner, allow_null=True, required=False)
     milestones = MilestoneSerializer(many=True, required=False)
     source = serializers.ChoiceField(choices=[])
+    core_indicator = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=CoreIndicator.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The code of the programme's core indicator the KPI counts towards (same "
+        "unit); set from the source for a KPI taken from the portal's records.",
+    )
     current_value = serializers.SerializerMethodField()
     create_only = ("objective",)
 

@@ -4,6 +4,7 @@ measure them, the roadmap, the value chain and the markets it targets.
 One module per part; every model is exported here (Django and the migrations find them here).
 """
 
+from .indicators import CoreIndicator
 from .markets import MarketStudy, TargetMarket
 from .reporting import (
     EVIDENCE_EXTENSIONS,
@@ -30,6 +31,7 @@ __all__ = [
     "KPI",
     "MONTHS_PER_PERIOD",
     "REPORTING_GRACE",
+    "CoreIndicator",
     "MarketStudy",
     "Measurement",
     "MeasurementRevision",

@@ -77,6 +77,18 @@ class KPI(models.Model):
         default=MANUAL,
         help_text=_("Reported by hand, or derived from the portal's own records."),
     )
+    core_indicator = models.ForeignKey(
+        "strategy.CoreIndicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kpis",
+        verbose_name=_("core indicator"),
+        help_text=_(
+            "The programme figure this KPI counts towards (same unit). A KPI taken from the "
+            "portal's records follows its source."
+        ),
+    )
     responsible = models.ForeignKey(
         "partnerships.Partner",
         on_delete=models.SET_NULL,

@@ -16,7 +16,15 @@ from escp_portal.accounts.policy import can_create, can_edit, coordinates
 from escp_portal.audit import set_actor
 from escp_portal.services import RowErrors, apply_fields, delete_audited, require, save_audited
 
-from ..models import KPI, Measurement, MeasurementRevision, Milestone, Objective, PeriodLock
+from ..models import (
+    KPI,
+    CoreIndicator,
+    Measurement,
+    MeasurementRevision,
+    Milestone,
+    Objective,
+    PeriodLock,
+)
 from ..rules import can_report, can_review
 from ..selectors import live_strategy_id
 from .common import as_decimal, ensure_editable, ensure_partner_of
@@ -33,6 +41,7 @@ KPI_FIELDS = (
     "target_date",
     "frequency",
     "source",
+    "core_indicator",
     "responsible",
     "data_source",
     "collection_protocol",
@@ -44,6 +53,7 @@ def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
     ensure_editable(objective.strategy)
     kpi = KPI(objective=objective)
     apply_fields(kpi, data, KPI_FIELDS)
+    link_core_indicator(kpi)
     ensure_partner_of(objective.strategy.partnership_id, kpi.responsible, "responsible")
     with transaction.atomic(), set_actor(actor):
         save_audited(actor, kpi)
@@ -54,7 +64,9 @@ def kpi_create(*, actor, objective: Objective, milestones=(), **data) -> KPI:
 def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
     require(can_edit(actor, kpi))
     ensure_editable(kpi.objective.strategy)
+    was_linked_to = KPI.objects.filter(pk=kpi.pk).values_list("core_indicator_id", flat=True)
     apply_fields(kpi, data, KPI_FIELDS)
+    link_core_indicator(kpi, kept=next(iter(was_linked_to), None))
     ensure_partner_of(kpi.objective.strategy.partnership_id, kpi.responsible, "responsible")
     if not kpi.is_manual and kpi.measurements.exists():
         raise ValidationError(
@@ -100,6 +112,37 @@ def _check_milestone_date(kpi: KPI, day, field: str) -> None:
                 % {"baseline": kpi.baseline_date.isoformat(), "target": kpi.target_date.isoformat()}
             }
         )
+
+
+def link_core_indicator(kpi: KPI, kept: int | None = None) -> None:
+    """A KPI taken from the portal's records counts towards its source's core indicator; one
+    reported by hand towards the one chosen, which must count in the same unit and be open for
+    new links (a retired one stays where it was kept)."""
+    from ..sources import registry
+
+    source = registry().get(kpi.source) if not kpi.is_manual else None
+    if source is not None:
+        kpi.core_indicator = (
+            CoreIndicator.objects.filter(code=source.indicator).first()
+            if source.indicator
+            else None
+        )
+        return
+    indicator = kpi.core_indicator
+    if indicator is None:
+        return
+    if not indicator.same_unit(kpi.unit):
+        raise ValidationError(
+            {
+                "core_indicator": _(
+                    "%(indicator)s is counted in %(unit)s: give the KPI that unit, or leave it "
+                    "unlinked."
+                )
+                % {"indicator": indicator.name, "unit": indicator.unit}
+            }
+        )
+    if not indicator.active and indicator.pk != kept:
+        raise ValidationError({"core_indicator": _("This core indicator takes no new links.")})
 
 
 def _set_milestones(kpi: KPI, milestones) -> None:
