@@ -15,14 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.models import Role
 from escp_portal.accounts.policy import people_with_role, visible_to
+from partnerships.models import Partner
 
 from ..models import (
     KPI,
     REPORTING_GRACE,
+    Breakdown,
     Measurement,
     MeasurementRevision,
     PeriodLock,
     ReportingReminder,
+    SmeSize,
     Strategy,
     period_start,
 )
@@ -267,11 +270,45 @@ def kpi_measurements(kpi: KPI) -> list[Measurement]:
     """A KPI's reported values, the latest period first, with who reported and reviewed them
     and their corrections."""
     revisions = MeasurementRevision.objects.select_related("changed_by")
-    return list(
+    measurements = list(
         kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .prefetch_related(Prefetch("revisions", queryset=revisions), "parts")
         .order_by("-period_end")
     )
+    label_breakdowns(kpi, measurements)
+    return measurements
+
+
+def label_breakdowns(kpi: KPI, measurements) -> None:
+    """Give each measurement (its ``parts`` prefetched) a ``breakdown``: ``[(dimension's
+    label, [(part's label, value)])]``, partners by their cluster's name, countries by name.
+    One query for the partners' names, when a part names a partner."""
+    from django_countries import countries
+
+    partner_ids = {
+        p.key for m in measurements for p in m.parts.all() if p.dimension == Breakdown.PARTNER
+    }
+    partners = {}
+    if partner_ids:
+        partners = {
+            str(pk): name
+            for pk, name in Partner.objects.filter(
+                partnership_id=kpi.objective.strategy.partnership_id
+            ).values_list("pk", "cluster__name")
+        }
+    names = {
+        Breakdown.PARTNER: partners,
+        Breakdown.COUNTRY: dict(countries),
+        Breakdown.SME_SIZE: dict(SmeSize.choices),
+    }
+    for measurement in measurements:
+        groups = defaultdict(list)
+        for part in measurement.parts.all():
+            label = names[part.dimension].get(part.key, part.key)
+            groups[part.dimension].append((str(label), part.value))
+        measurement.breakdown = [
+            (Breakdown(dimension).label, rows) for dimension, rows in groups.items()
+        ]
 
 
 def derived_trace(kpi: KPI, periods: list[date], user):

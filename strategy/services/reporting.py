@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..rules import can_report, can_review
 from ..selectors import live_strategy_id
+from .breakdowns import check_kept_parts, clean_parts, replace_parts
 from .common import as_decimal, ensure_editable, ensure_partner_of
 
 KPI_FIELDS = (
@@ -42,6 +43,7 @@ KPI_FIELDS = (
     "frequency",
     "source",
     "core_indicator",
+    "breakdowns",
     "responsible",
     "data_source",
     "collection_protocol",
@@ -226,10 +228,12 @@ def measurement_report(
     evidence_file=None,
     note="",
     reason="",
+    parts=None,
 ) -> Measurement:
     """Report (or correct) a KPI's value for a period. A new value is 'submitted' until the
     coordinator approves it; correcting an approved value needs a reason, kept with the old
-    value."""
+    value. ``parts``: the value's breakdown (``breakdowns.clean_parts``), written with it;
+    None keeps the parts it has (which must still add up)."""
     if isinstance(period_end, str):
         try:
             period_end = parse_date(period_end)
@@ -261,6 +265,7 @@ def measurement_report(
         )
     _check_open(kpi, period_end)
     value = as_decimal(value)
+    rows = None if parts is None else clean_parts(kpi, value, parts)
     reason = str(reason or "")
     with transaction.atomic(), set_actor(actor):
         measurement = (
@@ -291,8 +296,12 @@ def measurement_report(
         measurement.status = Measurement.Status.SUBMITTED
         measurement.reported_by = actor
         measurement.reviewed_by, measurement.reviewed_at = None, None
+        if rows is None and measurement.pk:
+            check_kept_parts(measurement, value)
         measurement.full_clean(validate_unique=False, validate_constraints=False)
         measurement.save()
+        if rows is not None:
+            replace_parts(measurement, rows)
     return measurement
 
 
@@ -374,7 +383,7 @@ def period_unlock(*, actor, partnership, period_end: date) -> None:
 
 def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
     """Many values at once (a partner reports a quarter): all rows or none, with the errors of
-    each row."""
+    each row (a row's ``parts``: its breakdown, as ``measurement_report`` takes it)."""
     errors, results, seen = [], [], {}
 
     def error(index, field, message):
@@ -430,6 +439,7 @@ def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
                             evidence_url=str(row.get("evidence_url") or ""),
                             note=str(row.get("note") or ""),
                             reason=str(row.get("reason") or ""),
+                            parts=row.get("parts"),
                         )
                     )
             except PermissionDenied:

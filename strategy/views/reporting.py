@@ -18,7 +18,7 @@ from escp_portal.pages import ConflictCheckMixin, InsiderMixin, ObjectMixin
 
 from .. import exports, rules, selectors, services
 from ..forms import KPIForm, MilestoneForm, ReportForm
-from ..models import KPI, Measurement, Objective, Strategy
+from ..models import KPI, Breakdown, Measurement, Objective, Strategy
 from .common import FormPage, form_fields
 
 
@@ -85,6 +85,14 @@ class KPIDetailView(ObjectMixin, TemplateView):
         add = bound if bound and bound.prefix == "new" else MilestoneForm(prefix="new")
         return rows, add
 
+    def report_form(self, *args, **kwargs):
+        """The report form, with a field for each part of the breakdowns the KPI declares."""
+        kpi = self.object
+        partners = []
+        if Breakdown.PARTNER in kpi.breakdowns:
+            partners = self.partnership.partners.select_related("cluster").order_by("cluster__name")
+        return ReportForm(*args, breakdowns=kpi.breakdowns, partners=partners, **kwargs)
+
     def get_context_data(self, form=None, milestone_form=None, **kwargs):
         kpi = self.object
         user = self.request.user
@@ -99,11 +107,12 @@ class KPIDetailView(ObjectMixin, TemplateView):
             kpi_sections=selectors.kpi_page_sections(kpi, user),
             values=values,
             measurements=selectors.kpi_measurements(kpi),
-            form=form or (ReportForm(periods=open_periods) if reportable else None),
+            form=form or (self.report_form(periods=open_periods) if reportable else None),
             reportable=reportable,
             locked_until=locked,
             source=source,
             trace=trace,
+            breakdowns=[Breakdown(d).label for d in kpi.breakdowns],
             milestone_rows=milestone_rows,
             milestone_add=milestone_add,
             **kwargs,
@@ -159,7 +168,9 @@ class MilestoneView(ConflictCheckMixin, KPIDetailView):
 class ReportView(KPIDetailView):
     def post(self, request, pk):
         kpi = self.object
-        form = ReportForm(request.POST, request.FILES, periods=kpi.periods(timezone.localdate()))
+        form = self.report_form(
+            request.POST, request.FILES, periods=kpi.periods(timezone.localdate())
+        )
         if form.is_valid():
             try:
                 services.measurement_report(
@@ -171,6 +182,7 @@ class ReportView(KPIDetailView):
                     evidence_file=form.cleaned_data["evidence_file"],
                     note=form.cleaned_data["note"],
                     reason=form.cleaned_data["reason"],
+                    parts=form.parts(),
                 )
             except ValidationError as error:
                 add_validation_error(form, error)
