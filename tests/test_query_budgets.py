@@ -157,9 +157,9 @@ BUDGETS = {
     "api:objective-detail": 4,
     "api:kpi-list": 8,
     "api:kpi-detail": 6,
-    "api:measurement-list": 6,
+    "api:measurement-list": 7,  # +1: the parts of the values (breakdowns)
     "api:measurement-bulk": POST_ONLY,
-    "api:measurement-detail": 5,
+    "api:measurement-detail": 6,  # +1: the parts of the value (breakdowns)
     "api:measurement-approve": POST_ONLY,
     "api:measurement-return-": POST_ONLY,
     "api:task-list": 6,

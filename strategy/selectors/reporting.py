@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import CharField, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from ..models import (
     REPORTING_GRACE,
     Breakdown,
     Measurement,
+    MeasurementPart,
     MeasurementRevision,
     PeriodLock,
     ReportingReminder,
@@ -267,48 +269,48 @@ def period_locks(partnership) -> set[date]:
 
 
 def kpi_measurements(kpi: KPI) -> list[Measurement]:
-    """A KPI's reported values, the latest period first, with who reported and reviewed them
-    and their corrections."""
+    """A KPI's reported values, the latest period first, with who reported and reviewed them,
+    their corrections and, when the KPI declares breakdowns, their parts (``breakdown``)."""
     revisions = MeasurementRevision.objects.select_related("changed_by")
+    prefetch = [Prefetch("revisions", queryset=revisions)]
+    if kpi.breakdowns:
+        prefetch.append(Prefetch("parts", queryset=named_parts(kpi)))
     measurements = list(
         kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
-        .prefetch_related(Prefetch("revisions", queryset=revisions), "parts")
+        .prefetch_related(*prefetch)
         .order_by("-period_end")
     )
-    label_breakdowns(kpi, measurements)
+    for measurement in measurements:
+        measurement.breakdown = breakdown_of(measurement) if kpi.breakdowns else []
     return measurements
 
 
-def label_breakdowns(kpi: KPI, measurements) -> None:
-    """Give each measurement (its ``parts`` prefetched) a ``breakdown``: ``[(dimension's
-    label, [(part's label, value)])]``, partners by their cluster's name, countries by name.
-    One query for the partners' names, when a part names a partner."""
+def named_parts(kpi: KPI):
+    """Parts of values with the name of the partner a part by partner is about (``name``), read
+    in the same query."""
+    partner = Partner.objects.filter(partnership_id=kpi.objective.strategy.partnership_id).annotate(
+        key=Cast("pk", CharField())
+    )
+    return MeasurementPart.objects.annotate(
+        name=Subquery(partner.filter(key=OuterRef("key")).values("cluster__name")[:1])
+    )
+
+
+def breakdown_of(measurement: Measurement) -> list[tuple[str, list]]:
+    """``[(a breakdown's label, [(a part's label, value)])]`` of a measurement whose parts were
+    read with ``named_parts``: partners by their cluster's name, countries by name."""
     from django_countries import countries
 
-    partner_ids = {
-        p.key for m in measurements for p in m.parts.all() if p.dimension == Breakdown.PARTNER
-    }
-    partners = {}
-    if partner_ids:
-        partners = {
-            str(pk): name
-            for pk, name in Partner.objects.filter(
-                partnership_id=kpi.objective.strategy.partnership_id
-            ).values_list("pk", "cluster__name")
-        }
-    names = {
-        Breakdown.PARTNER: partners,
-        Breakdown.COUNTRY: dict(countries),
-        Breakdown.SME_SIZE: dict(SmeSize.choices),
-    }
-    for measurement in measurements:
-        groups = defaultdict(list)
-        for part in measurement.parts.all():
-            label = names[part.dimension].get(part.key, part.key)
-            groups[part.dimension].append((str(label), part.value))
-        measurement.breakdown = [
-            (Breakdown(dimension).label, rows) for dimension, rows in groups.items()
-        ]
+    groups = defaultdict(list)
+    for part in measurement.parts.all():
+        if part.dimension == Breakdown.PARTNER:
+            label = part.name or part.key
+        elif part.dimension == Breakdown.COUNTRY:
+            label = countries.name(part.key) or part.key
+        else:
+            label = SmeSize(part.key).label if part.key in SmeSize.values else part.key
+        groups[part.dimension].append((str(label), part.value))
+    return [(Breakdown(dimension).label, rows) for dimension, rows in groups.items()]
 
 
 def derived_trace(kpi: KPI, periods: list[date], user):
