@@ -109,3 +109,39 @@ def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     )
     document.build(story)
     return buffer.getvalue()
+
+
+TARGETS_HEADER = [
+    "Objective",
+    "KPI",
+    "Unit",
+    "Period ending",
+    "Target by then",
+    "Target in the period",
+    "Actual in the period",
+    "Actual to date",
+    "% of target",
+]
+
+
+def targets_xlsx(partnership, table) -> bytes:
+    """The target-versus-actual table (``selectors.target_table``), a row per KPI and period."""
+    title = f"{partnership.acronym} targets and actuals by period, {timezone.localdate()}"
+    rows = (
+        [
+            row.kpi.objective.code,
+            row.kpi.name,
+            row.kpi.unit,
+            period.period_end,
+            period.target,
+            period.period_target,
+            period.actual,
+            period.to_date,
+            period.percent,
+        ]
+        for row in table
+        for period in row.periods
+    )
+    return xlsx_bytes(
+        Sheet("Targets", TARGETS_HEADER, rows, title=title, freeze="A3", widths={"B": 40})
+    )

@@ -114,6 +114,8 @@ BUDGETS = {
     "missions:partnership_feed": 4,
     "evaluation:scoreboard": 10,
     "evaluation:scoreboard_export": 6,
+    "evaluation:targets": 10,
+    "evaluation:targets_export": 10,
     "evaluation:statistics": 10,
     "evaluation:review_create": POST_ONLY,
     "api:api-root": 2,

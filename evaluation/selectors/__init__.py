@@ -2,7 +2,8 @@
 
 - ``scoreboards``: a partnership's KPI statuses (stored, or computed without saving), its
   snapshots and totals, reviews and assessments;
-- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships.
+- ``statistics``: programme-wide figures and the comparable KPIs of other partnerships;
+- ``targets``: a partnership's targets against its actual values, period by period.
 """
 
 from .scoreboards import (
@@ -28,10 +29,13 @@ from .statistics import (
     members_reached,
     programme_statistics,
 )
+from .targets import KpiTargets, PeriodTarget, target_table
 
 __all__ = [
     "HISTORY_DAYS",
     "MIN_ANONYMOUS",
+    "KpiTargets",
+    "PeriodTarget",
     "Scoreboard",
     "assessments",
     "comparable_kpis",
@@ -48,5 +52,6 @@ __all__ = [
     "snapshot_data",
     "snapshots",
     "stored_statuses",
+    "target_table",
     "totals",
 ]

@@ -207,6 +207,8 @@ MATRIX = {
     ),
     "evaluation:scoreboard": (A, INSIDER_A),
     "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
+    "evaluation:targets": (A, INSIDER_A),
+    "evaluation:targets_export": (A, INSIDER_A),
     "evaluation:statistics": (NONE, OFFICER),
     "evaluation:review_create": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
     # --- the API (anonymous answers 401 instead of a redirect) ---
