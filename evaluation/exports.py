@@ -303,3 +303,39 @@ def oversight_xlsx(rows) -> bytes:
 
 def oversight_csv(rows) -> bytes:
     return csv_bytes(OVERSIGHT_HEADER, _oversight_rows(rows))
+
+
+TARGETS_HEADER = [
+    "Objective",
+    "KPI",
+    "Unit",
+    "Period ending",
+    "Target by then",
+    "Target in the period",
+    "Actual in the period",
+    "Actual to date",
+    "% of target",
+]
+
+
+def targets_xlsx(partnership, table) -> bytes:
+    """The target-versus-actual table (``selectors.target_table``), a row per KPI and period."""
+    title = f"{partnership.acronym} targets and actuals by period, {timezone.localdate()}"
+    rows = (
+        [
+            row.kpi.objective.code,
+            row.kpi.name,
+            row.kpi.unit,
+            period.period_end,
+            period.target,
+            period.period_target,
+            period.actual,
+            period.to_date,
+            period.percent,
+        ]
+        for row in table
+        for period in row.periods
+    )
+    return xlsx_bytes(
+        Sheet("Targets", TARGETS_HEADER, rows, title=title, freeze="A3", widths={"B": 40})
+    )

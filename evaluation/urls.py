@@ -11,6 +11,12 @@ urlpatterns = [
         views.ScoreboardExportView.as_view(),
         name="scoreboard_export",
     ),
+    path("partnerships/<int:pk>/targets/", views.TargetTableView.as_view(), name="targets"),
+    path(
+        "partnerships/<int:pk>/targets.xlsx",
+        views.TargetTableExportView.as_view(),
+        name="targets_export",
+    ),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path(
         "statistics/core-indicators/",

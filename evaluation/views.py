@@ -179,6 +179,28 @@ class ScoreboardExportView(InsiderMixin, View):
         return response
 
 
+class TargetTableView(InsiderMixin, TemplateView):
+    """Per live KPI and reporting period: the target (from the milestones, else on a straight
+    line), the actual in the period and to date, and the % of the target reached."""
+
+    template_name = "evaluation/targets.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(table=selectors.target_table(self.partnership.pk), **kwargs)
+
+
+class TargetTableExportView(InsiderMixin, View):
+    def get(self, request, pk):
+        body = exports.targets_xlsx(self.partnership, selectors.target_table(self.partnership.pk))
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="targets-{self.partnership.acronym}.xlsx"'
+        )
+        return response
+
+
 class StatisticsReaderMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -25,6 +25,7 @@ class StrategyConfig(AppConfig):
             models.StageAssignment,
             models.Milestone,
             models.Measurement,
+            models.MeasurementPart,
             models.PeriodLock,
         ):
             auditlog.register(

@@ -11,9 +11,12 @@ from partnerships.forms import DateInput
 from . import services
 from .models import (
     KPI,
+    Breakdown,
     CoreIndicator,
     MarketStudy,
+    Milestone,
     Objective,
+    SmeSize,
     Strategy,
     TargetMarket,
     Task,
@@ -70,6 +73,27 @@ class KPIForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
             Q(active=True) | Q(pk=self.instance.core_indicator_id)
         )
         indicator.label_from_instance = lambda i: f"{i.name} ({i.unit})"
+        self.fields["breakdowns"] = forms.MultipleChoiceField(
+            label=_("Breakdowns"),
+            choices=Breakdown.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            help_text=_(
+                "What each reported value is split by; the parts of one breakdown add up to "
+                "the value."
+            ),
+        )
+
+
+class MilestoneForm(BootstrapFormMixin, forms.ModelForm):
+    """A milestone of a KPI: added with an empty instance, changed with the saved one (its
+    version is checked). The service checks the dates and that each date is used once."""
+
+    class Meta:
+        model = Milestone
+        fields = ["date", "value"]
+        widgets = {"date": DateInput()}
+        labels = {"date": _("Due by"), "value": _("Value")}
 
 
 class TaskForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
@@ -120,7 +144,8 @@ class ReportForm(BootstrapFormMixin, forms.Form):
             )
         return file
 
-    def __init__(self, *args, periods=(), **kwargs):
+    def __init__(self, *args, periods=(), breakdowns=(), partners=(), **kwargs):
+        self.part_fields = {}  # field name -> (dimension, key); countries: one text field
         super().__init__(*args, **kwargs)
         self.fields["evidence_file"].help_text = _(
             "PDF, image, spreadsheet or document; at most %(mb)s MB."
@@ -129,6 +154,59 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         self.fields["period_end"].choices = [
             (p.isoformat(), p.isoformat()) for p in reversed(list(periods))
         ]
+        self._add_part_fields(breakdowns, partners)
+
+    def _add_part_fields(self, breakdowns, partners) -> None:
+        """One number per partner and per SME size, one text for the countries (``DE: 12`` a
+        line), for the breakdowns the KPI declares. Left blank: no part."""
+        keys = {
+            Breakdown.PARTNER: [(str(p.pk), str(p.cluster)) for p in partners],
+            Breakdown.SME_SIZE: list(SmeSize.choices),
+        }
+        for dimension in breakdowns:
+            label = Breakdown(dimension).label
+            if dimension == Breakdown.COUNTRY:
+                self.fields["parts_country"] = forms.CharField(
+                    label=_("By country"),
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                    help_text=_("One country a line: its ISO code and its part, e.g. DE: 12"),
+                )
+                continue
+            for key, name in keys.get(dimension, []):
+                field_name = f"parts_{dimension}_{key}"
+                self.fields[field_name] = forms.DecimalField(
+                    label=_("By %(dimension)s: %(part)s")
+                    % {"dimension": label.lower(), "part": name},
+                    max_digits=15,
+                    decimal_places=2,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+                )
+                self.part_fields[field_name] = (dimension, key)
+
+    def clean_parts_country(self):
+        lines = [line.strip() for line in self.cleaned_data["parts_country"].splitlines()]
+        parts = []
+        for line in filter(None, lines):
+            key, _sep, value = line.replace("=", ":").partition(":")
+            if not _sep:
+                key, _sep, value = line.partition(" ")
+            if not value.strip():
+                raise ValidationError(
+                    _("Write each line as a country code and a number, e.g. DE: 12.")
+                )
+            parts.append({"dimension": Breakdown.COUNTRY, "key": key.strip(), "value": value})
+        return parts
+
+    def parts(self) -> list[dict]:
+        """The parts filled in, as the reporting service takes them."""
+        parts = [
+            {"dimension": dimension, "key": key, "value": self.cleaned_data[name]}
+            for name, (dimension, key) in self.part_fields.items()
+            if self.cleaned_data.get(name) is not None
+        ]
+        return parts + list(self.cleaned_data.get("parts_country") or [])
 
 
 class StageForm(BootstrapFormMixin, forms.ModelForm):

@@ -30,6 +30,7 @@ urlpatterns = [
     path("objectives/<int:pk>/tasks/add/", roadmap.TaskCreateView.as_view(), name="task_add"),
     path("kpis/<int:pk>/", reporting.KPIDetailView.as_view(), name="kpi_detail"),
     path("kpis/<int:pk>/edit/", reporting.KPIEditView.as_view(), name="kpi_edit"),
+    path("kpis/<int:pk>/milestones/", reporting.MilestoneView.as_view(), name="kpi_milestones"),
     path("kpis/<int:pk>/report/", reporting.ReportView.as_view(), name="kpi_report"),
     path(
         "measurements/<int:pk>/review/", reporting.ReviewView.as_view(), name="measurement_review"

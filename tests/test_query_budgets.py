@@ -92,6 +92,7 @@ BUDGETS = {
     "strategy:kpi_detail": 10,
     "strategy:kpi_edit": 7,  # +1: the core indicators to choose from
     "strategy:kpi_report": 10,
+    "strategy:kpi_milestones": POST_ONLY,
     "strategy:measurement_review": POST_ONLY,
     "strategy:task_edit": 7,
     "strategy:evidence": 4,
@@ -114,6 +115,8 @@ BUDGETS = {
     "missions:partnership_feed": 4,
     "evaluation:scoreboard": 10,
     "evaluation:scoreboard_export": 6,
+    "evaluation:targets": 10,
+    "evaluation:targets_export": 10,
     "evaluation:statistics": 10,
     "evaluation:core_indicators": 10,
     "evaluation:core_indicators_export": 10,
@@ -163,9 +166,9 @@ BUDGETS = {
     "api:objective-detail": 4,
     "api:kpi-list": 8,
     "api:kpi-detail": 6,
-    "api:measurement-list": 6,
+    "api:measurement-list": 7,  # +1: the parts of the values (breakdowns)
     "api:measurement-bulk": POST_ONLY,
-    "api:measurement-detail": 5,
+    "api:measurement-detail": 6,  # +1: the parts of the value (breakdowns)
     "api:measurement-approve": POST_ONLY,
     "api:measurement-return-": POST_ONLY,
     "api:task-list": 6,

@@ -5,7 +5,8 @@
 - ``statistics``: programme-wide figures and the comparable KPIs of other partnerships;
 - ``rollup``: the core indicators added up across partnerships;
 - ``oversight``: per partnership, whether it works with its strategy (reports on time, activity,
-  open reviews), the silent ones first.
+  open reviews), the silent ones first;
+- ``targets``: a partnership's targets against its actual values, period by period.
 """
 
 from .oversight import SORT_CHOICES, OversightRow, oversight, oversight_for, row_data
@@ -40,13 +41,16 @@ from .statistics import (
     members_reached,
     programme_statistics,
 )
+from .targets import KpiTargets, PeriodTarget, target_table
 
 __all__ = [
     "DIMENSIONS",
     "HISTORY_DAYS",
     "MIN_ANONYMOUS",
     "SORT_CHOICES",
+    "KpiTargets",
     "OversightRow",
+    "PeriodTarget",
     "Rollup",
     "Scoreboard",
     "assessments",
@@ -71,5 +75,6 @@ __all__ = [
     "snapshot_data",
     "snapshots",
     "stored_statuses",
+    "target_table",
     "totals",
 ]

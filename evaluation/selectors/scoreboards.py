@@ -36,13 +36,14 @@ def live_kpis(partnership_id: int):
 
 def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
     """The status of each live KPI as of a day (today by default), computed from the values in
-    a fixed number of set-based queries (grouped aggregates, never a loop over measurements).
-    The rows are not saved: ``services.recompute_scoreboard`` stores them."""
+    a fixed number of set-based queries (grouped aggregates, never a loop over measurements;
+    the milestones of all the KPIs in one). The rows are not saved:
+    ``services.recompute_scoreboard`` stores them."""
     from strategy.models import Measurement
     from strategy.selectors import kpi_values
 
     today = as_of or timezone.localdate()
-    kpis = list(live_kpis(partnership_id))
+    kpis = list(live_kpis(partnership_id).prefetch_related("milestones"))
     values = kpi_values(kpis, until=today)
     last = dict(
         Measurement.objects.filter(kpi__in=kpis, status="approved")
@@ -62,6 +63,7 @@ def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
             # Values are known up to the last ended period: measure the pace there.
             today=periods[-1] if periods else kpi.baseline_date,
             decrease=kpi.direction == "decrease",
+            milestones=[(m.date, m.value) for m in kpi.milestones.all()],
         )
         reported = last.get(kpi.pk) if kpi.is_manual else (periods[-1] if periods else None)
         rows.append(

@@ -14,7 +14,16 @@ from partnerships.models import Partner
 
 from .. import selectors, services
 from ..filters import KPIFilterSet, MeasurementFilterSet
-from ..models import KPI, CoreIndicator, Measurement, MeasurementRevision, Milestone, Objective
+from ..models import (
+    KPI,
+    Breakdown,
+    CoreIndicator,
+    Measurement,
+    MeasurementPart,
+    MeasurementRevision,
+    Milestone,
+    Objective,
+)
 from ..sources import source_choices
 
 
@@ -36,6 +45,13 @@ class KPISerializer(PolicySerializer):
         required=False,
         help_text="The code of the programme's core indicator the KPI counts towards (same "
         "unit); set from the source for a KPI taken from the portal's records.",
+    )
+    breakdowns = serializers.ListField(
+        child=serializers.ChoiceField(choices=Breakdown.choices),
+        required=False,
+        max_length=len(Breakdown.choices),
+        help_text="What each reported value is split by (each once); the parts of one "
+        "breakdown add up to the value.",
     )
     current_value = serializers.SerializerMethodField()
     create_only = ("objective",)
@@ -86,6 +102,12 @@ class KPIViewSet(PolicyViewSet):
         services.kpi_delete(actor=self.request.user, kpi=instance)
 
 
+class MeasurementPartSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasurementPart
+        fields = ["dimension", "key", "value"]
+
+
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasurementRevision
@@ -102,6 +124,14 @@ class MeasurementSerializer(PolicySerializer):
         help_text="Why an approved value is corrected.",
     )
     revisions = RevisionSerializer(many=True, read_only=True)
+    parts = MeasurementPartSerializer(
+        many=True,
+        required=False,
+        max_length=300,
+        help_text="The value's breakdown, when its KPI declares one: the parts of one dimension "
+        "(partner: a partner's id; country: an ISO 3166 code; sme_size: micro, small, medium, "
+        "large) add up to the value. Left out on a change: the parts are kept.",
+    )
     create_only = ("kpi", "period_end", "partner")
 
     class Meta:
@@ -119,6 +149,7 @@ class MeasurementSerializer(PolicySerializer):
             "reported_at",
             "reviewed_at",
             "reason",
+            "parts",
             "revisions",
         ]
         read_only_fields = ["status", "review_comment", "reported_at", "reviewed_at"]
@@ -142,7 +173,7 @@ class MeasurementViewSet(PolicyViewSet):
 
     queryset = Measurement.objects.select_related(
         "kpi__objective__strategy", "partner"
-    ).prefetch_related("revisions")
+    ).prefetch_related("revisions", "parts")
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilterSet
     login_required = True
@@ -164,6 +195,7 @@ class MeasurementViewSet(PolicyViewSet):
             evidence_url=data.get("evidence_url", measurement.evidence_url),
             note=data.get("note", measurement.note),
             reason=data.get("reason", ""),
+            parts=data.get("parts"),
         )
 
     @extend_schema(
@@ -209,7 +241,8 @@ class MeasurementViewSet(PolicyViewSet):
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Rows of `{"kpi", "period_end", "value", "partner"?, "evidence_url"?, "note"?,
-        "reason"?}`: every row is written or none, with the errors of each row."""
+        "reason"?, "parts"?}` (`parts`: `[{"dimension", "key", "value"}]`, as for one value):
+        every row is written or none, with the errors of each row."""
         rows = request.data
         if isinstance(rows, dict):
             rows = rows.get("rows")

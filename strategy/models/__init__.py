@@ -4,6 +4,7 @@ measure them, the roadmap, the value chain and the markets it targets.
 One module per part; every model is exported here (Django and the migrations find them here).
 """
 
+from .breakdowns import Breakdown, MeasurementPart, SmeSize, validate_breakdowns
 from .indicators import CoreIndicator
 from .markets import MarketStudy, TargetMarket
 from .reporting import (
@@ -31,14 +32,17 @@ __all__ = [
     "KPI",
     "MONTHS_PER_PERIOD",
     "REPORTING_GRACE",
+    "Breakdown",
     "CoreIndicator",
     "MarketStudy",
     "Measurement",
+    "MeasurementPart",
     "MeasurementRevision",
     "Milestone",
     "Objective",
     "PeriodLock",
     "ReportingReminder",
+    "SmeSize",
     "StageAssignment",
     "Strategy",
     "TargetMarket",
@@ -48,6 +52,7 @@ __all__ = [
     "evidence_path",
     "period_ends",
     "period_start",
+    "validate_breakdowns",
     "validate_evidence_content",
     "validate_evidence_size",
 ]

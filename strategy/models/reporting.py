@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from escp_portal.accounts.policy import PolicyQuerySet
 from escp_portal.hostile import DATE_MAX, DATE_MIN
 
+from .breakdowns import validate_breakdowns
 from .versions import Objective
 
 # A report is late this long after its period ended.
@@ -96,6 +97,13 @@ class KPI(models.Model):
         blank=True,
         related_name="responsible_kpis",
         verbose_name=_("responsible partner"),
+    )
+    breakdowns = models.JSONField(
+        _("breakdowns"),
+        default=list,
+        blank=True,
+        validators=[validate_breakdowns],
+        help_text=_("What the reported values are split by: partner, country, SME size."),
     )
     copied_from = models.ForeignKey(
         "self",

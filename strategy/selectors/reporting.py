@@ -9,20 +9,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import CharField, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.models import Role
 from escp_portal.accounts.policy import people_with_role, visible_to
+from partnerships.models import Partner
 
 from ..models import (
     KPI,
     REPORTING_GRACE,
+    Breakdown,
     Measurement,
+    MeasurementPart,
     MeasurementRevision,
     PeriodLock,
     ReportingReminder,
+    SmeSize,
     Strategy,
     period_start,
 )
@@ -264,14 +269,48 @@ def period_locks(partnership) -> set[date]:
 
 
 def kpi_measurements(kpi: KPI) -> list[Measurement]:
-    """A KPI's reported values, the latest period first, with who reported and reviewed them
-    and their corrections."""
+    """A KPI's reported values, the latest period first, with who reported and reviewed them,
+    their corrections and, when the KPI declares breakdowns, their parts (``breakdown``)."""
     revisions = MeasurementRevision.objects.select_related("changed_by")
-    return list(
+    prefetch = [Prefetch("revisions", queryset=revisions)]
+    if kpi.breakdowns:
+        prefetch.append(Prefetch("parts", queryset=named_parts(kpi)))
+    measurements = list(
         kpi.measurements.select_related("partner__cluster", "reported_by", "reviewed_by")
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .prefetch_related(*prefetch)
         .order_by("-period_end")
     )
+    for measurement in measurements:
+        measurement.breakdown = breakdown_of(measurement) if kpi.breakdowns else []
+    return measurements
+
+
+def named_parts(kpi: KPI):
+    """Parts of values with the name of the partner a part by partner is about (``name``), read
+    in the same query."""
+    partner = Partner.objects.filter(partnership_id=kpi.objective.strategy.partnership_id).annotate(
+        key=Cast("pk", CharField())
+    )
+    return MeasurementPart.objects.annotate(
+        name=Subquery(partner.filter(key=OuterRef("key")).values("cluster__name")[:1])
+    )
+
+
+def breakdown_of(measurement: Measurement) -> list[tuple[str, list]]:
+    """``[(a breakdown's label, [(a part's label, value)])]`` of a measurement whose parts were
+    read with ``named_parts``: partners by their cluster's name, countries by name."""
+    from django_countries import countries
+
+    groups = defaultdict(list)
+    for part in measurement.parts.all():
+        if part.dimension == Breakdown.PARTNER:
+            label = part.name or part.key
+        elif part.dimension == Breakdown.COUNTRY:
+            label = countries.name(part.key) or part.key
+        else:
+            label = SmeSize(part.key).label if part.key in SmeSize.values else part.key
+        groups[part.dimension].append((str(label), part.value))
+    return [(Breakdown(dimension).label, rows) for dimension, rows in groups.items()]
 
 
 def derived_trace(kpi: KPI, periods: list[date], user):

@@ -18,6 +18,8 @@ from .reporting import (
     measurement_report,
     measurement_return,
     measurements_bulk,
+    milestone_delete,
+    milestone_save,
     period_lock,
     period_unlock,
 )
@@ -53,6 +55,8 @@ __all__ = [
     "measurement_report",
     "measurement_return",
     "measurements_bulk",
+    "milestone_delete",
+    "milestone_save",
     "objective_create",
     "objective_delete",
     "objective_update",

@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..rules import can_report, can_review
 from ..selectors import live_strategy_id
+from .breakdowns import check_kept_parts, clean_parts, replace_parts
 from .common import as_decimal, ensure_editable, ensure_partner_of
 
 KPI_FIELDS = (
@@ -42,6 +43,7 @@ KPI_FIELDS = (
     "frequency",
     "source",
     "core_indicator",
+    "breakdowns",
     "responsible",
     "data_source",
     "collection_protocol",
@@ -72,6 +74,18 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
         raise ValidationError(
             {"source": _("Values were reported by hand for this KPI; keep it reported by hand.")}
         )
+    if milestones is None:
+        outside = kpi.milestones.exclude(
+            date__gt=kpi.baseline_date, date__lte=kpi.target_date
+        ).first()
+        if outside is not None:
+            raise ValidationError(
+                _(
+                    "The milestone of %(d)s would fall outside the new dates: move or delete it "
+                    "first."
+                )
+                % {"d": outside.date.isoformat()}
+            )
     periods = set(kpi.periods())
     stranded = kpi.measurements.exclude(period_end__in=periods)
     if kpi.pk and stranded.exists():
@@ -87,6 +101,19 @@ def kpi_update(*, actor, kpi: KPI, milestones=None, **data) -> KPI:
         if milestones is not None:
             _set_milestones(kpi, milestones)
     return kpi
+
+
+def _check_milestone_date(kpi: KPI, day, field: str) -> None:
+    if day is None or not kpi.baseline_date < day <= kpi.target_date:
+        raise ValidationError(
+            {
+                field: _(
+                    "A milestone falls after the baseline date (%(baseline)s) and on or before "
+                    "the target date (%(target)s)."
+                )
+                % {"baseline": kpi.baseline_date.isoformat(), "target": kpi.target_date.isoformat()}
+            }
+        )
 
 
 def link_core_indicator(kpi: KPI, kept: int | None = None) -> None:
@@ -123,10 +150,9 @@ def link_core_indicator(kpi: KPI, kept: int | None = None) -> None:
 def _set_milestones(kpi: KPI, milestones) -> None:
     items = [Milestone(kpi=kpi, date=m["date"], value=m["value"]) for m in milestones]
     for item in items:
-        if not kpi.baseline_date < item.date <= kpi.target_date:
-            raise ValidationError(
-                {"milestones": _("A milestone falls between the baseline and target dates.")}
-            )
+        _check_milestone_date(kpi, item.date, "milestones")
+    if len({item.date for item in items}) < len(items):
+        raise ValidationError({"milestones": _("Two milestones fall on the same date.")})
     # Only what changed is written, so that the audit trail shows the changes; the caller sets
     # the actor. bulk_create sends no signals: its entries are written here.
     existing = {m.date: m for m in kpi.milestones.all()}
@@ -143,6 +169,32 @@ def _set_milestones(kpi: KPI, milestones) -> None:
             current.value = item.value
             current.save()
     audit.log_created(Milestone.objects.bulk_create(new))
+
+
+def milestone_save(*, actor, kpi: KPI, milestone: Milestone | None = None, date, value):
+    """Add a milestone to a KPI (``milestone`` None) or change one of its milestones: on whoever
+    may edit the KPI, with its rules (a replaced version is kept as it was)."""
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    if milestone is not None and milestone.kpi_id != kpi.pk:
+        raise PermissionDenied
+    _check_milestone_date(kpi, date, "date")
+    value = as_decimal(value)
+    clash = kpi.milestones.filter(date=date)
+    if milestone is not None:
+        clash = clash.exclude(pk=milestone.pk)
+    if clash.exists():
+        raise ValidationError({"date": _("The KPI has a milestone on this date already.")})
+    milestone = milestone or Milestone(kpi=kpi)
+    milestone.date, milestone.value = date, value
+    return save_audited(actor, milestone)
+
+
+def milestone_delete(*, actor, milestone: Milestone) -> None:
+    kpi = milestone.kpi
+    require(can_edit(actor, kpi))
+    ensure_editable(kpi.objective.strategy)
+    delete_audited(actor, milestone)
 
 
 def kpi_delete(*, actor, kpi: KPI) -> None:
@@ -176,10 +228,12 @@ def measurement_report(
     evidence_file=None,
     note="",
     reason="",
+    parts=None,
 ) -> Measurement:
     """Report (or correct) a KPI's value for a period. A new value is 'submitted' until the
     coordinator approves it; correcting an approved value needs a reason, kept with the old
-    value."""
+    value. ``parts``: the value's breakdown (``breakdowns.clean_parts``), written with it;
+    None keeps the parts it has (which must still add up)."""
     if isinstance(period_end, str):
         try:
             period_end = parse_date(period_end)
@@ -211,6 +265,7 @@ def measurement_report(
         )
     _check_open(kpi, period_end)
     value = as_decimal(value)
+    rows = None if parts is None else clean_parts(kpi, value, parts)
     reason = str(reason or "")
     with transaction.atomic(), set_actor(actor):
         measurement = (
@@ -241,8 +296,12 @@ def measurement_report(
         measurement.status = Measurement.Status.SUBMITTED
         measurement.reported_by = actor
         measurement.reviewed_by, measurement.reviewed_at = None, None
+        if rows is None and measurement.pk:
+            check_kept_parts(measurement, value)
         measurement.full_clean(validate_unique=False, validate_constraints=False)
         measurement.save()
+        if rows is not None:
+            replace_parts(measurement, rows)
     return measurement
 
 
@@ -324,7 +383,7 @@ def period_unlock(*, actor, partnership, period_end: date) -> None:
 
 def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
     """Many values at once (a partner reports a quarter): all rows or none, with the errors of
-    each row."""
+    each row (a row's ``parts``: its breakdown, as ``measurement_report`` takes it)."""
     errors, results, seen = [], [], {}
 
     def error(index, field, message):
@@ -380,6 +439,7 @@ def measurements_bulk(*, actor, rows: list) -> list[Measurement]:
                             evidence_url=str(row.get("evidence_url") or ""),
                             note=str(row.get("note") or ""),
                             reason=str(row.get("reason") or ""),
+                            parts=row.get("parts"),
                         )
                     )
             except PermissionDenied:

@@ -13,6 +13,7 @@ from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, delete_audited, require, save_audited
 
 from ..models import KPI, Measurement, Objective, Strategy
+from .breakdowns import copy_parts
 from .common import ensure_editable, ensure_partner_of
 
 STRATEGY_FIELDS = ("vision", "mission")
@@ -51,8 +52,10 @@ def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
             kpi.measurements.all().delete()
             for measurement in Measurement.objects.filter(kpi_id=kpi.copied_from_id):
                 revisions = list(measurement.revisions.all())
+                source = measurement.pk
                 measurement.pk, measurement.kpi = None, kpi
                 measurement.save()
+                copy_parts(source, measurement)
                 for revision in revisions:
                     revision.pk, revision.measurement = None, measurement
                     revision.save()
@@ -92,9 +95,14 @@ def strategy_revise(*, actor, strategy: Strategy) -> Strategy:
                 original = kpi.pk
                 kpi.pk, kpi.objective, kpi.copied_from_id = None, objective, original
                 kpi.save()
-                for item in milestones + measurements:
+                for item in milestones:
                     item.pk, item.kpi = None, kpi
                     item.save()
+                for item in measurements:
+                    source = item.pk
+                    item.pk, item.kpi = None, kpi
+                    item.save()
+                    copy_parts(source, item)
             for task in tasks:
                 responsible = list(task.responsible.all())
                 task.pk, task.objective = None, objective

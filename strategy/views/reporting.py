@@ -4,7 +4,7 @@ reporting table with its locks, the indicator table and evidence downloads."""
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from escp_portal.accounts.policy import can_edit
 from escp_portal.forms import add_validation_error
-from escp_portal.pages import InsiderMixin, ObjectMixin
+from escp_portal.pages import ConflictCheckMixin, InsiderMixin, ObjectMixin
 
 from .. import exports, rules, selectors, services
-from ..forms import KPIForm, ReportForm
-from ..models import KPI, Measurement, Objective
+from ..forms import KPIForm, MilestoneForm, ReportForm
+from ..models import KPI, Breakdown, Measurement, Objective, Strategy
 from .common import FormPage, form_fields
 
 
@@ -67,9 +68,35 @@ class KPIDetailView(ObjectMixin, TemplateView):
     def object_queryset(self):
         return super().object_queryset().prefetch_related("milestones")
 
-    def get_context_data(self, form=None, **kwargs):
+    def milestone_forms(self, bound=None):
+        """``(milestones with their edit forms, the add form)`` for those who may change them
+        (``([], None)`` for others); ``bound``: the form sent, shown with its errors."""
+        kpi = self.object
+        editable = kpi.objective.strategy.status != Strategy.Status.REVISED and can_edit(
+            self.request.user, kpi
+        )
+        if not (editable or bound):
+            return [], None
+        rows = [
+            (m, bound if bound and bound.prefix == f"m{m.pk}" else None)
+            for m in kpi.milestones.all()
+        ]
+        rows = [(m, form or MilestoneForm(instance=m, prefix=f"m{m.pk}")) for m, form in rows]
+        add = bound if bound and bound.prefix == "new" else MilestoneForm(prefix="new")
+        return rows, add
+
+    def report_form(self, *args, **kwargs):
+        """The report form, with a field for each part of the breakdowns the KPI declares."""
+        kpi = self.object
+        partners = []
+        if Breakdown.PARTNER in kpi.breakdowns:
+            partners = self.partnership.partners.select_related("cluster").order_by("cluster__name")
+        return ReportForm(*args, breakdowns=kpi.breakdowns, partners=partners, **kwargs)
+
+    def get_context_data(self, form=None, milestone_form=None, **kwargs):
         kpi = self.object
         user = self.request.user
+        milestone_rows, milestone_add = self.milestone_forms(milestone_form)
         values = selectors.kpi_values([kpi])[kpi.pk]
         reportable = kpi.is_manual and rules.can_report(user, kpi)
         locked = selectors.locked_until(self.partnership.pk)
@@ -80,19 +107,70 @@ class KPIDetailView(ObjectMixin, TemplateView):
             kpi_sections=selectors.kpi_page_sections(kpi, user),
             values=values,
             measurements=selectors.kpi_measurements(kpi),
-            form=form or (ReportForm(periods=open_periods) if reportable else None),
+            form=form or (self.report_form(periods=open_periods) if reportable else None),
             reportable=reportable,
             locked_until=locked,
             source=source,
             trace=trace,
+            breakdowns=[Breakdown(d).label for d in kpi.breakdowns],
+            milestone_rows=milestone_rows,
+            milestone_add=milestone_add,
             **kwargs,
         )
+
+
+class MilestoneView(ConflictCheckMixin, KPIDetailView):
+    """Add, change or delete a KPI's milestone (no script: one small form per milestone). A
+    refusal shows on the KPI's page, on the form that was sent."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        kpi = self.object
+        if not can_edit(request.user, kpi):
+            raise PermissionDenied
+        milestone = None
+        chosen = request.POST.get("milestone", "")
+        if chosen:
+            milestone = next((m for m in kpi.milestones.all() if str(m.pk) == chosen), None)
+            if milestone is None:
+                raise Http404
+            milestone.kpi = kpi
+        if request.POST.get("action") == "delete" and milestone is not None:
+            try:
+                services.milestone_delete(actor=request.user, milestone=milestone)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The milestone was deleted."))
+            return redirect(kpi)
+        instance = type(milestone).objects.get(pk=milestone.pk) if milestone else None
+        form = MilestoneForm(
+            request.POST, instance=instance, prefix=f"m{milestone.pk}" if milestone else "new"
+        )
+        if form.is_valid():
+            try:
+                services.milestone_save(
+                    actor=request.user,
+                    kpi=kpi,
+                    milestone=milestone,
+                    date=form.cleaned_data["date"],
+                    value=form.cleaned_data["value"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The milestone was saved."))
+                return redirect(kpi)
+        return self.render_to_response(self.get_context_data(milestone_form=form))
 
 
 class ReportView(KPIDetailView):
     def post(self, request, pk):
         kpi = self.object
-        form = ReportForm(request.POST, request.FILES, periods=kpi.periods(timezone.localdate()))
+        form = self.report_form(
+            request.POST, request.FILES, periods=kpi.periods(timezone.localdate())
+        )
         if form.is_valid():
             try:
                 services.measurement_report(
@@ -104,6 +182,7 @@ class ReportView(KPIDetailView):
                     evidence_file=form.cleaned_data["evidence_file"],
                     note=form.cleaned_data["note"],
                     reason=form.cleaned_data["reason"],
+                    parts=form.parts(),
                 )
             except ValidationError as error:
                 add_validation_error(form, error)

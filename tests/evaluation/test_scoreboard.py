@@ -7,11 +7,14 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation import services
 from evaluation.models import KPIStatus, ScoreboardSnapshot
-from strategy.models import Measurement, Strategy
+from evaluation.selectors import kpi_statuses
+from strategy.models import Measurement, Milestone, Strategy
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +61,9 @@ def test_the_recompute_query_count_does_not_grow_with_measurements(
         ],
         ignore_conflicts=True,
     )
-    # The statuses, the snapshot and the figures the programme pages add up.
-    with django_assert_max_num_queries(24):
+    # The statuses (the KPIs' milestones in one query), the snapshot and the figures the
+    # programme pages add up.
+    with django_assert_max_num_queries(25):
         services.recompute_scoreboard(world.a.pk)
     assert KPIStatus.objects.get(kpi=plan["kpi"]).current_value > 0
 
@@ -131,3 +135,35 @@ def test_only_the_partnerships_coordinators_recompute_it(client, world, plan):
         services.scoreboard_recompute(actor=world.coord_b, partnership=world.a)
     services.scoreboard_recompute(actor=world.staff, partnership=world.a)
     assert KPIStatus.objects.filter(kpi=plan["kpi"]).exists()
+
+
+def test_the_status_is_measured_against_the_milestone_due(world, plan):
+    """Baseline 0 at the end of 2023, target 40 at the end of 2027: 12 by the end of Q1 2025
+    is on track on a straight line (expected 31 %, progress 30 %), and off track when a
+    milestone asks for 30 by the end of 2024."""
+    Measurement.objects.create(
+        kpi=plan["kpi"],
+        period_end=date(2025, 3, 31),
+        partner=plan["partner_a"],
+        value=12,
+        status="approved",
+    )
+    status = kpi_statuses(world.a.pk, as_of=date(2025, 4, 15))[0]
+    assert (status.progress, status.status) == (Decimal("30.0"), "on_track")
+    Milestone.objects.create(kpi=plan["kpi"], date=date(2024, 12, 31), value=30)
+    status = kpi_statuses(world.a.pk, as_of=date(2025, 4, 15))[0]
+    assert status.expected > 75 and status.status == "off_track"
+
+
+def test_kpi_statuses_read_the_milestones_of_all_kpis_in_one_query(world, plan):
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            kpi_statuses(world.a.pk)
+        return len(context.captured_queries)
+
+    before = count()
+    for i in range(5):
+        kpi = factories.kpi(plan["objective"], f"KPI {i}")
+        Milestone.objects.create(kpi=kpi, date=date(2025, 12, 31), value=10)
+        Milestone.objects.create(kpi=kpi, date=date(2026, 12, 31), value=20)
+    assert count() == before

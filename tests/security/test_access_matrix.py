@@ -177,6 +177,7 @@ MATRIX = {
     "strategy:kpi_detail": (kw(pk=lambda s: s.a.kpi.pk), INSIDER_A),
     "strategy:kpi_edit": (kw(pk=lambda s: s.a.kpi.pk), COORD_A_INSIDE),
     "strategy:kpi_report": (kw(pk=lambda s: s.a.kpi.pk), INSIDER_A),
+    "strategy:kpi_milestones": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
     "strategy:measurement_review": (kw(pk=lambda s: s.a.measurement.pk), POST_ONLY),
     # A task's page is its update form: its coordinators and the responsible partner's manager.
     "strategy:task_edit": (kw(pk=lambda s: s.a.task.pk), ("login", OK, 404, OK, 404, 403)),
@@ -206,6 +207,8 @@ MATRIX = {
     ),
     "evaluation:scoreboard": (A, INSIDER_A),
     "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
+    "evaluation:targets": (A, INSIDER_A),
+    "evaluation:targets_export": (A, INSIDER_A),
     "evaluation:statistics": (NONE, OFFICER),
     "evaluation:core_indicators": (NONE, OFFICER),
     "evaluation:core_indicators_export": (kw(fmt=lambda s: "xlsx"), OFFICER),
@@ -334,6 +337,13 @@ WRITES = [
     ("post", "strategy:reporting", A, {"period_end": "2025-03-31"}, {"coord_a"}),
     (
         "post",
+        "strategy:kpi_milestones",
+        kw(pk=lambda s: s.a.kpi.pk),
+        {"action": "save", "new-date": "2025-06-30", "new-value": "5"},
+        {"coord_a"},
+    ),
+    (
+        "post",
         "missions:participation_action",
         kw(pk=lambda s: s.ma.participation.pk, action="cancel"),
         {},
@@ -458,6 +468,7 @@ SEEN_AT = {
     "strategy:measurement_review": "api:measurement-detail",
     "missions:participation_action": "api:participation-detail",
     "evaluation:review_create": "strategy:kpi_detail",
+    "strategy:kpi_milestones": "strategy:kpi_detail",
     "api:member-erase": "api:member-detail",
     "api:strategy-revise": "api:strategy-detail",
     "api:measurement-approve": "api:measurement-detail",
