@@ -3,7 +3,11 @@
 Coordinators: what is late (reports, values to review, tasks, outcomes to record, reviews to
 answer) and what comes next (missions). Cluster managers: how fresh their member data is, which
 reports their cluster owes and which missions are open for registration. EC officers: the
-partnerships whose KPIs are at risk or off track.
+current partnerships that are silent (no strategy, no KPIs, nothing reported) and those whose
+KPIs are at risk or off track, from the oversight (``evaluation.selectors.oversight``).
+
+Coordinators' and managers' lists keep the items of partnerships that ended (completed, or past
+their end date: ``partnerships.selectors.ended_q``) apart, under ``ended``: current items first.
 
 Every list is read with a fixed number of queries whatever the number of partnerships, and only
 from what the user may see (their own partnerships and clusters; officers read everything).
@@ -12,8 +16,23 @@ from what the user may see (their own partnerships and clusters; officers read e
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from escp_portal.accounts.policy import clusters_managed_by, partnerships_of_clusters_managed_by
@@ -59,6 +78,52 @@ def _cut(rows) -> Items:
     return Items(rows[:LIMIT], len(rows))
 
 
+def _ordering(rows: QuerySet) -> list:
+    """The query set's order as expressions, for a window's ``order_by``."""
+    result = []
+    for item in rows.query.order_by:
+        if isinstance(item, OrderBy):
+            result.append(item)
+        elif item.startswith("-"):
+            result.append(F(item[1:]).desc())
+        else:
+            result.append(F(item).asc())
+    return result
+
+
+def _split(rows, today: date, path: str = "", ended=None) -> tuple[Items, Items]:
+    """``_cut`` of the current partnerships' rows and of the ended ones' (``ended_q``, the
+    partnership at ``path``), each in its own order. A query set is read in one query (a row
+    number and a count per group, the first LIMIT of each kept); a list is split by
+    ``ended(row)``."""
+    from partnerships.selectors import ended_q
+
+    if not isinstance(rows, QuerySet):
+        rows = list(rows)
+        return _cut(r for r in rows if not ended(r)), _cut(r for r in rows if ended(r))
+    group = Case(When(ended_q(today, path), then=Value(True)), default=Value(False))
+    read = list(
+        rows.annotate(is_ended=ExpressionWrapper(group, output_field=BooleanField()))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("is_ended")], order_by=_ordering(rows)),
+            total_rows=Window(Count("pk"), partition_by=[F("is_ended")]),
+        )
+        .filter(place__lte=LIMIT)
+    )
+    current = [row for row in read if not row.is_ended]
+    past = [row for row in read if row.is_ended]
+    return (
+        Items(current, current[0].total_rows if current else 0),
+        Items(past, past[0].total_rows if past else 0),
+    )
+
+
+def _has_ended(partnership, today: date) -> bool:
+    from partnerships.selectors import has_ended
+
+    return has_ended(status=partnership.status, end_date=partnership.end_date, today=today)
+
+
 def _live_strategy_ids(partnership_ids):
     """The live version of each partnership (``strategy.selectors.live_strategies``: adopted,
     else the draft) — as a subquery, so that it costs no query of its own."""
@@ -67,9 +132,10 @@ def _live_strategy_ids(partnership_ids):
     return live_strategies(partnership_ids).values("pk")
 
 
-def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
+def late_reports(strategy_ids, today: date, responsible_clusters=None) -> tuple[Items, Items]:
     """Overdue reports of the live strategies (``strategy.selectors.overdue_reports``: the rule
-    the reminders follow too), optionally only those the given clusters are responsible for."""
+    the reminders follow too), optionally only those the given clusters are responsible for:
+    those of current partnerships, and those of partnerships that ended."""
     from strategy.models import KPI, REPORTING_GRACE
     from strategy.selectors import overdue_reports
 
@@ -81,13 +147,14 @@ def late_reports(strategy_ids, today: date, responsible_clusters=None) -> Items:
         for kpi, period in overdue_reports(kpis, today)
     ]
     rows.sort(key=lambda row: (row.period_end, row.kpi.pk))
-    return _cut(rows)
+    return _split(rows, today, ended=lambda row: _has_ended(row.kpi.strategy.partnership, today))
 
 
 def coordinator(partnership_ids, today: date) -> dict:
     from evaluation.models import Review
     from missions.models import Mission
     from missions.selectors import places
+    from partnerships.selectors import has_ended
     from strategy.models import Measurement, Task
 
     strategy_ids = _live_strategy_ids(partnership_ids)
@@ -130,20 +197,38 @@ def coordinator(partnership_ids, today: date) -> dict:
         .select_related("partnership")
         .order_by("start_date", "pk")
     )
+    partnership = "kpi__objective__strategy__partnership__"
     review_counts = list(
-        to_review.values("kpi_id", "kpi__name", "kpi__objective__strategy__partnership__acronym")
+        to_review.values(
+            "kpi_id",
+            "kpi__name",
+            f"{partnership}acronym",
+            f"{partnership}status",
+            f"{partnership}end_date",
+        )
         .annotate(n=Count("pk"))
-        .order_by("kpi__objective__strategy__partnership__acronym", "kpi_id")
+        .order_by(f"{partnership}acronym", "kpi_id")
     )
-    return {
+
+    def review_ended(row):
+        return has_ended(
+            status=row[f"{partnership}status"], end_date=row[f"{partnership}end_date"], today=today
+        )
+
+    lists = {
         "late_reports": late_reports(strategy_ids, today),
-        "to_review": _cut(review_counts),
-        "values_to_review": sum(row["n"] for row in review_counts),
-        "overdue_tasks": _cut(overdue_tasks),
-        "without_outcomes": _cut(without_outcomes),
-        "open_reviews": _cut(open_reviews),
-        "upcoming": _cut(upcoming),
+        "to_review": _split(review_counts, today, ended=review_ended),
+        "overdue_tasks": _split(overdue_tasks, today, "objective__strategy__partnership__"),
+        "without_outcomes": _split(without_outcomes, today, "partnership__"),
+        "open_reviews": _split(open_reviews, today, "partnership__"),
+        "upcoming": _split(upcoming, today, "partnership__"),
     }
+    current = {name: pair[0] for name, pair in lists.items()}
+    ended = {name: pair[1] for name, pair in lists.items()}
+    current["values_to_review"] = sum(r["n"] for r in review_counts if not review_ended(r))
+    ended["values_to_review"] = sum(r["n"] for r in review_counts if review_ended(r))
+    ended["total"] = sum(items.total for name, items in ended.items() if name in lists)
+    return {**current, "ended": ended}
 
 
 def cluster_manager(user, today: date) -> dict:
@@ -204,64 +289,51 @@ def cluster_manager(user, today: date) -> dict:
         .select_related("partnership")
         .order_by(F("registration_deadline").asc(nulls_last=True), "start_date", "pk")
     )
+    from partnerships.selectors import ended_q
+
     to_confirm = Participation.objects.filter(
         cluster_id__in=cluster_ids,
         mission__partnership_id__in=partnership_ids,
         status=Participation.Status.REGISTERED,
         mission__start_date__gte=today,
-    ).count()
+    ).aggregate(all=Count("pk"), ended=Count("pk", filter=ended_q(today, "mission__partnership__")))
+    late = late_reports(
+        _live_strategy_ids(partnership_ids), today, responsible_clusters=cluster_ids
+    )
+    missions = _split(open_missions, today, "partnership__")
+    ended = {
+        "late_reports": late[1],
+        "open_missions": missions[1],
+        "to_confirm": to_confirm["ended"],
+        "total": late[1].total + missions[1].total,
+    }
     return {
         "clusters": list(clusters),
-        "late_reports": late_reports(
-            _live_strategy_ids(partnership_ids), today, responsible_clusters=cluster_ids
-        ),
-        "open_missions": _cut(open_missions),
-        "to_confirm": to_confirm,
+        "late_reports": late[0],
+        "open_missions": missions[0],
+        "to_confirm": to_confirm["all"] - to_confirm["ended"],
+        "ended": ended,
     }
 
 
 def officer(today: date) -> dict:
-    """Active partnerships ranked by the share of their KPIs at risk or off track."""
-    from evaluation.models import KPIStatus, Review, Status
+    """The current partnerships (active, not past their end date) that need a look, from the
+    oversight: the silent ones first (no strategy, no KPIs, nothing reported of what was due),
+    then those with KPIs at risk or off track; and the reviews the coordinators answered."""
+    from evaluation.models import Review
+    from evaluation.selectors import oversight
     from partnerships.models import Partnership
+    from partnerships.selectors import ended_q
 
-    strategy_ids = _live_strategy_ids(
-        Partnership.objects.filter(status=Partnership.Status.ACTIVE).values("pk")
-    )
-    rows = (
-        KPIStatus.objects.filter(kpi__objective__strategy_id__in=strategy_ids)
-        .values("partnership_id", "partnership__acronym", "partnership__name")
-        .annotate(
-            kpis=Count("pk"),
-            off_track=Count("pk", filter=Q(status=Status.OFF_TRACK)),
-            at_risk=Count("pk", filter=Q(status=Status.AT_RISK)),
-            no_data=Count("pk", filter=Q(status=Status.NO_DATA)),
-            last_reported=Max("last_reported"),
-        )
-        .order_by()
-    )
-    at_risk = []
-    for row in rows:
-        troubled = row["off_track"] + row["at_risk"]
-        if not troubled:
-            continue
-        at_risk.append(
-            {
-                "pk": row["partnership_id"],
-                "acronym": row["partnership__acronym"],
-                "name": row["partnership__name"],
-                "kpis": row["kpis"],
-                "off_track": row["off_track"],
-                "at_risk": row["at_risk"],
-                "no_data": row["no_data"],
-                "share": round(100 * troubled / row["kpis"]),
-                "last_reported": row["last_reported"],
-            }
-        )
-    at_risk.sort(key=lambda r: (-r["share"], -r["off_track"], r["acronym"]))
+    current = Partnership.objects.filter(status=Partnership.Status.ACTIVE).exclude(ended_q(today))
+    rows = [row for row in oversight(current, today=today) if row.silent or row.troubled]
     answered = (
         Review.objects.filter(state=Review.State.ANSWERED)
         .select_related("partnership", "kpi", "objective")
         .order_by("responded_at", "pk")
     )
-    return {"at_risk": _cut(at_risk), "answered_reviews": _cut(answered)}
+    return {
+        "at_risk": _cut(rows),
+        "silent": sum(1 for row in rows if row.silent),
+        "answered_reviews": _cut(answered),
+    }

@@ -27,6 +27,7 @@ class StrategyConfig(AppConfig):
             models.Measurement,
             models.MeasurementPart,
             models.PeriodLock,
+            models.CoreIndicator,
         ):
             auditlog.register(
                 model,

@@ -96,6 +96,27 @@ def grow(s, n=30):
     # More roles for the users (coordinator of A coordinates more, the manager manages more).
     for other in others[:5]:
         RoleAssignment.objects.create(user=world.coord_a, role=Role.COORDINATOR, partnership=other)
+    # Two of them ended: their items go to the dashboards' section apart, in the same queries.
+    for other in others[:2]:
+        Mission.objects.create(
+            partnership=other,
+            title=f"Ended partnership's mission {other.acronym}",
+            country="CA",
+            start_date=today + timedelta(days=20),
+            end_date=today + timedelta(days=22),
+        )
+        Review.objects.create(
+            partnership=other,
+            objective=Objective.objects.create(
+                strategy=Strategy.objects.create(partnership=other, status="draft", version=9),
+                code="E1",
+                statement="Ended",
+            ),
+            flag="other",
+            comment="?",
+            created_by=world.officer,
+        )
+    type(a).objects.filter(pk__in=[other.pk for other in others[:2]]).update(status="completed")
     for cluster in clusters[:5]:
         RoleAssignment.objects.create(
             user=world.manager_a, role=Role.CLUSTER_MANAGER, cluster=cluster

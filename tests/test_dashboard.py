@@ -12,7 +12,7 @@ from escp_portal import dashboard
 from evaluation.models import KPIStatus, Review, Status
 from missions.models import Mission, Outcome, Participation
 from partnerships.models import Partner
-from strategy.models import KPI, Measurement, PeriodLock, Task
+from strategy.models import KPI, REPORTING_GRACE, Measurement, PeriodLock, Task
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -195,31 +195,113 @@ def test_manager_page_shows_member_freshness_and_open_registrations(client, w):
     assert "1 registration of your cluster is still to be confirmed." in page
 
 
-def test_officer_page_ranks_partnerships_at_risk(client, w):
-    def status(kpi, value):
-        KPIStatus.objects.create(
-            kpi=kpi, partnership=kpi.objective.strategy.partnership, expected=50, status=value
-        )
-
-    status(w.kpi_a, Status.OFF_TRACK)
-    extra = KPI.objects.create(
-        objective=w.objective_a,
-        name="Second A",
-        unit="SMEs",
-        baseline_date=date(2024, 12, 31),
-        target_date=date(2027, 12, 31),
-        target_value=10,
+def _status(kpi, value):
+    KPIStatus.objects.create(
+        kpi=kpi, partnership=kpi.objective.strategy.partnership, expected=50, status=value
     )
-    status(extra, Status.ON_TRACK)
-    status(w.kpi_b, Status.ON_TRACK)
+
+
+def test_officer_panel_lists_silent_partnerships_first_then_those_at_risk(client, w):
+    """The panel reads the oversight: an active partnership with no strategy (or no KPIs, or
+    nothing reported) is listed first, then those with KPIs at risk or off track; one that
+    reports and is on track is not, nor one that ended."""
+    today = timezone.localdate()
+    _status(w.kpi_a, Status.OFF_TRACK)
+    extra = factories.kpi(w.objective_a, "Second A", target_value=10)
+    _status(extra, Status.ON_TRACK)
+    _status(w.kpi_b, Status.ON_TRACK)
+    # B reports every period due, A one of them (late): neither is silent.
+    for period in w.kpi_b.periods(today - REPORTING_GRACE):
+        Measurement.objects.create(kpi=w.kpi_b, period_end=period, partner=w.partner_b, value=1)
+    Measurement.objects.create(
+        kpi=w.kpi_a, period_end=date(2025, 3, 31), partner=w.partner_a, value=1
+    )
+    factories.partnership("QUIET", coordinator=factories.cluster("Quiet", "AT"))
+    factories.partnership("OLD", start_date=date(2016, 1, 1), end_date=date(2019, 12, 31))
+    factories.partnership("DONE", status="completed")
     client.force_login(w.officer)
     response = client.get(reverse("home"))
-    rows = response.context["officer_dashboard"]["at_risk"].rows
-    assert [(r["acronym"], r["off_track"], r["share"]) for r in rows] == [("ALPHA", 1, 50)]
-    assert "Partnerships at risk" in response.content.decode()
+    board = response.context["officer_dashboard"]
+    rows = [
+        (r.acronym, r.silent_reasons, r.off_track, r.troubled_share) for r in board["at_risk"].rows
+    ]
+    assert rows == [("QUIET", ["no_strategy"], 0, 0), ("ALPHA", [], 1, 50)]
+    assert board["silent"] == 1
+    page = response.content.decode()
+    assert "Partnerships at risk" in page and "no strategy" in page
+    assert reverse("evaluation:oversight") in page
     # Coordinators and managers do not get the programme-wide view.
     client.force_login(w.coord_a)
     assert "officer_dashboard" not in client.get(reverse("home")).context
+
+
+def _ended_partnership(w, acronym, **fields):
+    """A partnership coordinated by coord_a with cluster_a as partner and a KPI it owes."""
+    from escp_portal.accounts.models import RoleAssignment
+
+    fields.setdefault("start_date", date(2016, 1, 1))
+    fields.setdefault("end_date", date(2019, 12, 31))
+    old = factories.partnership(
+        acronym,
+        coordinator=factories.cluster(f"{acronym} cluster", "AT"),
+        partners=[w.cluster_a],
+        **fields,
+    )
+    RoleAssignment.objects.create(user=w.coord_a, role="coordinator", partnership=old)
+    partner = Partner.objects.get(partnership=old, cluster=w.cluster_a)
+    _s, objective, kpi = _plan(old, partner, f"{acronym} KPI")
+    return old, objective, kpi
+
+
+def test_items_of_ended_partnerships_are_kept_apart(client, w):
+    """A partnership that ended in 2019 (or is completed) still owes reports and has open
+    reviews: they are listed apart from the current ones, after them, in a collapsed section."""
+    today = timezone.localdate()
+    old, old_objective, old_kpi = _ended_partnership(w, "OLDIE")
+    done, done_objective, _kpi = _ended_partnership(
+        w, "DONE", status="completed", end_date=date(2027, 12, 31)
+    )
+    late = today - timedelta(days=3)
+    for objective, title in ((w.objective_a, "Current task"), (old_objective, "Old task"),
+                             (done_objective, "Done task")):  # fmt: skip
+        Task.objects.create(objective=objective, title=title, due_date=late)
+    for partnership, kpi in ((w.a, w.kpi_a), (old, old_kpi)):
+        Review.objects.create(
+            partnership=partnership, kpi=kpi, flag="unclear", comment="?", created_by=w.officer
+        )
+    _mission(old, "Old trip", today + timedelta(days=20))
+    _mission(w.a, "Current trip", today + timedelta(days=20))
+
+    board = dashboard.coordinator({w.a.pk, old.pk, done.pk}, today)
+    assert [t.title for t in board["overdue_tasks"].rows] == ["Current task"]
+    ended = board["ended"]
+    assert sorted(t.title for t in ended["overdue_tasks"].rows) == ["Done task", "Old task"]
+    assert [r.partnership.acronym for r in board["open_reviews"].rows] == ["ALPHA"]
+    assert [r.partnership.acronym for r in ended["open_reviews"].rows] == ["OLDIE"]
+    assert {r.kpi.name for r in board["late_reports"].rows} == {"Exporting SMEs A"}
+    assert {r.kpi.name for r in ended["late_reports"].rows} == {"OLDIE KPI", "DONE KPI"}
+    assert [m.title for m in board["upcoming"].rows] == ["Current trip"]
+    assert [m.title for m in ended["upcoming"].rows] == ["Old trip"]
+    assert ended["total"] == 2 + 1 + ended["late_reports"].total + 1
+
+    client.force_login(w.coord_a)
+    page = client.get(reverse("home")).content.decode()
+    assert page.index("Current task") < page.index("Ended partnerships") < page.index("Old task")
+    assert '<details id="coordinator-ended"' in page
+
+    manager = dashboard.cluster_manager(w.manager_a, today)
+    assert {r.kpi.name for r in manager["late_reports"].rows} == {"Exporting SMEs A"}
+    assert {r.kpi.name for r in manager["ended"]["late_reports"].rows} == {
+        "OLDIE KPI",
+        "DONE KPI",
+    }
+    client.force_login(w.manager_a)
+    response = client.get(reverse("home"))
+    board = response.context["manager_dashboard"]
+    assert [m.title for m in board["open_missions"].rows] == ["Current trip"]
+    assert [m.title for m in board["ended"]["open_missions"].rows] == ["Old trip"]
+    page = response.content.decode()
+    assert page.index("Current trip") < page.index("Ended partnerships") < page.index("Old trip")
 
 
 def test_dashboard_queries_stay_flat_as_partnerships_grow(client, w, django_assert_max_num_queries):
@@ -241,12 +323,26 @@ def test_dashboard_queries_stay_flat_as_partnerships_grow(client, w, django_asse
         _mission(other, f"Grown mission {i}", timezone.localdate() + timedelta(days=9))
         KPIStatus.objects.create(kpi=kpi, partnership=other, expected=50, status=Status.AT_RISK)
         RoleAssignment.objects.create(user=w.coord_a, role="coordinator", partnership=other)
+        # And as many that ended, whose items go to the section apart.
+        old, old_objective, _kpi = _ended_partnership(w, f"ENDED{i}")
+        Task.objects.create(objective=old_objective, title=f"Old {i}", due_date=date(2019, 1, 1))
+        _mission(old, f"Old mission {i}", timezone.localdate() + timedelta(days=9))
     after = {u.email: ask(u) for u in (w.coord_a, w.manager_a, w.officer)}
     assert after == before
     # ... and the lists did grow: the same queries answer for the new partnerships.
     grown = dashboard.cluster_manager(w.manager_a, timezone.localdate())
     assert grown["open_missions"].total >= 6 and grown["late_reports"].total >= 6
-    assert dashboard.officer(timezone.localdate())["at_risk"].total == 6
+    assert grown["ended"]["open_missions"].total == 6
+    assert grown["ended"]["late_reports"].total >= 6
+    assert (
+        dashboard.coordinator(
+            set(w.coord_a.role_assignments.values_list("partnership_id", flat=True)),
+            timezone.localdate(),
+        )["ended"]["overdue_tasks"].total
+        == 6
+    )
+    # The six at risk, and ALPHA and BETA, which report nothing (silent); not the ended ones.
+    assert dashboard.officer(timezone.localdate())["at_risk"].total == 8
 
 
 BUDGET = 20
