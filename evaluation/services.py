@@ -53,13 +53,25 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
     """Store the statuses of the partnership's KPIs and today's snapshot (the signals' and the
     nightly job's write; no actor). A look back (``as_of``) writes that day's snapshot only,
     never today's statuses."""
+    return recompute_scoreboards([partnership_id], as_of=as_of)[partnership_id]
+
+
+def recompute_scoreboards(partnership_ids, as_of=None) -> dict[int, dict]:
+    """``recompute_scoreboard`` of many partnerships at once, in a fixed number of queries
+    whatever their number (the nightly job takes them a batch at a time): the statuses in one
+    upsert, the snapshots in one update and one insert, and (for today) the figures the
+    programme pages add up, from the same values."""
+    ids = list(partnership_ids)
     if as_of is None:
-        cache.delete(_pending_key(partnership_id))
+        cache.delete_many([_pending_key(pk) for pk in ids])
     today = as_of or timezone.localdate()
-    rows = selectors.kpi_statuses(partnership_id, as_of=today)
+    computed = selectors.kpi_statuses_many(ids, as_of=today)
+    totals = selectors.totals_many(ids)
+    data = {pk: selectors.snapshot_data(pk, computed.statuses[pk], totals[pk]) for pk in ids}
+    rows = [row for pk in ids for row in computed.statuses[pk]]
     with transaction.atomic():
         if as_of is None:
-            KPIStatus.objects.filter(partnership_id=partnership_id).exclude(
+            KPIStatus.objects.filter(partnership_id__in=ids).exclude(
                 kpi__in=[row.kpi for row in rows]
             ).delete()
             KPIStatus.objects.bulk_create(
@@ -76,15 +88,24 @@ def recompute_scoreboard(partnership_id: int, as_of=None) -> dict:
                     "computed_at",
                 ],
             )
-        data = selectors.snapshot_data(partnership_id, rows)
-        ScoreboardSnapshot.objects.update_or_create(
-            partnership_id=partnership_id,
-            date=today,
-            signed_off_at__isnull=True,
-            defaults={"data": data},
+        existing = {
+            snapshot.partnership_id: snapshot
+            for snapshot in ScoreboardSnapshot.objects.filter(
+                partnership_id__in=ids, date=today, signed_off_at__isnull=True
+            ).only("pk", "partnership_id")
+        }
+        for pk, snapshot in existing.items():
+            snapshot.data = data[pk]
+        ScoreboardSnapshot.objects.bulk_update(existing.values(), ["data"])
+        ScoreboardSnapshot.objects.bulk_create(
+            [
+                ScoreboardSnapshot(partnership_id=pk, date=today, data=data[pk])
+                for pk in ids
+                if pk not in existing
+            ]
         )
         if as_of is None:
-            store_figures([partnership_id], today)
+            _store(ids, today, selectors.core_values_of(computed.kpis, computed.values))
     return data
 
 
@@ -93,18 +114,20 @@ def store_figures(partnership_ids, today=None) -> int:
     values), computed now, in one upsert."""
     today = today or timezone.localdate()
     ids = list(partnership_ids)
-    values = selectors.live_core_values(ids, today)
-    rows = [
-        PartnershipFigures(partnership_id=pk, as_of=today, core_values=values.get(pk, []))
-        for pk in ids
-    ]
+    return _store(ids, today, selectors.live_core_values(ids, today))
+
+
+def _store(ids, today, values) -> int:
     PartnershipFigures.objects.bulk_create(
-        rows,
+        [
+            PartnershipFigures(partnership_id=pk, as_of=today, core_values=values.get(pk, []))
+            for pk in ids
+        ],
         update_conflicts=True,
         unique_fields=["partnership"],
         update_fields=["as_of", "core_values", "computed_at"],
     )
-    return len(rows)
+    return len(ids)
 
 
 def scoreboard_recompute(*, actor, partnership) -> dict:

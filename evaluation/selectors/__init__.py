@@ -16,6 +16,7 @@ from .rollup import (
     core_indicator_rollup,
     core_indicator_rollups,
     core_values,
+    core_values_of,
     live_core_values,
 )
 from .scoreboards import (
@@ -24,7 +25,9 @@ from .scoreboards import (
     assessments,
     differences,
     kpi_statuses,
+    kpi_statuses_many,
     live_kpis,
+    live_kpis_many,
     reporting_completeness,
     reviews,
     scoreboard,
@@ -32,6 +35,7 @@ from .scoreboards import (
     snapshots,
     stored_statuses,
     totals,
+    totals_many,
 )
 from .statistics import (
     MIN_ANONYMOUS,
@@ -58,11 +62,14 @@ __all__ = [
     "core_indicator_rollup",
     "core_indicator_rollups",
     "core_values",
+    "core_values_of",
     "differences",
     "filtered_partnerships",
     "kpi_statuses",
+    "kpi_statuses_many",
     "live_core_values",
     "live_kpis",
+    "live_kpis_many",
     "members_and_smes",
     "members_reached",
     "oversight",
@@ -77,4 +84,5 @@ __all__ = [
     "stored_statuses",
     "target_table",
     "totals",
+    "totals_many",
 ]

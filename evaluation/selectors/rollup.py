@@ -45,7 +45,6 @@ def live_core_values(partnership_ids, today: date | None = None) -> dict[int, li
     fixed number of queries (``strategy.selectors.kpi_values``)."""
     from strategy.models import KPI
     from strategy.selectors import kpi_values, live_strategies
-    from strategy.selectors.reporting import combine
 
     today = today or timezone.localdate()
     kpis = list(
@@ -54,9 +53,18 @@ def live_core_values(partnership_ids, today: date | None = None) -> dict[int, li
             core_indicator__isnull=False,
         ).select_related("objective__strategy")
     )
-    values = kpi_values(kpis, until=today)
+    return core_values_of(kpis, kpi_values(kpis, until=today))
+
+
+def core_values_of(kpis, values) -> dict[int, list[dict]]:
+    """``live_core_values`` of KPIs whose values are read already (``kpi_values``): the
+    recompute reuses the values it scored."""
+    from strategy.selectors.reporting import combine
+
     result: dict[int, list[dict]] = defaultdict(list)
     for kpi in kpis:
+        if kpi.core_indicator_id is None:
+            continue
         found = values[kpi.pk]
         by_year = defaultdict(list)
         for period, value in found.rows:

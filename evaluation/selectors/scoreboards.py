@@ -8,13 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ..models import Assessment, KPIStatus, Review, ScoreboardSnapshot, Status
 from ..scoring import score
-from .statistics import members_and_smes, members_reached
+from .statistics import members_and_smes
 
 HISTORY_DAYS = 60
 # A status keeps its value to the cent, as stored (and as the snapshots show it).
@@ -34,23 +34,50 @@ def live_kpis(partnership_id: int):
     )
 
 
-def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
-    """The status of each live KPI as of a day (today by default), computed from the values in
-    a fixed number of set-based queries (grouped aggregates, never a loop over measurements;
-    the milestones of all the KPIs in one). The rows are not saved:
-    ``services.recompute_scoreboard`` stores them."""
+def live_kpis_many(partnership_ids):
+    """The KPIs of the partnerships' live strategies, in the scoreboard's order, with their
+    milestones (one query more)."""
+    from strategy.models import KPI
+    from strategy.selectors import live_strategies
+
+    return (
+        KPI.objects.filter(objective__strategy__in=live_strategies(partnership_ids))
+        .select_related("objective__strategy", "responsible__cluster")
+        .prefetch_related("milestones")
+        .order_by("objective__order", "objective__code", "pk")
+    )
+
+
+@dataclass
+class Computed:
+    """What a recompute works out for many partnerships at once: the statuses of their live
+    KPIs (by partnership), and the KPIs with their values (for the figures)."""
+
+    statuses: dict
+    kpis: list
+    values: dict
+
+
+def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
+    """The status of each live KPI of the partnerships as of a day (today by default), computed
+    from the values in a fixed number of set-based queries whatever the number of partnerships
+    and KPIs (grouped aggregates, never a loop over measurements; the milestones of all the
+    KPIs in one). The rows are not saved: ``services.recompute_scoreboards`` stores them."""
     from strategy.models import Measurement
     from strategy.selectors import kpi_values
 
     today = as_of or timezone.localdate()
-    kpis = list(live_kpis(partnership_id).prefetch_related("milestones"))
+    ids = list(partnership_ids)
+    kpis = list(live_kpis_many(ids)) if ids else []
     values = kpi_values(kpis, until=today)
     last = dict(
-        Measurement.objects.filter(kpi__in=kpis, status="approved")
+        Measurement.objects.filter(kpi__in=[k.pk for k in kpis], status="approved")
         .values_list("kpi_id")
         .annotate(last=Max("period_end"))
+        if kpis
+        else []
     )
-    rows = []
+    statuses = {pk: [] for pk in ids}
     for kpi in kpis:
         current = values[kpi.pk].current
         periods = values[kpi.pk].periods
@@ -66,7 +93,8 @@ def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
             milestones=[(m.date, m.value) for m in kpi.milestones.all()],
         )
         reported = last.get(kpi.pk) if kpi.is_manual else (periods[-1] if periods else None)
-        rows.append(
+        partnership_id = kpi.objective.strategy.partnership_id
+        statuses[partnership_id].append(
             KPIStatus(
                 kpi=kpi,
                 partnership_id=partnership_id,
@@ -77,10 +105,15 @@ def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
                 last_reported=reported,
             )
         )
-    return rows
+    return Computed(statuses, kpis, values)
 
 
-def snapshot_data(partnership_id: int, statuses) -> dict:
+def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:
+    """``kpi_statuses_many`` for one partnership."""
+    return kpi_statuses_many([partnership_id], as_of=as_of).statuses[partnership_id]
+
+
+def snapshot_data(partnership_id: int, statuses, partnership_totals: dict | None = None) -> dict:
     """What a snapshot keeps of the statuses, with the partnership's totals."""
     return {
         "kpis": [
@@ -95,38 +128,74 @@ def snapshot_data(partnership_id: int, statuses) -> dict:
             for s in statuses
         ],
         "statuses": dict(Counter(s.status for s in statuses)),
-        "totals": totals(partnership_id),
+        "totals": partnership_totals if partnership_totals is not None else totals(partnership_id),
     }
 
 
 def totals(partnership_id: int) -> dict:
     """Members and SMEs reached, missions held, outcomes by kind and by country."""
-    from missions.models import Mission, Outcome, Participation
+    return totals_many([partnership_id])[partnership_id]
 
-    reached = members_reached([partnership_id])
-    taking_part = Participation.objects.filter(
-        mission__partnership_id=partnership_id,
-        member__isnull=False,
-        status__in=["confirmed", "attended"],
-    ).aggregate(**members_and_smes())
-    outcomes = Outcome.objects.filter(partnership_id=partnership_id)
-    by_kind = dict(outcomes.values_list("kind").annotate(n=Count("pk")))
-    by_country = {
-        str(c): n for c, n in outcomes.values_list("counterpart_country").annotate(n=Count("pk"))
+
+def totals_many(partnership_ids) -> dict[int, dict]:
+    """``totals`` of many partnerships, in one grouped query per table."""
+    from missions.models import Mission, Outcome, Participation
+    from partnerships.models import Partner
+
+    ids = list(partnership_ids)
+    current = {"left_on__isnull": True, "sharing_ended_at__isnull": True}
+    member = "cluster__memberships__member"
+    reached = {
+        pk: (members, smes)
+        for pk, members, smes in Partner.objects.filter(partnership_id__in=ids, **current)
+        .values_list("partnership_id")
+        .annotate(
+            members=Count(member, distinct=True),
+            smes=Count(member, filter=Q(**{f"{member}__is_sme": True}), distinct=True),
+        )
     }
-    value = sum((v or Decimal(0) for v in outcomes.values_list("value", flat=True)), Decimal(0))
-    return {
-        "members": reached["members"],
-        "smes": reached["smes"],
-        "members_in_missions": taking_part["members"],
-        "smes_in_missions": taking_part["smes"],
-        "missions_held": Mission.objects.filter(
-            partnership_id=partnership_id, status="done"
-        ).count(),
-        "outcomes_by_kind": by_kind,
-        "outcomes_by_country": by_country,
-        "outcomes_value": str(value),
+    taking_part = {
+        pk: (members, smes)
+        for pk, members, smes in Participation.objects.filter(
+            mission__partnership_id__in=ids,
+            member__isnull=False,
+            status__in=["confirmed", "attended"],
+        )
+        .values_list("mission__partnership_id")
+        .annotate(**members_and_smes())
     }
+    held = dict(
+        Mission.objects.filter(partnership_id__in=ids, status="done")
+        .values_list("partnership_id")
+        .annotate(n=Count("pk"))
+    )
+    result = {
+        pk: {
+            "members": reached.get(pk, (0, 0))[0],
+            "smes": reached.get(pk, (0, 0))[1],
+            "members_in_missions": taking_part.get(pk, (0, 0))[0],
+            "smes_in_missions": taking_part.get(pk, (0, 0))[1],
+            "missions_held": held.get(pk, 0),
+            "outcomes_by_kind": {},
+            "outcomes_by_country": {},
+            "outcomes_value": Decimal(0),
+        }
+        for pk in ids
+    }
+    for pk, kind, country, n, value in (
+        Outcome.objects.filter(partnership_id__in=ids)
+        .values_list("partnership_id", "kind", "counterpart_country")
+        .annotate(n=Count("pk"), value=Sum("value"))
+    ):
+        row = result[pk]
+        row["outcomes_by_kind"][kind] = row["outcomes_by_kind"].get(kind, 0) + n
+        country = str(country)
+        row["outcomes_by_country"][country] = row["outcomes_by_country"].get(country, 0) + n
+        row["outcomes_value"] += value or Decimal(0)
+    for row in result.values():
+        # To the cent, as stored (a database's SUM may drop trailing zeros).
+        row["outcomes_value"] = str(row["outcomes_value"].quantize(CENT))
+    return result
 
 
 def snapshots(partnership, *, user):

@@ -167,3 +167,38 @@ def test_kpi_statuses_read_the_milestones_of_all_kpis_in_one_query(world, plan):
         Milestone.objects.create(kpi=kpi, date=date(2025, 12, 31), value=10)
         Milestone.objects.create(kpi=kpi, date=date(2026, 12, 31), value=20)
     assert count() == before
+
+
+def _partnership_with_values(n):
+    partnership = factories.partnership(f"BATCH{n}", partners=[factories.cluster(f"B{n}", "AT")])
+    plan = factories.make_strategy_with_kpi(partnership, responsible=partnership.partners.first())
+    factories.mission(partnership, status="done", country="US")
+    factories.outcome(partnership, kind="contract", value=Decimal("1500.50"))
+    for period in plan.kpi.periods(date(2025, 12, 31))[:3]:
+        Measurement.objects.create(
+            kpi=plan.kpi,
+            period_end=period,
+            partner=partnership.partners.first(),
+            value=2,
+            status="approved",
+        )
+    return partnership
+
+
+def test_the_nightly_recompute_takes_many_partnerships_in_a_flat_number_of_queries():
+    few = [_partnership_with_values(n).pk for n in range(2)]
+    many = [_partnership_with_values(n).pk for n in range(2, 10)]
+    with CaptureQueriesContext(connection) as two:
+        services.recompute_scoreboards(few)
+    with CaptureQueriesContext(connection) as eight:
+        data = services.recompute_scoreboards(many)
+    assert len(eight.captured_queries) == len(two.captured_queries)
+    # The same as one at a time.
+    alone = services.recompute_scoreboard(many[-1])
+    assert data[many[-1]] == alone
+    assert alone["totals"]["outcomes_by_kind"] == {"contract": 1}
+    assert alone["totals"]["outcomes_value"] == "1500.50"
+    assert alone["totals"]["missions_held"] == 1
+    assert sum(alone["statuses"].values()) == 1 and alone["kpis"][0]["value"] == "6.00"
+    assert KPIStatus.objects.filter(partnership_id__in=many).count() == 8
+    assert ScoreboardSnapshot.objects.filter(partnership_id__in=many).count() == 8

@@ -67,6 +67,7 @@ class Generator(PartnershipSteps, MemberSteps, StrategySteps, MissionSteps):
             self.partners()
             self.members()
             self.strategies()
+            self.core_links()
             self.measurements()
             self.missions()
             self.participations()

@@ -44,6 +44,11 @@ class StrategySteps:
         missing = self.want["kpis"] - row_count("strategy_kpi")
         if not bare or missing <= 0:
             return
+        with connection.cursor() as cursor:
+            # Synthetic KPIs count SMEs: they count towards the "SMEs involved" core indicator.
+            cursor.execute("SELECT id FROM strategy_coreindicator WHERE code = 'smes_involved'")
+            found = cursor.fetchone()
+        indicator = found[0] if found else None
         per_partnership = math.ceil(missing / len(bare))
         objectives_each = math.ceil(per_partnership / KPIS_PER_OBJECTIVE)
         strategy_id = next_id("strategy_strategy")
@@ -97,6 +102,8 @@ class StrategySteps:
                             "",
                             self.now,
                             self.now,
+                            "[]",
+                            indicator,
                         )
                     )
                     kpi_id += 1
@@ -110,8 +117,21 @@ class StrategySteps:
         self.step("objectives", "strategy_objective", columns.split(), objectives)
         columns = "id objective_id name unit kind aggregation direction baseline_value "
         columns += "baseline_date target_value target_date frequency source responsible_id "
-        columns += "copied_from_id data_source collection_protocol created_at updated_at"
+        columns += "copied_from_id data_source collection_protocol created_at updated_at "
+        columns += "breakdowns core_indicator_id"
         self.step("kpis", "strategy_kpi", columns.split(), kpis)
+
+    def core_links(self) -> None:
+        """Synthetic KPIs generated before the core indicators existed get their link."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE strategy_kpi SET core_indicator_id ="
+                " (SELECT id FROM strategy_coreindicator WHERE code = 'smes_involved')"
+                " WHERE core_indicator_id IS NULL AND unit = 'SMEs' AND name LIKE %s",
+                [f"{SYNTHETIC} KPI %"],
+            )
+            if cursor.rowcount:
+                self.say(f"  {cursor.rowcount:,} synthetic KPIs linked to SMEs involved")
 
     def measurements(self) -> None:
         """Monthly values from January 2022, one per KPI, month and partner, until the target
