@@ -190,6 +190,12 @@ class PartnershipFigures(models.Model):
     # One entry per live KPI linked to a core indicator: {"indicator", "kpi", "current",
     # "target", "years": {year: value}}, values as decimal strings.
     core_values = models.JSONField(default=list)
+    # Reports of the live strategy's hand-reported KPIs due by ``as_of`` (oversight): expected,
+    # made on time, made late (missing: the rest), and when a value last came in.
+    reports_expected = models.PositiveIntegerField(default=0)
+    reports_on_time = models.PositiveIntegerField(default=0)
+    reports_late = models.PositiveIntegerField(default=0)
+    last_reported = models.DateTimeField(null=True)
 
     objects = PolicyQuerySet.as_manager()
 

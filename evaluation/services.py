@@ -105,27 +105,48 @@ def recompute_scoreboards(partnership_ids, as_of=None) -> dict[int, dict]:
             ]
         )
         if as_of is None:
-            _store(ids, today, selectors.core_values_of(computed.kpis, computed.values))
+            _store(ids, today, computed)
     return data
 
 
 def store_figures(partnership_ids, today=None) -> int:
-    """Store the partnerships' figures that the programme pages add up (their core-indicator
-    values), computed now, in one upsert."""
+    """Store the partnerships' figures that the programme pages read (their core-indicator
+    values and their reports), computed now, in one upsert."""
     today = today or timezone.localdate()
     ids = list(partnership_ids)
-    return _store(ids, today, selectors.live_core_values(ids, today))
+    return _store(ids, today, selectors.kpi_statuses_many(ids, as_of=today))
 
 
-def _store(ids, today, values) -> int:
+def _store(ids, today, computed) -> int:
+    core = selectors.core_values_of(computed.kpis, computed.values)
+    reports = selectors.reporting_of(computed.kpis, computed.values, computed.reports, today)
+    rows = []
+    for pk in ids:
+        expected, on_time, late, last = reports.get(pk, (0, 0, 0, None))
+        rows.append(
+            PartnershipFigures(
+                partnership_id=pk,
+                as_of=today,
+                core_values=core.get(pk, []),
+                reports_expected=expected,
+                reports_on_time=on_time,
+                reports_late=late,
+                last_reported=last,
+            )
+        )
     PartnershipFigures.objects.bulk_create(
-        [
-            PartnershipFigures(partnership_id=pk, as_of=today, core_values=values.get(pk, []))
-            for pk in ids
-        ],
+        rows,
         update_conflicts=True,
         unique_fields=["partnership"],
-        update_fields=["as_of", "core_values", "computed_at"],
+        update_fields=[
+            "as_of",
+            "core_values",
+            "computed_at",
+            "reports_expected",
+            "reports_on_time",
+            "reports_late",
+            "last_reported",
+        ],
     )
     return len(ids)
 

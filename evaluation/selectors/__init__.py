@@ -9,7 +9,15 @@
 - ``targets``: a partnership's targets against its actual values, period by period.
 """
 
-from .oversight import SORT_CHOICES, OversightRow, oversight, oversight_for, row_data
+from .oversight import (
+    SORT_CHOICES,
+    OversightRow,
+    live_reporting,
+    oversight,
+    oversight_for,
+    reporting_of,
+    row_data,
+)
 from .rollup import (
     DIMENSIONS,
     Rollup,
@@ -70,12 +78,14 @@ __all__ = [
     "live_core_values",
     "live_kpis",
     "live_kpis_many",
+    "live_reporting",
     "members_and_smes",
     "members_reached",
     "oversight",
     "oversight_for",
     "programme_statistics",
     "reporting_completeness",
+    "reporting_of",
     "reviews",
     "row_data",
     "scoreboard",

@@ -10,9 +10,9 @@ status (one), the first report of each due (KPI, period) (one, grouped).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +130,7 @@ def _latest(queryset, path: str, field_name: str) -> Subquery:
 
 def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
     from missions.models import Mission, Outcome
-    from strategy.models import KPI, Measurement, Strategy
+    from strategy.models import KPI, Strategy
 
     open_reviews = Review.objects.filter(partnership=OuterRef("pk"), state=Review.State.OPEN)
     rows = (
@@ -149,9 +149,6 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             strategy_changed=_latest(Strategy.objects.all(), "partnership", "updated_at"),
             kpi_changed=_latest(
                 KPI.objects.all(), "objective__strategy__partnership", "updated_at"
-            ),
-            reported=_latest(
-                Measurement.objects.all(), "kpi__objective__strategy__partnership", "reported_at"
             ),
             mission_changed=_latest(Mission.objects.all(), "partnership", "updated_at"),
             outcome_recorded=_latest(Outcome.objects.all(), "partnership", "created_at"),
@@ -179,7 +176,6 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             "has_strategy",
             "strategy_changed",
             "kpi_changed",
-            "reported",
             "mission_changed",
             "outcome_recorded",
             "open_review_count",
@@ -193,7 +189,6 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             for name in (
                 "strategy_changed",
                 "kpi_changed",
-                "reported",
                 "mission_changed",
                 "outcome_recorded",
             )
@@ -237,58 +232,47 @@ def oversight(
     partner's when none is named) was first reported by the due date, late when after it, and
     missing when there is none. A partnership is silent when it has no strategy, no live KPIs,
     or nothing reported of what was due."""
-    from strategy.models import KPI, REPORTING_GRACE, Measurement, period_ends
+    from strategy.models import KPI
     from strategy.selectors import live_strategies
+
+    from ..models import PartnershipFigures
 
     today = today or timezone.localdate()
     if phase:
         partnerships = partnerships.filter(phase=phase)
     rows = _partnership_rows(partnerships, today)
     live = live_strategies(partnerships.order_by().values("pk"))
-    kpis = list(
-        KPI.objects.filter(objective__strategy__in=live.values("pk"))
-        .order_by()
-        .values_list(
-            "pk",
-            "objective__strategy__partnership_id",
-            "source",
-            "frequency",
-            "baseline_date",
-            "target_date",
-            "status__status",
-        )
-    )
-    due_until = today - REPORTING_GRACE
-    reports = (
-        Measurement.objects.filter(
-            kpi__objective__strategy__in=live.values("pk"),
-            kpi__source=KPI.MANUAL,
-            status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
-            period_end__lte=due_until,
-        )
-        .filter(Q(partner_id=F("kpi__responsible_id")) | Q(kpi__responsible__isnull=True))
-        .order_by()
-        .values_list("kpi_id", "period_end")
-        .annotate(first=Min("reported_at"))
-    )
-    first_reports = {(kpi_id, period): first for kpi_id, period, first in reports}
-    for pk, partnership_id, source, frequency, baseline, target, status in kpis:
+    kpis = KPI.objects.filter(objective__strategy__in=live.values("pk")).order_by()
+    for partnership_id, status in kpis.values_list(
+        "objective__strategy__partnership_id", "status__status"
+    ):
         row = rows[partnership_id]
         row.kpis += 1
         row.off_track += status == Status.OFF_TRACK
         row.at_risk += status == Status.AT_RISK
         row.no_data += status in (Status.NO_DATA, None)
-        if source != KPI.MANUAL:
-            continue
-        for period in period_ends(frequency, baseline, target, due_until):
-            row.expected += 1
-            reported = first_reports.get((pk, period))
-            if reported is None:
-                continue
-            if timezone.localdate(reported) <= period + REPORTING_GRACE:
-                row.on_time += 1
-            else:
-                row.late += 1
+    # The reports: as the recompute jobs stored them (with the KPI statuses, on every change
+    # and nightly), live for a partnership that has none yet and for a look at another day.
+    stored = {}
+    if today == timezone.localdate():
+        stored = {
+            pk: (expected, on_time, late, last)
+            for pk, expected, on_time, late, last in PartnershipFigures.objects.filter(
+                partnership_id__in=list(rows)
+            ).values_list(
+                "partnership_id",
+                "reports_expected",
+                "reports_on_time",
+                "reports_late",
+                "last_reported",
+            )
+        }
+    fresh = live_reporting([pk for pk in rows if pk not in stored], today)
+    for pk, row in rows.items():
+        expected, on_time, late, last = stored[pk] if pk in stored else fresh[pk]
+        row.expected, row.on_time, row.late = expected, on_time, late
+        if last is not None and (row.last_activity is None or last > row.last_activity):
+            row.last_activity = last
     for row in rows.values():
         if not row.has_strategy:
             row.silent_reasons.append("no_strategy")
@@ -298,6 +282,61 @@ def oversight(
             row.silent_reasons.append("nothing_reported")
     result = [row for row in rows.values() if row.silent or not silent]
     return sort_rows(result, sort)
+
+
+def reporting_of(kpis, values, reports, today: date) -> dict[int, tuple]:
+    """{partnership: (reports expected, on time, late, last reported)} of the live KPIs whose
+    values and reports are read already (``kpi_values`` with ``reports``): what the recompute
+    stores. A report is expected for every hand-reported KPI and every period whose report is
+    due (period end + ``REPORTING_GRACE`` on or before today)."""
+    from strategy.models import REPORTING_GRACE
+
+    due_until = today - REPORTING_GRACE
+    zone = timezone.get_current_timezone()
+    # On time: reported before the day after the due date began, in the portal's time zone.
+    deadlines: dict[date, datetime] = {}
+    result: dict[int, list] = {}
+    for kpi in kpis:
+        row = result.setdefault(kpi.objective.strategy.partnership_id, [0, 0, 0, None])
+        if not kpi.is_manual:
+            continue
+        for period in values[kpi.pk].periods:
+            if period > due_until:
+                break
+            row[0] += 1
+            first = reports.first.get((kpi.pk, period))
+            if first is None:
+                continue
+            deadline = deadlines.get(period)
+            if deadline is None:
+                after = period + REPORTING_GRACE + timedelta(days=1)
+                deadline = deadlines[period] = datetime.combine(after, time.min, tzinfo=zone)
+            if first < deadline:
+                row[1] += 1
+            else:
+                row[2] += 1
+        last = reports.last.get(kpi.pk)
+        if last is not None and (row[3] is None or last > row[3]):
+            row[3] = last
+    return {pk: tuple(row) for pk, row in result.items()}
+
+
+def live_reporting(partnership_ids, today: date) -> dict[int, tuple]:
+    """``reporting_of`` read now, for partnerships whose figures are not stored (yet)."""
+    from strategy.models import KPI
+    from strategy.selectors import Reports, kpi_values, live_strategies
+
+    ids = list(partnership_ids)
+    kpis = []
+    if ids:
+        kpis = list(
+            KPI.objects.filter(
+                objective__strategy__in=live_strategies(ids), source=KPI.MANUAL
+            ).select_related("objective__strategy")
+        )
+    reports = Reports()
+    found = reporting_of(kpis, kpi_values(kpis, until=today, reports=reports), reports, today)
+    return {pk: found.get(pk, (0, 0, 0, None)) for pk in ids}
 
 
 def oversight_for(

@@ -58,26 +58,42 @@ def live_core_values(partnership_ids, today: date | None = None) -> dict[int, li
 
 def core_values_of(kpis, values) -> dict[int, list[dict]]:
     """``live_core_values`` of KPIs whose values are read already (``kpi_values``): the
-    recompute reuses the values it scored."""
+    recompute reuses the values it scored. One entry per partnership and core indicator, its
+    linked KPIs that have a value added up: {"indicator", "current", "target", "kpis",
+    "years": {year: value}}, values as decimal strings."""
     from strategy.selectors.reporting import combine
 
-    result: dict[int, list[dict]] = defaultdict(list)
+    sums: dict[tuple[int, int], dict] = {}
     for kpi in kpis:
         if kpi.core_indicator_id is None:
             continue
         found = values[kpi.pk]
+        current = found.current
+        if current is None:
+            continue
+        key = (kpi.objective.strategy.partnership_id, kpi.core_indicator_id)
+        entry = sums.setdefault(
+            key, {"current": Decimal(0), "target": None, "kpis": 0, "years": defaultdict(Decimal)}
+        )
+        entry["current"] += current
+        entry["kpis"] += 1
+        if kpi.target_value is not None:
+            entry["target"] = (entry["target"] or Decimal(0)) + kpi.target_value
         by_year = defaultdict(list)
         for period, value in found.rows:
             if value is not None:
                 by_year[period.year].append(value)
-        current = found.current
-        result[kpi.objective.strategy.partnership_id].append(
+        for year, year_values in by_year.items():
+            entry["years"][year] += combine(kpi, year_values)
+    result: dict[int, list[dict]] = defaultdict(list)
+    for (partnership_id, indicator), entry in sums.items():
+        result[partnership_id].append(
             {
-                "indicator": kpi.core_indicator_id,
-                "kpi": kpi.pk,
-                "current": None if current is None else f"{current:.2f}",
-                "target": None if kpi.target_value is None else f"{kpi.target_value:.2f}",
-                "years": {str(y): f"{combine(kpi, v):.2f}" for y, v in sorted(by_year.items())},
+                "indicator": indicator,
+                "current": f"{entry['current']:.2f}",
+                "target": None if entry["target"] is None else f"{entry['target']:.2f}",
+                "kpis": entry["kpis"],
+                "years": {str(y): f"{v:.2f}" for y, v in sorted(entry["years"].items())},
             }
         )
     return result
@@ -145,18 +161,16 @@ class Rollup:
 
 
 def _partnership_value(entries: list[dict]) -> dict[int, tuple[Decimal, Decimal | None, int]]:
-    """{indicator: (value, target, KPIs)} of one partnership: its linked KPIs added up."""
-    result = {}
-    for entry in entries:
-        current = _dec(entry.get("current"))
-        if current is None:
-            continue
-        value, target, n = result.get(entry["indicator"], (Decimal(0), None, 0))
-        entry_target = _dec(entry.get("target"))
-        if entry_target is not None:
-            target = (target or Decimal(0)) + entry_target
-        result[entry["indicator"]] = (value + current, target, n + 1)
-    return result
+    """{indicator: (value, target, KPIs)} of one partnership."""
+    return {
+        entry["indicator"]: (
+            _dec(entry["current"]),
+            _dec(entry.get("target")),
+            entry.get("kpis", 1),
+        )
+        for entry in entries
+        if entry.get("current") is not None
+    }
 
 
 def _groups(ids, dimension) -> dict[int, list]:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -42,7 +42,7 @@ def live_kpis_many(partnership_ids):
 
     return (
         KPI.objects.filter(objective__strategy__in=live_strategies(partnership_ids))
-        .select_related("objective__strategy", "responsible__cluster")
+        .select_related("objective__strategy")
         .prefetch_related("milestones")
         .order_by("objective__order", "objective__code", "pk")
     )
@@ -56,6 +56,7 @@ class Computed:
     statuses: dict
     kpis: list
     values: dict
+    reports: object = None
 
 
 def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
@@ -63,20 +64,13 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
     from the values in a fixed number of set-based queries whatever the number of partnerships
     and KPIs (grouped aggregates, never a loop over measurements; the milestones of all the
     KPIs in one). The rows are not saved: ``services.recompute_scoreboards`` stores them."""
-    from strategy.models import Measurement
-    from strategy.selectors import kpi_values
+    from strategy.selectors import Reports, kpi_values
 
     today = as_of or timezone.localdate()
     ids = list(partnership_ids)
     kpis = list(live_kpis_many(ids)) if ids else []
-    values = kpi_values(kpis, until=today)
-    last = dict(
-        Measurement.objects.filter(kpi__in=[k.pk for k in kpis], status="approved")
-        .values_list("kpi_id")
-        .annotate(last=Max("period_end"))
-        if kpis
-        else []
-    )
+    reports = Reports()
+    values = kpi_values(kpis, until=today, reports=reports)
     statuses = {pk: [] for pk in ids}
     for kpi in kpis:
         current = values[kpi.pk].current
@@ -92,7 +86,11 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
             decrease=kpi.direction == "decrease",
             milestones=[(m.date, m.value) for m in kpi.milestones.all()],
         )
-        reported = last.get(kpi.pk) if kpi.is_manual else (periods[-1] if periods else None)
+        if kpi.is_manual:
+            # The last period with an approved value (future ones included, as stored).
+            reported = max(values[kpi.pk].by_period, default=None)
+        else:
+            reported = periods[-1] if periods else None
         partnership_id = kpi.objective.strategy.partnership_id
         statuses[partnership_id].append(
             KPIStatus(
@@ -105,7 +103,7 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
                 last_reported=reported,
             )
         )
-    return Computed(statuses, kpis, values)
+    return Computed(statuses, kpis, values, reports)
 
 
 def kpi_statuses(partnership_id: int, *, as_of=None) -> list[KPIStatus]:

@@ -27,6 +27,27 @@ def members_reached(partnership_ids) -> dict:
     ).aggregate(**members_and_smes())
 
 
+# The members reached by a programme are counted over every membership of every partner cluster
+# (a million rows at the top scale): the count is kept this long for the same partnerships.
+REACHED_SECONDS = 300
+
+
+def programme_members_reached(partnership_ids) -> dict:
+    """``members_reached`` of the partnerships, counted at most ``REACHED_SECONDS`` ago (the
+    figure is the same for everyone who may read the statistics)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    ids = ",".join(str(pk) for pk in sorted(partnership_ids))
+    key = "statistics:reached:" + hashlib.sha256(ids.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = members_reached(partnership_ids)
+        cache.set(key, found, REACHED_SECONDS)
+    return found
+
+
 def programme_statistics(partnerships) -> dict:
     """Figures for a set of partnerships (already filtered by programme and generation), in a
     fixed number of queries: one per table, each answering all the figures drawn from it."""
@@ -58,7 +79,7 @@ def programme_statistics(partnerships) -> dict:
         str(country): n for country, n, _places in sorted(by_country, key=lambda row: -row[1])
     }
     partner_places = sum(places for _country, _n, places in by_country)
-    reached = members_reached(ids)
+    reached = programme_members_reached(ids)
     # A partnership names a country once: a row is a partnership targeting a country.
     markets = list(
         TargetMarket.objects.filter(partnership_id__in=ids).values_list("partnership_id", "country")

@@ -2,6 +2,7 @@
 corrections, closed periods and the reminders sent for overdue reports."""
 
 import calendar
+import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -169,6 +170,13 @@ MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12
 
 
 def period_ends(frequency: str, start: date, end: date, until: date | None = None) -> list[date]:
+    """The ends of the calendar periods of ``frequency`` after ``start``, up to ``end`` (and
+    ``until``), as a new list (KPIs of one plan share their dates: computed once for them)."""
+    return list(_period_ends(frequency, start, end, until))
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_ends(frequency: str, start: date, end: date, until: date | None) -> tuple[date, ...]:
     step = MONTHS_PER_PERIOD[frequency]
     # Dates outside the portal's years (legacy data) are read as its first and last day: the
     # periods stay a bounded list and never step past the last year a date can hold.
@@ -187,7 +195,7 @@ def period_ends(frequency: str, start: date, end: date, until: date | None = Non
         if current > start:
             result.append(current)
         month += step
-    return result
+    return tuple(result)
 
 
 def period_start(frequency: str, period_end: date) -> date:

@@ -6,6 +6,7 @@ from .markets import target_markets_of
 from .reporting import (
     CompletenessCell,
     KpiValues,
+    Reports,
     derived_trace,
     kpi_measurements,
     kpi_page_sections,
@@ -36,6 +37,7 @@ __all__ = [
     "SMART_RULES",
     "CompletenessCell",
     "KpiValues",
+    "Reports",
     "SmartCheck",
     "chain_stages",
     "current_strategy",

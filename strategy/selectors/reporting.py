@@ -3,13 +3,14 @@ reporting completeness, overdue reports and the reminders due, closed periods.""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import CharField, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import CharField, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,7 @@ class KpiValues:
     def reported(self) -> list[Decimal]:
         return [self.by_period[p] for p in self.periods if self.by_period.get(p) is not None]
 
-    @property
+    @functools.cached_property
     def current(self) -> Decimal | None:
         return combine(self.kpi, self.reported)
 
@@ -74,22 +75,54 @@ class KpiValues:
         return [(p, self.by_period.get(p)) for p in self.periods]
 
 
-def kpi_values(kpis, until: date | None = None) -> dict[int, KpiValues]:
+@dataclass
+class Reports:
+    """When the values of hand-reported KPIs came in, read with their values (``kpi_values``'s
+    ``reports``): the first submitted or approved report of each (KPI, period end) by the
+    responsible partner (any partner's when none is named), and each KPI's latest report."""
+
+    first: dict = field(default_factory=dict)
+    last: dict = field(default_factory=dict)
+
+
+def kpi_values(
+    kpis, until: date | None = None, reports: Reports | None = None
+) -> dict[int, KpiValues]:
     """Values of many KPIs: one query for all hand-reported ones, and for the derived ones one
     per source and frequency (a source answers all periods, of all the partnerships, in one
     query; one per strategy too for a source without ``series_many``), whatever the number of
-    KPIs."""
+    KPIs. Given ``reports``, the same query fills it with when the values came in."""
     until = until or timezone.localdate()
     kpis = list(kpis)
     manual = [k.pk for k in kpis if k.is_manual]
     approved: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    if manual:
+    if manual and reports is None:
         for kpi_id, period_end, total in (
             Measurement.objects.filter(kpi_id__in=manual, status=Measurement.Status.APPROVED)
             .values_list("kpi_id", "period_end")
             .annotate(total=Sum("value"))
         ):
             approved[kpi_id][period_end] = total
+    elif manual:
+        # The same scan also answers when each report came in (``Reports``).
+        live = [Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
+        responsible = Q(partner_id=F("kpi__responsible_id")) | Q(kpi__responsible__isnull=True)
+        for kpi_id, period_end, total, first, last in (
+            Measurement.objects.filter(kpi_id__in=manual)
+            .values_list("kpi_id", "period_end")
+            .annotate(
+                total=Sum("value", filter=Q(status=Measurement.Status.APPROVED)),
+                first=Min("reported_at", filter=Q(status__in=live) & responsible),
+                last=Max("reported_at"),
+            )
+            .order_by()
+        ):
+            if total is not None:
+                approved[kpi_id][period_end] = total
+            if first is not None:
+                reports.first[kpi_id, period_end] = first
+            if last is not None and (kpi_id not in reports.last or last > reports.last[kpi_id]):
+                reports.last[kpi_id] = last
     series = _derived_values([k for k in kpis if not k.is_manual], until)
     result = {}
     for kpi in kpis:
