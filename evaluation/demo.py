@@ -12,7 +12,7 @@
   strategy, KPIs, values, tasks, missions and the members of one partner cluster are synthetic.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from strategy.models import (
     KPI,
     CoreIndicator,
     Measurement,
+    Milestone,
     Objective,
     Strategy,
     Task,
@@ -36,9 +37,25 @@ from .services import recompute_scoreboard, store_figures
 
 
 @transaction.atomic
+def _report_dates(partnership) -> None:
+    """Demo values came in about two weeks after their period; one in five a month and a half
+    after (late), so that the oversight's on-time rate has something to say."""
+    zone = timezone.get_current_timezone()
+    values = list(
+        Measurement.objects.filter(kpi__objective__strategy__partnership=partnership).order_by(
+            "kpi", "period_end", "partner"
+        )
+    )
+    for i, value in enumerate(values):
+        day = value.period_end + timedelta(days=45 if i % 5 == 4 else 14)
+        value.reported_at = min(datetime.combine(day, time(10), tzinfo=zone), timezone.now())
+    Measurement.objects.bulk_update(values, ["reported_at"])
+
+
 def load(*, stdout=None, **options) -> None:
     for acronym in DEMO_COORDINATED:
         partnership = Partnership.objects.get(acronym=acronym, generation=2)
+        _report_dates(partnership)
         for quarter in period_ends("quarterly", partnership.start_date, partnership.end_date):
             if not ScoreboardSnapshot.objects.filter(
                 partnership=partnership, date=quarter
@@ -179,6 +196,13 @@ def load_current(*, stdout=None) -> bool:
         responsible=managed,
         **common,
     )
+    # The plan starts slowly (contracts take time to sign), then speeds up.
+    Milestone.objects.bulk_create(
+        [
+            Milestone(kpi=contracts, date=date(today.year, 12, 31), value=Decimal(6)),
+            Milestone(kpi=contracts, date=date(today.year + 1, 12, 31), value=Decimal(18)),
+        ]
+    )
     trained = KPI.objects.create(
         objective=skills,
         name="SMEs trained in cybersecurity rules (demo)",
@@ -310,6 +334,7 @@ def load_current(*, stdout=None) -> bool:
         flag=Review.Flag.UNCLEAR,
         comment="Which contracts count: signed ones only, or letters of intent too? (demo)",
     )
+    _report_dates(partnership)
     recompute_scoreboard(partnership.pk)
     if stdout:
         stdout.write(f"This year's synthetic activity of {CURRENT_ACRONYM} (marked (demo)).")

@@ -107,6 +107,19 @@ SCREENS = [
         "KPIs with their status",
     ),
     Screen("statistics", OFFICER, lambda: "/statistics/", "Programme statistics"),
+    Screen(
+        "core-indicators",
+        OFFICER,
+        lambda: "/statistics/core-indicators/?by=partner_country",
+        "Core indicators of the programme",
+    ),
+    Screen("oversight", OFFICER, lambda: "/oversight/", "Oversight of the partnerships"),
+    Screen(
+        "targets",
+        COORDINATOR,
+        lambda: f"/partnerships/{adpack2().pk}/targets/",
+        "targets and actuals by period",
+    ),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.
     Screen("dashboard-coordinator", COORDINATOR, lambda: "/", "What needs you"),
