@@ -176,8 +176,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
             for key, name in keys.get(dimension, []):
                 field_name = f"parts_{dimension}_{key}"
                 self.fields[field_name] = forms.DecimalField(
-                    label=_("By %(dimension)s: %(part)s")
-                    % {"dimension": label.lower(), "part": name},
+                    label=_("%(dimension)s: %(part)s") % {"dimension": label, "part": name},
                     max_digits=15,
                     decimal_places=2,
                     required=False,

@@ -61,8 +61,8 @@ def clean_parts(kpi: KPI, value: Decimal, parts) -> list[MeasurementPart]:
             valid = key in partners
         if not valid:
             errors.append(
-                _("“%(key)s” is not a %(dimension)s of this KPI's breakdown.")
-                % {"key": key[:20], "dimension": Breakdown(dimension).label.lower()}
+                _("“%(key)s” is not one of the breakdown “%(dimension)s” of this KPI.")
+                % {"key": key[:20], "dimension": Breakdown(dimension).label}
             )
             continue
         if any(r.dimension == dimension and r.key == key for r in rows):
@@ -80,9 +80,12 @@ def clean_parts(kpi: KPI, value: Decimal, parts) -> list[MeasurementPart]:
     for dimension, total in sums.items():
         if total != value:
             errors.append(
-                _("The parts by %(dimension)s add up to %(total)s, not to the value %(value)s.")
+                _(
+                    "The parts of the breakdown “%(dimension)s” add up to %(total)s, not to the "
+                    "value %(value)s."
+                )
                 % {
-                    "dimension": Breakdown(dimension).label.lower(),
+                    "dimension": Breakdown(dimension).label,
                     "total": f"{total:.2f}",
                     "value": f"{value:.2f}",
                 }

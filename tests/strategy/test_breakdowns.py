@@ -93,11 +93,11 @@ def test_parts_that_add_up_are_kept_with_the_value(client, world, kpi, plan):
     [
         (
             [{"dimension": "country", "key": "DE", "value": "6"}],
-            "The parts by country add up to 6.00, not to the value 10.00.",
+            "The parts of the breakdown “Country” add up to 6.00, not to the value 10.00.",
         ),
-        ([{"dimension": "country", "key": "XX", "value": "10"}], "“XX” is not a country"),
-        ([{"dimension": "sme_size", "key": "huge", "value": "10"}], "“huge” is not a sme size"),
-        ([{"dimension": "partner", "key": "999999", "value": "10"}], "is not a partner"),
+        ([{"dimension": "country", "key": "XX", "value": "10"}], "“XX” is not one of the breakdown “Country”"),
+        ([{"dimension": "sme_size", "key": "huge", "value": "10"}], "“huge” is not one of the breakdown “SME size”"),
+        ([{"dimension": "partner", "key": "999999", "value": "10"}], "is not one of the breakdown “Partner”"),
         (
             [
                 {"dimension": "country", "key": "DE", "value": "5"},
@@ -149,7 +149,7 @@ def test_bulk_rows_with_parts_are_written_all_or_none(client, world, kpi):
         {
             "index": 1,
             "field": "parts",
-            "message": "The parts by country add up to 5.00, not to the value 4.00.",
+            "message": "The parts of the breakdown “Country” add up to 5.00, not to the value 4.00.",
         }
     ]
     assert not Measurement.objects.exists() and not MeasurementPart.objects.exists()
@@ -174,7 +174,7 @@ def test_the_report_form_takes_the_parts_and_the_page_shows_them(client, world, 
     url = reverse("strategy:kpi_report", args=[kpi.pk])
     response = client.post(url, form)
     assert response.status_code == 200
-    assert "The parts by sme size add up to 9.00, not to the value 10.00." in (
+    assert "The parts of the breakdown “SME size” add up to 9.00, not to the value 10.00." in (
         response.content.decode()
     )
     assert not Measurement.objects.exists()
