@@ -16,13 +16,15 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django_countries import countries
 from django_countries.fields import Country
 
 DATA = Path(__file__).resolve().parent / "mapdata" / "countries.json"
@@ -104,14 +106,25 @@ def _clean(counts: Mapping) -> dict[str, int]:
             count = int(count or 0)
         except (TypeError, ValueError):
             continue
-        if count > 0 and len(code) == 2 and Country(code).name:
+        if count > 0 and len(code) == 2 and code in _names():
             clean[code] = clean.get(code, 0) + count
     return clean
 
 
+def _names() -> dict[str, str]:
+    """{code: name} of every country in the active language, worked out once a language."""
+    return _names_in(get_language() or "en")
+
+
+@lru_cache(maxsize=16)
+def _names_in(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {code: str(name) for code, name in countries}
+
+
 def country_name(code: str) -> str:
     """The country's name in the active language."""
-    return str(Country(code).name)
+    return _names().get(code) or str(Country(code).name)
 
 
 def country_map(

@@ -105,7 +105,7 @@ def recompute_scoreboards(partnership_ids, as_of=None) -> dict[int, dict]:
             ]
         )
         if as_of is None:
-            _store(ids, today, computed)
+            _store(ids, today, computed, totals)
     return data
 
 
@@ -114,10 +114,14 @@ def store_figures(partnership_ids, today=None) -> int:
     values and their reports), computed now, in one upsert."""
     today = today or timezone.localdate()
     ids = list(partnership_ids)
-    return _store(ids, today, selectors.kpi_statuses_many(ids, as_of=today))
+    computed = selectors.kpi_statuses_many(ids, as_of=today)
+    return _store(ids, today, computed, selectors.totals_many(ids))
 
 
-def _store(ids, today, computed) -> int:
+ACTIVITY = ("missions_by_country", "outcomes_by_kind", "outcomes_by_country", "outcomes_value")
+
+
+def _store(ids, today, computed, totals) -> int:
     core = selectors.core_values_of(computed.kpis, computed.values)
     reports = selectors.reporting_of(computed.kpis, computed.values, computed.reports, today)
     rows = []
@@ -132,6 +136,7 @@ def _store(ids, today, computed) -> int:
                 reports_on_time=on_time,
                 reports_late=late,
                 last_reported=last,
+                activity={key: totals[pk][key] for key in ACTIVITY},
             )
         )
     PartnershipFigures.objects.bulk_create(
@@ -146,6 +151,7 @@ def _store(ids, today, computed) -> int:
             "reports_on_time",
             "reports_late",
             "last_reported",
+            "activity",
         ],
     )
     return len(ids)

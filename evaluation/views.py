@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
@@ -270,8 +271,12 @@ class OversightView(StatisticsReaderMixin, TemplateView):
         form = OversightFilterForm(self.request.GET)
         filters = form.filters()
         rows = selectors.oversight_for(user=self.request.user, **filters)
+        # A page of rows at a time (the export and the API give them all).
+        page = Paginator(rows, OVERSIGHT_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            rows=rows,
+            rows=page.object_list,
+            page_obj=page,
+            total=len(rows),
             silent_count=sum(1 for row in rows if row.silent),
             programmes=Programme.objects.all(),
             phases=Partnership.Phase.choices,
@@ -281,6 +286,8 @@ class OversightView(StatisticsReaderMixin, TemplateView):
             **kwargs,
         )
 
+
+OVERSIGHT_PAGE = 50
 
 OVERSIGHT_COLUMNS = [
     ("acronym", gettext_lazy("Partnership")),
@@ -304,6 +311,7 @@ def _sortable_columns(params, sort: str) -> list[dict]:
         column = {"key": key, "label": label, "url": None, "aria_sort": None}
         if key:
             query = params.copy()
+            query.pop("page", None)  # a new order starts on its first page
             query["sort"] = f"-{key}" if sort == key else key
             column["url"] = "?" + query.urlencode()
             if sort.lstrip("-") == key:

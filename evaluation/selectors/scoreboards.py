@@ -162,11 +162,18 @@ def totals_many(partnership_ids) -> dict[int, dict]:
         .values_list("mission__partnership_id")
         .annotate(**members_and_smes())
     }
-    held = dict(
-        Mission.objects.filter(partnership_id__in=ids, status="done")
-        .values_list("partnership_id")
+    held: dict[int, int] = {}
+    by_country: dict[int, dict] = {}
+    for pk, country, status, n in (
+        Mission.objects.filter(partnership_id__in=ids)
+        .exclude(status="cancelled")
+        .values_list("partnership_id", "country", "status")
         .annotate(n=Count("pk"))
-    )
+    ):
+        if status == "done":
+            held[pk] = held.get(pk, 0) + n
+        missions = by_country.setdefault(pk, {})
+        missions[str(country)] = missions.get(str(country), 0) + n
     result = {
         pk: {
             "members": reached.get(pk, (0, 0))[0],
@@ -174,6 +181,7 @@ def totals_many(partnership_ids) -> dict[int, dict]:
             "members_in_missions": taking_part.get(pk, (0, 0))[0],
             "smes_in_missions": taking_part.get(pk, (0, 0))[1],
             "missions_held": held.get(pk, 0),
+            "missions_by_country": by_country.get(pk, {}),
             "outcomes_by_kind": {},
             "outcomes_by_country": {},
             "outcomes_value": Decimal(0),

@@ -54,7 +54,7 @@ def programme_statistics(partnerships) -> dict:
     from missions.models import Mission, Outcome
     from strategy.models import TargetMarket
 
-    from ..models import Status
+    from ..models import PartnershipFigures, Status
 
     # The partnerships with their declared SMEs and how many of their KPIs are where.
     rows = list(
@@ -87,15 +87,34 @@ def programme_statistics(partnerships) -> dict:
     target_countries = Counter(str(country) for _partnership, country in markets)
     target_countries = dict(sorted(target_countries.items(), key=lambda kv: (-kv[1], kv[0])))
     naming = len({partnership for partnership, _country in markets})
-    missions = dict(
-        Mission.objects.filter(partnership_id__in=ids)
-        .exclude(status="cancelled")
-        .values_list("country")
-        .annotate(n=Count("pk"))
+    # Missions and outcomes as the recompute jobs stored them with each partnership's figures
+    # (on every change and nightly); live for the partnerships without them.
+    missions, outcomes_by_country, outcomes_by_kind = Counter(), Counter(), Counter()
+    outcomes_value = Decimal(0)
+    stored = {
+        pk: activity
+        for pk, activity in PartnershipFigures.objects.filter(partnership_id__in=ids).values_list(
+            "partnership_id", "activity"
+        )
+        if activity
+    }
+    for activity in stored.values():
+        missions.update(activity["missions_by_country"])
+        outcomes_by_country.update(activity["outcomes_by_country"])
+        outcomes_by_kind.update(activity["outcomes_by_kind"])
+        outcomes_value += Decimal(activity["outcomes_value"])
+    live = [pk for pk in ids if pk not in stored]
+    missions.update(
+        {
+            str(country): n
+            for country, n in Mission.objects.filter(partnership_id__in=live)
+            .exclude(status="cancelled")
+            .values_list("country")
+            .annotate(n=Count("pk"))
+        }
     )
-    outcomes_by_country, outcomes_by_kind, outcomes_value = Counter(), Counter(), Decimal(0)
     for country, kind, n, value in (
-        Outcome.objects.filter(partnership_id__in=ids)
+        Outcome.objects.filter(partnership_id__in=live)
         .values_list("counterpart_country", "kind")
         .annotate(n=Count("pk"), value=Sum("value"))
     ):
@@ -134,7 +153,8 @@ def programme_statistics(partnerships) -> dict:
         "missions_by_country": {str(k): v for k, v in missions.items()},
         "outcomes_by_country": dict(outcomes_by_country),
         "outcomes_by_kind": dict(outcomes_by_kind),
-        "outcomes_value": str(outcomes_value or Decimal(0)),
+        # To the cent, as stored (a database's SUM may give more or fewer places).
+        "outcomes_value": str(Decimal(outcomes_value).quantize(Decimal("0.01"))),
         "league": league,
     }
 

@@ -236,3 +236,17 @@ def test_the_read_costs_the_same_queries_for_many_partnerships(
     PartnershipFigures.objects.all().delete()
     assert stored == [row_data(row) for row in oversight(published)]
     assert sum(row["reports_expected"] for row in stored) > 0
+
+
+def test_the_page_shows_fifty_rows_at_a_time_and_sorting_starts_on_the_first(client, world):
+    for i in range(52):
+        factories.partnership(f"PAGE{i:02d}", coordinator=factories.cluster(f"Paged {i}"))
+    client.force_login(world.officer)
+    first = client.get(reverse("evaluation:oversight"))
+    body = first.content.decode()
+    assert len(first.context["rows"]) == 50 and first.context["total"] == 54
+    assert "54 partnerships" in body and "Page 1 of 2" in body
+    second = client.get(reverse("evaluation:oversight"), {"page": "2", "sort": "acronym"})
+    assert len(second.context["rows"]) == 4
+    assert "page=" not in "".join(c["url"] or "" for c in second.context["columns"])
+    assert client.get(reverse("evaluation:oversight"), {"page": "x"}).status_code == 200

@@ -95,9 +95,18 @@ def test_parts_that_add_up_are_kept_with_the_value(client, world, kpi, plan):
             [{"dimension": "country", "key": "DE", "value": "6"}],
             "The parts of the breakdown “Country” add up to 6.00, not to the value 10.00.",
         ),
-        ([{"dimension": "country", "key": "XX", "value": "10"}], "“XX” is not one of the breakdown “Country”"),
-        ([{"dimension": "sme_size", "key": "huge", "value": "10"}], "“huge” is not one of the breakdown “SME size”"),
-        ([{"dimension": "partner", "key": "999999", "value": "10"}], "is not one of the breakdown “Partner”"),
+        (
+            [{"dimension": "country", "key": "XX", "value": "10"}],
+            "“XX” is not one of the breakdown “Country”",
+        ),
+        (
+            [{"dimension": "sme_size", "key": "huge", "value": "10"}],
+            "“huge” is not one of the breakdown “SME size”",
+        ),
+        (
+            [{"dimension": "partner", "key": "999999", "value": "10"}],
+            "is not one of the breakdown “Partner”",
+        ),
         (
             [
                 {"dimension": "country", "key": "DE", "value": "5"},
@@ -149,7 +158,9 @@ def test_bulk_rows_with_parts_are_written_all_or_none(client, world, kpi):
         {
             "index": 1,
             "field": "parts",
-            "message": "The parts of the breakdown “Country” add up to 5.00, not to the value 4.00.",
+            "message": (
+                "The parts of the breakdown “Country” add up to 5.00, not to the value 4.00."
+            ),
         }
     ]
     assert not Measurement.objects.exists() and not MeasurementPart.objects.exists()
