@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from html import escape as escape_text
 from pathlib import Path
 
 from django.utils import translation
@@ -37,6 +38,12 @@ MARKER_RADIUS = {"europe": 5, "world": 4}
 def shapes() -> dict:
     """The vendored shapes, read once per process."""
     return json.loads(DATA.read_text(encoding="utf-8"))["views"]
+
+
+@cache
+def _escaped_paths(view: str) -> dict[str, str]:
+    """The view's shapes escaped for an attribute once per process (a page draws hundreds)."""
+    return {code: escape_text(path) for code, path in shapes()[view]["paths"].items()}
 
 
 @dataclass(frozen=True)
@@ -207,21 +214,17 @@ def _svg(view, key, title, rows, columns, geometry) -> SafeString:
         sea = format_html('<path class="map-sea" d="{}"/>', geometry["outline"])
     else:
         sea = format_html('<rect class="map-sea" width="{}" height="{}"/>', width, height)
+    # Plain strings for the hundreds of shapes (format_html per shape is most of a page's
+    # time); every text in them is escaped, the shapes once (``_escaped_paths``).
     land = []
-    for code, path in geometry["paths"].items():
+    for code, path in _escaped_paths(view).items():
         row = by_code.get(code)
         if code.startswith("_"):  # land without an ISO code of its own
-            land.append(format_html('<path class="map-c0" d="{}"/>', path))
+            land.append(f'<path class="map-c0" d="{path}"/>')
             continue
-        tip = _tooltip(row, columns) if row else country_name(code)
-        land.append(
-            format_html(
-                '<path class="map-c{}" d="{}"><title>{}</title></path>',
-                row.shade if row else 0,
-                path,
-                tip,
-            )
-        )
+        tip = escape_text(str(_tooltip(row, columns) if row else country_name(code)))
+        shade = int(row.shade) if row else 0
+        land.append(f'<path class="map-c{shade}" d="{path}"><title>{tip}</title></path>')
     radius = MARKER_RADIUS[view]
     markers = format_html_join(
         "",

@@ -196,6 +196,8 @@ class PartnershipFigures(models.Model):
     reports_on_time = models.PositiveIntegerField(default=0)
     reports_late = models.PositiveIntegerField(default=0)
     last_reported = models.DateTimeField(null=True)
+    # The latest change of its strategy, KPIs, values, missions or outcomes (oversight).
+    last_activity = models.DateTimeField(null=True)
     # Missions (not cancelled) by country, outcomes by kind and by country and their value
     # (statistics): {"missions_by_country", "outcomes_by_kind", "outcomes_by_country",
     # "outcomes_value"}.

@@ -124,6 +124,7 @@ ACTIVITY = ("missions_by_country", "outcomes_by_kind", "outcomes_by_country", "o
 def _store(ids, today, computed, totals) -> int:
     core = selectors.core_values_of(computed.kpis, computed.values)
     reports = selectors.reporting_of(computed.kpis, computed.values, computed.reports, today)
+    changed = selectors.activity_times(ids)
     rows = []
     for pk in ids:
         expected, on_time, late, last = reports.get(pk, (0, 0, 0, None))
@@ -136,6 +137,7 @@ def _store(ids, today, computed, totals) -> int:
                 reports_on_time=on_time,
                 reports_late=late,
                 last_reported=last,
+                last_activity=max((t for t in (last, changed.get(pk)) if t), default=None),
                 activity={key: totals[pk][key] for key in ACTIVITY},
             )
         )
@@ -151,6 +153,7 @@ def _store(ids, today, computed, totals) -> int:
             "reports_on_time",
             "reports_late",
             "last_reported",
+            "last_activity",
             "activity",
         ],
     )

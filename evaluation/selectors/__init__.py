@@ -12,6 +12,7 @@
 from .oversight import (
     SORT_CHOICES,
     OversightRow,
+    activity_times,
     live_reporting,
     oversight,
     oversight_for,
@@ -65,6 +66,7 @@ __all__ = [
     "PeriodTarget",
     "Rollup",
     "Scoreboard",
+    "activity_times",
     "assessments",
     "comparable_kpis",
     "core_indicator_rollup",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,19 +118,43 @@ def sort_rows(rows: list[OversightRow], sort: str = "risk") -> list[OversightRow
     return known + sorted((row for row in rows if key(row) is None), key=_risk)
 
 
-def _latest(queryset, path: str, field_name: str) -> Subquery:
-    """The latest ``field_name`` of the partnership's rows of ``queryset`` (``path`` leads to
-    the partnership), as a subquery of the partnerships' query."""
-    return Subquery(
-        queryset.filter(**{path: OuterRef("pk")})
-        .order_by(F(field_name).desc(nulls_last=True))
-        .values(field_name)[:1]
-    )
+def activity_times(partnership_ids) -> dict[int, datetime]:
+    """{partnership: the latest change of its strategy, its KPIs, its missions or its
+    outcomes}, one grouped query each (the values' reports come with ``reporting_of``)."""
+    from missions.models import Mission, Outcome
+    from strategy.models import KPI, Strategy
+
+    ids = list(partnership_ids)
+    latest: dict[int, datetime] = {}
+    if not ids:
+        return latest
+    for rows in (
+        Strategy.objects.filter(partnership_id__in=ids)
+        .values_list("partnership_id")
+        .annotate(at=Max("updated_at")),
+        KPI.objects.filter(objective__strategy__partnership_id__in=ids)
+        .values_list("objective__strategy__partnership_id")
+        .annotate(at=Max("updated_at")),
+        Mission.objects.filter(partnership_id__in=ids)
+        .values_list("partnership_id")
+        .annotate(at=Max("updated_at")),
+        Outcome.objects.filter(partnership_id__in=ids)
+        .values_list("partnership_id")
+        .annotate(at=Max("created_at")),
+    ):
+        for pk, at in rows.order_by():
+            if at is not None and (pk not in latest or at > latest[pk]):
+                latest[pk] = at
+    return latest
+
+
+def _later(*times):
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
-    from missions.models import Mission, Outcome
-    from strategy.models import KPI, Strategy
+    from strategy.models import Strategy
 
     open_reviews = Review.objects.filter(partnership=OuterRef("pk"), state=Review.State.OPEN)
     rows = (
@@ -146,12 +170,6 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
                     status__in=[Strategy.Status.ADOPTED, Strategy.Status.DRAFT],
                 )
             ),
-            strategy_changed=_latest(Strategy.objects.all(), "partnership", "updated_at"),
-            kpi_changed=_latest(
-                KPI.objects.all(), "objective__strategy__partnership", "updated_at"
-            ),
-            mission_changed=_latest(Mission.objects.all(), "partnership", "updated_at"),
-            outcome_recorded=_latest(Outcome.objects.all(), "partnership", "created_at"),
             open_review_count=Coalesce(
                 Subquery(
                     open_reviews.order_by()
@@ -174,26 +192,12 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             "end_date",
             "adopted",
             "has_strategy",
-            "strategy_changed",
-            "kpi_changed",
-            "mission_changed",
-            "outcome_recorded",
             "open_review_count",
             "oldest_review",
         )
     )
     result = {}
     for row in rows:
-        changes = [
-            row[name]
-            for name in (
-                "strategy_changed",
-                "kpi_changed",
-                "mission_changed",
-                "outcome_recorded",
-            )
-            if row[name] is not None
-        ]
         oldest = row["oldest_review"]
         result[row["pk"]] = OversightRow(
             pk=row["pk"],
@@ -206,7 +210,6 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             end_date=row["end_date"],
             adopted=row["adopted"],
             has_strategy=row["has_strategy"],
-            last_activity=max(changes) if changes else None,
             open_reviews=row["open_review_count"],
             oldest_review=oldest,
             oldest_review_days=(today - timezone.localdate(oldest)).days if oldest else None,
@@ -243,14 +246,16 @@ def oversight(
     rows = _partnership_rows(partnerships, today)
     live = live_strategies(partnerships.order_by().values("pk"))
     kpis = KPI.objects.filter(objective__strategy__in=live.values("pk")).order_by()
-    for partnership_id, status in kpis.values_list(
-        "objective__strategy__partnership_id", "status__status"
+    for partnership_id, n, off_track, at_risk, no_data in kpis.values_list(
+        "objective__strategy__partnership_id"
+    ).annotate(
+        n=Count("pk"),
+        off_track=Count("pk", filter=Q(status__status=Status.OFF_TRACK)),
+        at_risk=Count("pk", filter=Q(status__status=Status.AT_RISK)),
+        no_data=Count("pk", filter=Q(status__status=Status.NO_DATA) | Q(status__isnull=True)),
     ):
         row = rows[partnership_id]
-        row.kpis += 1
-        row.off_track += status == Status.OFF_TRACK
-        row.at_risk += status == Status.AT_RISK
-        row.no_data += status in (Status.NO_DATA, None)
+        row.kpis, row.off_track, row.at_risk, row.no_data = n, off_track, at_risk, no_data
     # The reports: as the recompute jobs stored them (with the KPI statuses, on every change
     # and nightly), live for a partnership that has none yet and for a look at another day.
     stored = {}
@@ -264,15 +269,18 @@ def oversight(
                 "reports_expected",
                 "reports_on_time",
                 "reports_late",
-                "last_reported",
+                "last_activity",
             )
         }
-    fresh = live_reporting([pk for pk in rows if pk not in stored], today)
+    stale = [pk for pk in rows if pk not in stored]
+    fresh = live_reporting(stale, today)
+    changed = activity_times(stale)
     for pk, row in rows.items():
-        expected, on_time, late, last = stored[pk] if pk in stored else fresh[pk]
-        row.expected, row.on_time, row.late = expected, on_time, late
-        if last is not None and (row.last_activity is None or last > row.last_activity):
-            row.last_activity = last
+        if pk in stored:
+            row.expected, row.on_time, row.late, row.last_activity = stored[pk]
+        else:
+            row.expected, row.on_time, row.late, last_reported = fresh[pk]
+            row.last_activity = _later(last_reported, changed.get(pk))
     for row in rows.values():
         if not row.has_strategy:
             row.silent_reasons.append("no_strategy")
