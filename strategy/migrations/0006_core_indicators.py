@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# The seed as it was when the indicators were introduced (the model's SEED may change later).
+# The programme's figures as first seeded (staff keep them in the admin afterwards).
 SEED = [
     (
         "smes_involved",
