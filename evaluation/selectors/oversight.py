@@ -120,7 +120,7 @@ def sort_rows(rows: list[OversightRow], sort: str = "risk") -> list[OversightRow
 
 def activity_times(partnership_ids) -> dict[int, datetime]:
     """{partnership: the latest change of its strategy, its KPIs, its missions or its
-    outcomes}, one grouped query each (the values' reports come with ``reporting_of``)."""
+    outcomes}, in one query (the values' reports come with ``reporting_of``)."""
     from missions.models import Mission, Outcome
     from strategy.models import KPI, Strategy
 
@@ -128,7 +128,7 @@ def activity_times(partnership_ids) -> dict[int, datetime]:
     latest: dict[int, datetime] = {}
     if not ids:
         return latest
-    for rows in (
+    changes = [
         Strategy.objects.filter(partnership_id__in=ids)
         .values_list("partnership_id")
         .annotate(at=Max("updated_at")),
@@ -141,10 +141,12 @@ def activity_times(partnership_ids) -> dict[int, datetime]:
         Outcome.objects.filter(partnership_id__in=ids)
         .values_list("partnership_id")
         .annotate(at=Max("created_at")),
-    ):
-        for pk, at in rows.order_by():
-            if at is not None and (pk not in latest or at > latest[pk]):
-                latest[pk] = at
+    ]
+    # One query: the four grouped reads side by side.
+    rows = changes[0].order_by().union(*(q.order_by() for q in changes[1:]), all=True)
+    for pk, at in rows:
+        if at is not None and (pk not in latest or at > latest[pk]):
+            latest[pk] = at
     return latest
 
 

@@ -209,8 +209,8 @@ def test_the_read_costs_the_same_queries_for_many_partnerships(
 ):
     def read():
         # 2 (3 today, with the stored figures), and for the partnerships whose figures are not
-        # stored: 2 for their reports and 4 for their latest changes.
-        with django_assert_max_num_queries(8) as captured:
+        # stored: 2 for their reports and 1 for their latest changes.
+        with django_assert_max_num_queries(5) as captured:
             rows = oversight(Partnership.objects.exclude(status="draft"), today=TODAY)
         return len(captured), len(rows)
 

@@ -117,7 +117,7 @@ def test_each_demo_user_finds_something_on_their_dashboard():
     # The silent current partnerships first; the one at risk follows on the oversight page.
     at_risk = board["at_risk"]
     assert at_risk.rows[0].silent and at_risk.total > len(at_risk.rows)
-    assert "CYBER SECURE LIGHT" in client.get("/oversight/").content.decode()
+    assert "CYBER SECURE LIGHT" in client.get("/oversight/?sort=-kpis").content.decode()
 
 
 def test_demo_has_invitations_to_answer_and_loading_twice_adds_none(client):
