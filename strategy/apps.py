@@ -8,6 +8,11 @@ class StrategyConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        from .seed import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="strategy-core-indicators")
 
         from . import models, rules  # noqa: F401 - rules registers the access rules
 

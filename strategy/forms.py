@@ -93,7 +93,7 @@ class MilestoneForm(BootstrapFormMixin, forms.ModelForm):
         model = Milestone
         fields = ["date", "value"]
         widgets = {"date": DateInput()}
-        labels = {"date": _("Due by"), "value": _("Value")}
+        labels = {"date": _("Due by"), "value": _("Value due")}
 
 
 class TaskForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):

@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipationStatusEnum": "missions.models.Participation.Status",
         "MissionKindEnum": "missions.models.Mission.Kind",
         "OutcomeKindEnum": "missions.models.Outcome.Kind",
+        "BreakdownEnum": "strategy.models.breakdowns.Breakdown",
     },
 }
 

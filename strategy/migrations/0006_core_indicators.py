@@ -3,73 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from strategy.seed import SEED
 
-# The programme's figures as first seeded (staff keep them in the admin afterwards).
-SEED = [
-    (
-        "smes_involved",
-        "SMEs involved",
-        "SMEs",
-        "stock",
-        "Distinct SMEs that took part in at least one of the partnership's activities.",
-    ),
-    (
-        "clusters_involved",
-        "Cluster organisations involved",
-        "cluster organisations",
-        "stock",
-        "Cluster organisations (partners and others) that took part in the partnership's work.",
-    ),
-    (
-        "c2c_events",
-        "Cluster-to-cluster events",
-        "events",
-        "flow",
-        "Meetings between the partnership's clusters and clusters of other countries.",
-    ),
-    (
-        "b2b_meetings",
-        "B2B meetings",
-        "meetings",
-        "flow",
-        "Pre-arranged meetings between companies, held at missions, fairs or online.",
-    ),
-    (
-        "missions",
-        "Missions",
-        "missions",
-        "flow",
-        "Missions to or from a third country that took place.",
-    ),
-    (
-        "agreements",
-        "Agreements and MoUs",
-        "agreements",
-        "flow",
-        "Memoranda of understanding and other formal agreements signed with foreign partners.",
-    ),
-    (
-        "contracts",
-        "Business contracts",
-        "contracts",
-        "flow",
-        "Contracts signed by SMEs with partners met through the partnership.",
-    ),
-    (
-        "joint_projects",
-        "Joint projects",
-        "projects",
-        "flow",
-        "Collaboration projects (R&D, innovation, trade) started with partners abroad.",
-    ),
-    (
-        "investment",
-        "Investment mobilised",
-        "EUR",
-        "flow",
-        "Money invested in or by the SMEs through the partnership's actions, in euro.",
-    ),
-]
+
 # KPIs taken from the portal's records count towards the indicator of their source.
 SOURCES = {
     "mission_smes": "smes_involved",

@@ -40,4 +40,7 @@ def test_the_scoreboard_and_the_statistics_draw_their_charts_and_tables(page, li
     )
     box = page.locator("canvas[data-chart]").first.bounding_box()
     assert box["width"] > 100 and box["height"] > 50
-    expect(page.get_by_role("cell", name="US", exact=True).first).to_be_visible()
+    # Countries by name (not by code), as row headers.
+    expect(
+        page.get_by_role("rowheader", name="United States of America", exact=True).first
+    ).to_be_visible()

@@ -41,6 +41,22 @@ def test_the_programme_indicators_are_seeded():
     assert indicator("investment").unit == "EUR"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_the_missing_indicators_back_and_keeps_edited_ones():
+    """The seed is not only the migration's: after ``flush`` (an emptied database, a restore
+    into a new one) the indicators the roll-up and the demo rely on are there again; an edited
+    one is left as staff wrote it."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert CoreIndicator.objects.count() == 9
+    CoreIndicator.objects.filter(code="missions").update(name="Missions abroad")
+    CoreIndicator.objects.filter(code="investment").delete()
+    call_command("migrate", verbosity=0)
+    assert CoreIndicator.objects.get(code="missions").name == "Missions abroad"
+    assert CoreIndicator.objects.get(code="investment").unit == "EUR"
+
+
 def test_a_kpi_links_only_to_an_indicator_of_its_unit(world):
     plan = factories.make_strategy_with_kpi(world.a, status="draft")
     with pytest.raises(ValidationError) as error:
