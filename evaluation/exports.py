@@ -3,13 +3,12 @@ oversight table as XLSX (and CSV).
 
 All are written in the language of the request (the view runs under it): headers, statuses,
 outcome kinds and country names are the page's labels, never the stored codes. The PDF embeds
-DejaVu Sans, vendored with the project, so that partner names in any European alphabet print
-(the PDF core fonts know Latin-1 only: ł, Č or ź came out as black boxes).
+DejaVu Sans, vendored with the project (``escp_portal.pdf``), so that partner names in any
+European alphabet print (the PDF core fonts know Latin-1 only: ł, Č or ź came out as black
+boxes).
 """
 
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -17,27 +16,11 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from escp_portal.pdf import FONT, FONT_BOLD, FONT_DIR  # noqa: F401 - FONT_DIR: the fonts it embeds
+from escp_portal.pdf import styles as pdf_styles
 from escp_portal.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 from . import labels
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "escp_portal" / "fonts" / "dejavu-2.37"
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-
-
-@cache
-def register_fonts() -> None:
-    """Register the vendored TTFs with reportlab once per process; ``<b>`` in a paragraph
-    picks the bold face through the family."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
-        addMapping(FONT, bold, italic, name)
 
 
 def header() -> list[str]:
@@ -125,14 +108,9 @@ def _pdf_cell(value, style):
 def scoreboard_pdf(partnership, statuses, totals) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    register_fonts()
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        bold = "Bold" in getattr(style, "fontName", "")
-        style.fontName = FONT_BOLD if bold else FONT
+    styles = pdf_styles()
     head = styles["Heading6"]
     head.fontName, head.fontSize, head.leading = FONT_BOLD, 9, 11
     body = styles["BodyText"]

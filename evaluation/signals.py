@@ -14,7 +14,7 @@ def _partnership_of(instance):
         return instance.kpi.objective.strategy.partnership_id
     if label == "strategy.Strategy":
         return instance.partnership_id
-    if label == "missions.Participation":
+    if label in ("missions.Participation", "missions.Meeting"):
         return instance.mission.partnership_id
     if label in ("missions.Outcome", "missions.Mission"):
         return instance.partnership_id
@@ -32,6 +32,8 @@ WATCHED = {
     "missions.Participation",
     "missions.Outcome",
     "missions.Mission",
+    # B2B meetings held count towards a KPI source (``b2b_meetings_held``).
+    "missions.Meeting",
 }
 
 

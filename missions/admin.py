@@ -1,4 +1,5 @@
-"""Missions, registrations, outcomes, export groups and sent reminders for staff, read-only: they
+"""Missions, registrations, outcomes, export groups, B2B meetings and sent reminders for staff,
+read-only: they
 are written through the services (``missions.services``), which check the rules (capacity,
 waiting list, deadlines, who may register whom) and keep the audit trail; an edit here would pass
 around them."""
@@ -7,7 +8,17 @@ from django.contrib import admin
 
 from escp_portal.admin import ReadOnlyAdmin
 
-from .models import ExportGroup, Mission, Outcome, Participation, ReminderLog
+from .models import (
+    ExportGroup,
+    LocalCounterpart,
+    Meeting,
+    MeetingNotice,
+    MeetingProfile,
+    Mission,
+    Outcome,
+    Participation,
+    ReminderLog,
+)
 
 
 @admin.register(Mission)
@@ -66,3 +77,49 @@ class ReminderLogAdmin(ReadOnlyAdmin):
     search_fields = ["mission__title", "recipient__email"]
     date_hierarchy = "sent_at"
     list_select_related = ["mission", "recipient"]
+
+
+@admin.register(MeetingProfile)
+class MeetingProfileAdmin(ReadOnlyAdmin):
+    """Read-only: a participant's side writes its offers and seeks through the service."""
+
+    list_display = ["participation", "updated_at"]
+    search_fields = ["participation__member__name", "participation__mission__title"]
+    list_select_related = [
+        "participation__member",
+        "participation__cluster",
+        "participation__mission",
+    ]
+
+
+@admin.register(LocalCounterpart)
+class LocalCounterpartAdmin(ReadOnlyAdmin):
+    """Read-only: the organiser's side enters counterparts through the service."""
+
+    list_display = ["name", "mission", "country", "kind"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "mission__title"]
+    list_select_related = ["mission"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    """Read-only: requests, answers and slots go through the services, which check who may ask
+    and answer and that nobody is booked twice."""
+
+    list_display = ["mission", "state", "starts_at", "table", "took_place", "follow_up"]
+    list_filter = ["state", "follow_up"]
+    search_fields = ["mission__title"]
+    date_hierarchy = "requested_at"
+    list_select_related = ["mission"]
+
+
+@admin.register(MeetingNotice)
+class MeetingNoticeAdmin(ReadOnlyAdmin):
+    """Read-only: the log is what makes each meeting email go out once."""
+
+    list_display = ["meeting", "recipient", "kind", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "sent_at"
+    list_select_related = ["recipient"]

@@ -26,5 +26,15 @@ class MissionsConfig(AppConfig):
             auditlog.register(
                 model, exclude_fields=["created_at", "updated_at"], m2m_fields={"members"}
             )
+        # B2B meetings: a counterpart's contact person is masked, as a member's is.
+        auditlog.register(
+            models.MeetingProfile, exclude_fields=["updated_at"], m2m_fields={"competences"}
+        )
+        auditlog.register(
+            models.LocalCounterpart,
+            exclude_fields=["created_at", "updated_at"],
+            mask_fields=["contact_name", "contact_email", "contact_phone"],
+        )
+        auditlog.register(models.Meeting, exclude_fields=["updated_at", "pair"])
         # Not audited (tests/security/test_audit_trail.py keeps the list): ReminderLog is the
-        # reminder job's note of what it sent.
+        # reminder job's note of what it sent, MeetingNotice the meeting emails'.

@@ -1,11 +1,20 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
-from .models import ExportGroup, Mission, Outcome, Participation
+from .models import (
+    ExportGroup,
+    LocalCounterpart,
+    Meeting,
+    MeetingProfile,
+    Mission,
+    Outcome,
+    Participation,
+)
 from .rules import naming_members
 
 
@@ -74,3 +83,49 @@ class ExportGroupFilterSet(django_filters.FilterSet):
         model = ExportGroup
         form = FilterForm
         fields = ["partnership"]
+
+
+# --- B2B meetings -------------------------------------------------------------------------------
+
+
+class MeetingProfileFilterSet(django_filters.FilterSet):
+    mission = id_filter(field_name="participation__mission_id")
+    participation = id_filter(field_name="participation_id")
+
+    class Meta:
+        model = MeetingProfile
+        form = FilterForm
+        fields = ["mission", "participation"]
+
+
+class LocalCounterpartFilterSet(django_filters.FilterSet):
+    mission = id_filter(field_name="mission_id")
+    country = django_filters.ChoiceFilter(choices=lambda: list(countries))
+    kind = django_filters.ChoiceFilter(choices=LocalCounterpart.Kind.choices)
+
+    class Meta:
+        model = LocalCounterpart
+        form = FilterForm
+        fields = ["mission", "country", "kind"]
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    mission = id_filter(field_name="mission_id")
+    state = django_filters.ChoiceFilter(choices=Meeting.State.choices)
+    participation = id_filter(method="filter_party")
+    counterpart = id_filter(method="filter_party")
+    scheduled = django_filters.BooleanFilter(
+        field_name="starts_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Meeting
+        form = FilterForm
+        fields = ["mission", "state", "participation", "counterpart", "scheduled"]
+
+    def filter_party(self, queryset, name, value):
+        if name == "participation":
+            return queryset.filter(Q(requester_id=value) | Q(recipient_id=value))
+        return queryset.filter(
+            Q(requester_counterpart_id=value) | Q(recipient_counterpart_id=value)
+        )

@@ -3,9 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
-from partnerships.models import Member
+from partnerships.models import Competence, Member
 
-from .models import ExportGroup, Mission, Outcome
+from .models import (
+    ExportGroup,
+    LocalCounterpart,
+    Meeting,
+    MeetingProfile,
+    Mission,
+    Outcome,
+    party_key,
+    party_name,
+)
+from .services import meetings as meeting_services
 from .services import missions as services
 
 
@@ -69,3 +79,97 @@ class ExportGroupForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
+
+
+# --- B2B meetings ---------------------------------------------------------------------------------
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class MeetingSettingsForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = list(services.MEETING_SETTINGS)
+        widgets = {"meeting_day_start": TimeInput(), "meeting_day_end": TimeInput()}
+
+
+class MeetingProfileForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = MeetingProfile
+        fields = ["offers", "seeks", "competences"]
+        widgets = {
+            "offers": forms.Textarea(attrs={"rows": 3}),
+            "seeks": forms.Textarea(attrs={"rows": 3}),
+            "competences": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competences"].queryset = Competence.objects.order_by("name")
+        self.fields["competences"].required = False
+
+
+class LocalCounterpartForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = LocalCounterpart
+        fields = list(meeting_services.COUNTERPART_FIELDS)
+        widgets = {
+            "offers": forms.Textarea(attrs={"rows": 2}),
+            "seeks": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MeetingRequestForm(BootstrapFormMixin, forms.Form):
+    """Ask for a meeting: for one of the parties the user speaks for, with any other party of
+    the mission. The choices are the page's rows (``p<id>`` a participant, ``c<id>`` a local
+    counterpart)."""
+
+    creates = True
+
+    requester = forms.ChoiceField(label=_("For"))
+    recipient = forms.ChoiceField(label=_("Meet"))
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you would like to talk about (at most 500 characters)."),
+    )
+
+    def __init__(self, *args, mine, everyone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {party_key(p): p for p in everyone}
+        self.fields["requester"].choices = [(party_key(p), party_name(p)) for p in mine]
+        self.fields["recipient"].choices = [("", "—")] + [
+            (party_key(p), party_label(p)) for p in everyone
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("requester", "recipient"):
+            if name in data:
+                data[name] = self.parties.get(data[name])
+        if data.get("requester") is not None and data.get("requester") is data.get("recipient"):
+            self.add_error("recipient", _("Nobody meets themselves: choose another participant."))
+        return data
+
+
+def party_label(party) -> str:
+    if isinstance(party, LocalCounterpart):
+        return _("%(name)s (local, %(country)s)") % {
+            "name": party.name,
+            "country": party.country.name,
+        }
+    return party_name(party)
+
+
+class FollowUpForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = list(meeting_services.FOLLOW_UP_FIELDS)
+        widgets = {"follow_up_note": forms.Textarea(attrs={"rows": 3})}

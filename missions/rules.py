@@ -149,3 +149,141 @@ def own_missions(queryset, user):
     """The missions of the partnerships the user works in (coordinates, or manages a partner
     cluster of), not the whole common database: what the user's own calendar feed holds."""
     return queryset.filter(insider_q(scope_for(user), "partnership_id"))
+
+
+# --- B2B meetings ---------------------------------------------------------------------------------
+# A mission's B2B data (offers and seeks, counterparts, meetings) names its participants: it is
+# seen where the mission's registrations are, by the insiders who may name members (not EC
+# officers, who get the figures). The participant's side is whoever may register for its
+# cluster (its cluster's managers, the partnership's coordinators); the organiser's side is whoever
+# may edit the mission (its coordinators), which also speaks for the local counterparts and
+# alone sees their contacts. A cluster manager sees the meetings of their own cluster's
+# participants; the organiser's side sees every meeting.
+
+
+def _b2b_visible(path: str):
+    def visible(qs, scope):
+        if scope.is_staff:
+            return qs
+        if not scope.authenticated:
+            return qs.none()
+        return qs.filter(insider_q(scope, path))
+
+    return visible
+
+
+def _meetings(qs, scope):
+    if scope.is_staff:
+        return qs
+    if not scope.authenticated:
+        return qs.none()
+    condition = models.Q(pk__in=[])
+    if scope.coordinated_partnerships:
+        condition |= models.Q(mission__partnership_id__in=scope.coordinated_partnerships)
+    if scope.managed_clusters:
+        own = models.Q(requester__cluster_id__in=scope.managed_clusters) | models.Q(
+            recipient__cluster_id__in=scope.managed_clusters
+        )
+        condition |= own & insider_q(scope, "mission__partnership_id")
+    return qs.filter(condition)
+
+
+def _acts_for_participation(scope, participation) -> bool:
+    return (
+        participation.mission.partnership_id in scope.coordinated_partnerships
+        or participation.cluster_id in scope.managed_clusters
+    )
+
+
+rule(
+    "missions.MeetingProfile",
+    visible=_b2b_visible("participation__mission__partnership_id"),
+    edit=lambda scope, p: _acts_for_participation(scope, p.participation),
+    create=lambda scope, participation: (
+        participation is not None and _acts_for_participation(scope, participation)
+    ),
+)
+rule(
+    "missions.LocalCounterpart",
+    visible=_b2b_visible("mission__partnership_id"),
+    edit=lambda scope, c: c.mission.partnership_id in scope.coordinated_partnerships,
+    create=lambda scope, m: m is not None and m.partnership_id in scope.coordinated_partnerships,
+)
+rule(
+    "missions.Meeting",
+    visible=_meetings,
+    # Written through the services only (requests, answers, follow-up): the rules below.
+    edit=lambda scope, meeting: False,
+    create=lambda scope, mission: False,
+)
+rule("missions.MeetingNotice", visible=staff_only, edit=nobody)
+
+
+def sees_meetings_of(user, mission) -> bool:
+    """May the user see the mission's B2B page with names (offers and seeks, counterparts, their
+    meetings)? Its partnership's insiders who may name members; EC officers read its figures."""
+    return _insider(user, mission, mission.partnership_id) and can_name_members(
+        user, mission.partnership_id
+    )
+
+
+def organises_meetings(user, mission) -> bool:
+    """The organiser's side of the mission's B2B meetings: whoever may edit the mission. It
+    enters the local counterparts, answers and asks for them, and schedules the meetings."""
+    return coordinates(user, mission.partnership_id)
+
+
+def sees_counterpart_contacts(user, mission) -> bool:
+    """A local counterpart's contact person stays with the organiser's side."""
+    return organises_meetings(user, mission)
+
+
+def acts_for(user, party) -> bool:
+    """May the user speak for this party of a meeting: ask, answer, withdraw, record how it
+    went? A participant: whoever may register for its cluster; a counterpart: the organiser."""
+    from .models import Participation
+
+    if isinstance(party, Participation):
+        return can_change_participation(user, party)
+    return organises_meetings(user, party.mission)
+
+
+def can_answer_meeting(user, meeting) -> bool:
+    return acts_for(user, meeting.second)
+
+
+def can_withdraw_meeting(user, meeting) -> bool:
+    return acts_for(user, meeting.first)
+
+
+def can_follow_up_meeting(user, meeting) -> bool:
+    """Either side records whether the meeting took place and what came of it."""
+    return acts_for(user, meeting.first) or acts_for(user, meeting.second)
+
+
+def can_turn_into_outcome(user, meeting) -> bool:
+    """A follow-up becomes one of the partnership's outcomes (which names the members
+    involved): by whoever records its follow-up and may record outcomes."""
+    return can_follow_up_meeting(user, meeting) and can_record_outcome(
+        user, meeting.mission.partnership_id
+    )
+
+
+def sees_agenda_of(user, participation) -> bool:
+    """A participant's agenda (its meetings, with the other side's names): its side and the
+    organiser's."""
+    return can_change_participation(user, participation)
+
+
+def meetings_seen_by(queryset, user, mission):
+    """The mission's meetings the user sees (``Meeting`` rule above)."""
+    return queryset.visible_to(user).filter(mission=mission)
+
+
+def parties_acted_for(user, mission, participations, counterparts):
+    """Those of the mission's participants and counterparts the user speaks for (``acts_for``,
+    in memory: the rows are the page's)."""
+    scope = scope_for(user)
+    organiser = organises_meetings(user, mission)
+    mine = [p for p in participations if organiser or p.cluster_id in scope.managed_clusters]
+    return mine + (list(counterparts) if organiser else [])

@@ -1,13 +1,13 @@
 """KPI sources this app owns, registered into strategy's registry without touching the strategy
 app: outcomes of each kind (count and value), members and SMEs that took part in missions,
-missions held. Each answers the periods of many partnerships in one query."""
+missions held, B2B meetings held. Each answers the periods of many partnerships in one query."""
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from strategy.sources import per_partnership, register
 
-from .models import Mission, Outcome, Participation
+from .models import Meeting, Mission, Outcome, Participation
 
 
 def _partnership(kpi) -> int:
@@ -131,5 +131,41 @@ register(
     ),
     records=lambda kpi, start, end: _held().filter(
         partnership_id=_partnership(kpi), end_date__range=(start, end)
+    ),
+)
+
+
+def _meetings_held():
+    # Meetings recorded as having taken place, counted in the period their mission ended.
+    return Meeting.objects.filter(state=Meeting.State.ACCEPTED, took_place=True)
+
+
+register(
+    "b2b_meetings_held",
+    label=_("B2B meetings held"),
+    description=_(
+        "B2B meetings at the partnership's missions that took place, as their follow-up "
+        "records, counted in the period the mission ended."
+    ),
+    indicator="b2b_meetings",
+    series_many=lambda ids, periods: _per_period(
+        _meetings_held(),
+        "mission__partnership_id",
+        ids,
+        periods,
+        "pk",
+        date_field="mission__end_date",
+    ),
+    records=lambda kpi, start, end: (
+        _meetings_held()
+        .filter(mission__partnership_id=_partnership(kpi), mission__end_date__range=(start, end))
+        .select_related(
+            "requester__member",
+            "requester__cluster",
+            "recipient__member",
+            "recipient__cluster",
+            "requester_counterpart",
+            "recipient_counterpart",
+        )
     ),
 )

@@ -233,3 +233,42 @@ def export_group(partnership, *, members=(), name=None, goal="Sell together", **
     )
     obj.members.set(members)
     return obj
+
+
+# --- B2B meetings at missions --------------------------------------------------------------------
+
+
+def counterpart(mission, name="Maple Foods", **fields):
+    """A local counterpart of the mission (a company of the mission's country by default)."""
+    from missions.models import LocalCounterpart
+
+    fields.setdefault("country", mission.country)
+    return LocalCounterpart.objects.create(mission=mission, name=name, **fields)
+
+
+def meeting_profile(participation, *, offers="Smart labels", seeks="Retail buyers", **fields):
+    from missions.models import MeetingProfile
+
+    return MeetingProfile.objects.create(
+        participation=participation, offers=offers, seeks=seeks, **fields
+    )
+
+
+def meeting(first, second, *, state="requested", **fields):
+    """A meeting asked by ``first`` of ``second`` (participations or local counterparts of one
+    mission), written as it is (no service, no rules)."""
+    from missions.models import Meeting, Participation, pair_of
+
+    def side(name, party):
+        if isinstance(party, Participation):
+            return {name: party}
+        return {f"{name}_counterpart": party}
+
+    return Meeting.objects.create(
+        mission=first.mission,
+        pair=pair_of(first, second),
+        state=state,
+        **side("requester", first),
+        **side("recipient", second),
+        **fields,
+    )

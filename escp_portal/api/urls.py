@@ -36,6 +36,10 @@ router.register("missions", missions_api.MissionViewSet, basename="mission")
 router.register("participations", missions_api.ParticipationViewSet, basename="participation")
 router.register("outcomes", missions_api.OutcomeViewSet, basename="outcome")
 router.register("export-groups", missions_api.ExportGroupViewSet, basename="exportgroup")
+# B2B meetings at missions: offers and seeks, local counterparts, the meetings themselves.
+router.register("meeting-profiles", missions_api.MeetingProfileViewSet, basename="meetingprofile")
+router.register("counterparts", missions_api.LocalCounterpartViewSet, basename="counterpart")
+router.register("meetings", missions_api.MeetingViewSet, basename="meeting")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

@@ -287,6 +287,9 @@ SPECTACULAR_SETTINGS = {
         "ParticipationStatusEnum": "missions.models.Participation.Status",
         "MissionKindEnum": "missions.models.Mission.Kind",
         "OutcomeKindEnum": "missions.models.Outcome.Kind",
+        "CounterpartKindEnum": "missions.models.LocalCounterpart.Kind",
+        "MeetingStateEnum": "missions.models.Meeting.State",
+        "MeetingFollowUpEnum": "missions.models.Meeting.FollowUp",
         "BreakdownEnum": "strategy.models.breakdowns.Breakdown",
     },
 }

@@ -32,6 +32,15 @@ MISSION_FIELDS = (
     "description",
     "status",
 )
+# How the mission's B2B meetings are laid out (``missions.scheduling``).
+MEETING_SETTINGS = (
+    "meeting_venue",
+    "meeting_minutes",
+    "meeting_day_start",
+    "meeting_day_end",
+    "meeting_tables",
+    "meeting_time_zone",
+)
 OUTCOME_FIELDS = (
     "mission",
     "kind",
@@ -51,7 +60,7 @@ EXPORT_GROUP_FIELDS = ("name", "goal", "target_markets", "evaluation")
 def mission_save(*, actor, partnership, mission: Mission | None = None, **data) -> Mission:
     require(coordinates(actor, partnership.pk))
     mission = mission or Mission(partnership=partnership)
-    apply_fields(mission, data, MISSION_FIELDS)
+    apply_fields(mission, data, MISSION_FIELDS + MEETING_SETTINGS)
     if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
         raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
     with transaction.atomic(), set_actor(actor):
@@ -220,12 +229,13 @@ def _partner_members(partnership_id, members) -> set[int]:
 
 
 def outcome_save(
-    *, actor, partnership, outcome: Outcome | None = None, members=None, **data
+    *, actor, partnership, outcome: Outcome | None = None, members=None, meeting=None, **data
 ) -> Outcome:
-    """Record what came of the work; insiders record, coordinators or the recorder edit."""
+    """Record what came of the work; insiders record, coordinators or the recorder edit. A new
+    outcome may come from a B2B meeting's follow-up (``meeting``, at most one outcome each)."""
     if outcome is None:
         require(can_record_outcome(actor, partnership.pk))
-        outcome = Outcome(partnership=partnership, recorded_by=actor)
+        outcome = Outcome(partnership=partnership, recorded_by=actor, meeting=meeting)
     else:
         require(can_edit_outcome(actor, outcome))
     apply_fields(outcome, data, OUTCOME_FIELDS)

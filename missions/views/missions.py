@@ -23,12 +23,12 @@ from escp_portal.forms import add_validation_error
 from escp_portal.pages import ConflictCheckMixin, InsiderMixin
 from partnerships.models import Member
 
-from . import exports, selectors
-from .filters import MissionFilterSet
-from .forms import ExportGroupForm, MissionForm, OutcomeForm, RegisterForm
-from .models import Mission, Participation
-from .rules import can_change_participation, can_name_members, can_register_for
-from .services import missions as services
+from .. import exports, selectors
+from ..filters import MissionFilterSet
+from ..forms import ExportGroupForm, MissionForm, OutcomeForm, RegisterForm
+from ..models import Mission, Participation
+from ..rules import can_change_participation, can_name_members, can_register_for
+from ..services import missions as services
 
 
 def _month(value: str | None) -> tuple[int, int]:

@@ -10,16 +10,17 @@ from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.api.serializers import CountryCodesField
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership
 
-from . import selectors
-from .filters import (
+from .. import selectors
+from ..filters import (
     ExportGroupFilterSet,
     MissionFilterSet,
     OutcomeFilterSet,
     ParticipationFilterSet,
 )
-from .models import ExportGroup, Mission, Outcome, Participation
-from .rules import can_name_members
-from .services import missions as services
+from ..models import ExportGroup, Mission, Outcome, Participation
+from ..rules import can_name_members
+from ..services import missions as services
+from .meetings import AgendaMixin, MissionMeetingsMixin
 
 # Erased members keep their place in the counts but cannot be named in new records.
 NOT_ERASED = {"erased_at__isnull": True}
@@ -78,6 +79,7 @@ class MissionSerializer(PolicySerializer):
             "id",
             "partnership",
             *services.MISSION_FIELDS,
+            *services.MEETING_SETTINGS,
             "places_taken",
             "waiting",
             "updated_at",
@@ -94,7 +96,7 @@ class MissionSerializer(PolicySerializer):
         return getattr(obj, "waiting", None)
 
 
-class MissionViewSet(PolicyViewSet):
+class MissionViewSet(MissionMeetingsMixin, PolicyViewSet):
     """Missions and events of the partnerships: every coordinator sees every partnership's
     missions (a common database); registrations and outcomes stay with the partnership."""
 
@@ -185,7 +187,7 @@ class ParticipationSerializer(NamesOrFigures, PolicySerializer):
         return obj.mission.partnership_id
 
 
-class ParticipationViewSet(PolicyViewSet):
+class ParticipationViewSet(AgendaMixin, PolicyViewSet):
     """Registrations: beyond the places they go to the waiting list; a cancellation moves the
     first on the list up. A cluster manager registers only their own cluster's members."""
 

@@ -1,7 +1,9 @@
-"""What partnerships do together: missions and events, who takes part, what came of them."""
+"""Missions and events, who takes part, what came of them, export groups and reminders sent."""
+
+from datetime import time
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from escp_portal.accounts.policy import PolicyQuerySet
+
+from ..scheduling import validate_time_zone
+
+MEETING_MINUTES = (10, 240)
+MEETING_TABLES_MAX = 500
 
 
 class Mission(models.Model):
@@ -74,6 +81,35 @@ class Mission(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
+    # How the mission's B2B meetings are laid out (``missions.scheduling``).
+    meeting_venue = models.CharField(
+        _("venue of the B2B meetings"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the tables stand, as the agendas print it."),
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        _("length of a B2B meeting (minutes)"),
+        default=30,
+        validators=[MinValueValidator(MEETING_MINUTES[0]), MaxValueValidator(MEETING_MINUTES[1])],
+    )
+    meeting_day_start = models.TimeField(_("B2B meetings start at"), default=time(9, 0))
+    meeting_day_end = models.TimeField(_("B2B meetings end by"), default=time(17, 0))
+    meeting_tables = models.PositiveSmallIntegerField(
+        _("tables for B2B meetings"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MEETING_TABLES_MAX)],
+    )
+    meeting_time_zone = models.CharField(
+        _("time zone of the B2B meetings"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "A time zone name such as America/Toronto. Empty: the main time zone of the "
+            "mission's country."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +131,21 @@ class Mission(models.Model):
                 | Q(registration_deadline__lte=F("start_date")),
                 name="mission_deadline_before_start",
                 violation_error_message=_("Registration must close by the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_day_end__gt=F("meeting_day_start")),
+                name="mission_meetings_end_after_start",
+                violation_error_message=_("B2B meetings must end after they start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_minutes__gte=MEETING_MINUTES[0])
+                & Q(meeting_minutes__lte=MEETING_MINUTES[1])
+                & Q(meeting_tables__gte=1)
+                & Q(meeting_tables__lte=MEETING_TABLES_MAX),
+                name="mission_meeting_bounds",
+                violation_error_message=_(
+                    "A B2B meeting lasts 10 to 240 minutes, at 1 to 500 tables."
+                ),
             ),
         ]
 
@@ -219,6 +270,15 @@ class Outcome(models.Model):
     date = models.DateField(_("date"))
     description = models.TextField(_("description"), blank=True)
     evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    meeting = models.OneToOneField(
+        "missions.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcome",
+        verbose_name=_("B2B meeting"),
+        help_text=_("The B2B meeting this outcome came from (recorded from its follow-up)."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

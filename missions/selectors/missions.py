@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from escp_portal.accounts.policy import partner_clusters_of, with_insider
 from partnerships.models import Member, Partnership
 
-from .models import ExportGroup, Mission, Outcome, Participation
-from .rules import clusters_registrable_by, own_missions, sees_missions_of, sees_outcomes_of
+from ..models import ExportGroup, Mission, Outcome, Participation
+from ..rules import clusters_registrable_by, own_missions, sees_missions_of, sees_outcomes_of
 
 OVERLAP_DAYS = 21
 
