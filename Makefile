@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench
+.PHONY: lock run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench bench-b2b
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -90,3 +90,8 @@ bench-import: install
 # DATABASE_URL; the first run generates the data, about 8 minutes for the top scale).
 bench: install
 	$(BIN)/python scripts/bench.py --scales 1 100
+
+# Scheduling the B2B meetings of a large mission: 200 participants, 1,000 accepted requests,
+# 2 days x 20 tables (a throwaway database: SQLite, or PostgreSQL from DATABASE_URL).
+bench-b2b: install
+	$(BIN)/python scripts/bench_b2b.py

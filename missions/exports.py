@@ -124,6 +124,26 @@ def agenda_ics_response(participation, meetings, stem: str) -> HttpResponse:
     return response
 
 
+def agenda_rows(participation, meetings) -> list[list[str]]:
+    """The rows of a participant's agenda as the PDF prints them: day, time, table, the other
+    side, the message; in the reader's language and the mission's local time."""
+    from .scheduling import mission_zone
+
+    zone = mission_zone(participation.mission)
+    rows = []
+    for meeting in meetings:
+        if meeting.starts_at is None:
+            day, hours, table = str(_("not scheduled yet")), "", ""
+        else:
+            start = meeting.starts_at.astimezone(zone)
+            end = meeting.ends_at.astimezone(zone)
+            day = date_format(start.date(), "SHORT_DATE_FORMAT")
+            hours = f"{start:%H:%M}\u2013{end:%H:%M}"
+            table = str(meeting.table)
+        rows.append([day, hours, table, _party_line(meeting.other), meeting.message])
+    return rows
+
+
 def agenda_pdf(participation, meetings) -> bytes:
     """A participant's agenda on A4, in the reader's language and the mission's local time."""
     from reportlab.lib import colors
@@ -145,7 +165,7 @@ def agenda_pdf(participation, meetings) -> bytes:
         Paragraph(escape(title), styles["Title"]),
         Paragraph(
             escape(
-                f"{mission.title} — {mission.partnership.acronym}. {where}. "
+                f"{mission.title} \u2014 {mission.partnership.acronym}. {where}. "
                 + _("Times are local (%(zone)s).") % {"zone": zone.key}
             ),
             styles["Normal"],
@@ -154,23 +174,9 @@ def agenda_pdf(participation, meetings) -> bytes:
     ]
     head = [_("Day"), _("Time"), _("Table"), _("With"), _("Message")]
     data = [[Paragraph(f"<b>{escape(h)}</b>", body) for h in head]]
-    for meeting in meetings:
-        if meeting.starts_at is None:
-            day, hours, table = _("not scheduled yet"), "", ""
-        else:
-            start = meeting.starts_at.astimezone(zone)
-            end = meeting.ends_at.astimezone(zone)
-            day = date_format(start.date(), "SHORT_DATE_FORMAT")
-            hours = f"{start:%H:%M}\u2013{end:%H:%M}"
-            table = str(meeting.table)
+    for day, hours, table, other, message in agenda_rows(participation, meetings):
         data.append(
-            [
-                day,
-                hours,
-                table,
-                Paragraph(escape(_party_line(meeting.other)), body),
-                Paragraph(escape(meeting.message), body),
-            ]
+            [day, hours, table, Paragraph(escape(other), body), Paragraph(escape(message), body)]
         )
     if len(data) == 1:
         story.append(Paragraph(escape(_("No meeting accepted yet.")), body))

@@ -7,7 +7,9 @@ database), used by the scheduling service and the benchmark (``scripts/bench_b2b
 - ``place``: meetings already placed stay where they are and block the slots they overlap (for
   both their parties and their table); the others go, most constrained first (the meetings of
   the busiest parties), into the earliest slot where both parties are free, at the lowest free
-  table. The same input always gives the same placement.
+  table; then each meeting left over takes a slot where a single meeting placed now blocks it
+  (by a party, or by the last table), if that one can move to another free slot. The same
+  input always gives the same placement.
 """
 
 from __future__ import annotations
@@ -42,10 +44,21 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+# Where the tz database lists another zone first, the zone most people of the country live in.
+MAIN_ZONES = {
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "UZ": "Asia/Tashkent",
+}
+
+
 @cache
-def _country_zones() -> dict[str, str]:
-    """The first (main) time zone of each country, from the tz database's ``zone.tab``."""
-    zones: dict[str, str] = {}
+def _country_zones() -> dict[str, list[str]]:
+    """The time zones of each country, from the tz database's ``zone.tab``."""
+    zones: dict[str, list[str]] = {}
     try:
         from importlib.resources import files
 
@@ -57,13 +70,19 @@ def _country_zones() -> dict[str, str]:
             continue
         parts = line.split("\t")
         if len(parts) >= 3:
-            zones.setdefault(parts[0], parts[2])
+            zones.setdefault(parts[0], []).append(parts[2])
     return zones
 
 
-def zone_for(country: str, name: str = "") -> ZoneInfo:
-    """The zone named ``name``, or else the main zone of ``country`` (else UTC)."""
-    for candidate in (name, _country_zones().get(str(country), "")):
+def zone_for(country: str, name: str = "", city: str = "") -> ZoneInfo:
+    """The zone named ``name``; else the country's zone named after ``city`` (Chicago, Vancouver),
+    else the country's main zone; else UTC."""
+    country = str(country)
+    zones = _country_zones().get(country, [])
+    place = city.strip().replace(" ", "_").lower()
+    by_city = [z for z in zones if place and z.lower().endswith(f"/{place}")]
+    main = MAIN_ZONES.get(country) or (zones[0] if zones else "")
+    for candidate in (name, *by_city, main):
         if candidate and candidate in _zone_names():
             try:
                 return ZoneInfo(candidate)
@@ -73,7 +92,7 @@ def zone_for(country: str, name: str = "") -> ZoneInfo:
 
 
 def mission_zone(mission) -> ZoneInfo:
-    return zone_for(mission.country, mission.meeting_time_zone)
+    return zone_for(mission.country, mission.meeting_time_zone, mission.city)
 
 
 # --- slots ----------------------------------------------------------------------------------------
@@ -155,15 +174,15 @@ def place(
 ) -> Plan:
     requests = list(requests)
     starts = [slot.start for slot in slots]
-    busy: list[set] = [set() for _slot in slots]
+    # Per slot: who is busy (party -> the key of its meeting placed now, None for one placed
+    # before, which stays) and the free tables, sorted (the lowest free table is the first).
+    busy: list[dict] = [{} for _slot in slots]
     used: list[set] = [set() for _slot in slots]
     for placed in taken:
         for i in _overlapping(slots, starts, placed.start, placed.end):
-            busy[i].update(placed.parties)
+            busy[i].update(dict.fromkeys(placed.parties))
             used[i].add(placed.table)
-    # Free tables per slot, as sorted lists: the lowest free table is the first.
     free = [[t for t in range(1, tables + 1) if t not in used[i]] for i in range(len(slots))]
-    open_slots = [i for i in range(len(slots)) if free[i]]
 
     degree = Counter(party for request in requests for party in request.parties)
     order = sorted(
@@ -174,25 +193,75 @@ def place(
             item[0],
         ),
     )
-    plan = Plan(placed={}, unplaced=[])
+    at: dict = {}  # key -> (slot index, table, parties)
+
+    def put(key, parties, i):
+        table = free[i].pop(0)
+        for party in parties:
+            busy[i][party] = key
+        at[key] = (i, table, parties)
+
+    def lift(key):
+        i, table, parties = at.pop(key)
+        for party in parties:
+            del busy[i][party]
+        bisect.insort(free[i], table)
+        return i
+
+    def first_free(parties, skip=None):
+        for i in range(len(slots)):
+            if i != skip and free[i] and not any(p in busy[i] for p in parties):
+                return i
+        return None
+
+    unplaced = []
     for _position, request in order:
-        first, second = request.parties
-        chosen = None
-        for index, i in enumerate(open_slots):
-            if first in busy[i] or second in busy[i]:
-                continue
-            chosen = i
-            table = free[i].pop(0)
-            if not free[i]:
-                del open_slots[index]
-            break
-        if chosen is None:
-            plan.unplaced.append(request.key)
-            continue
-        busy[chosen].update(request.parties)
-        slot = slots[chosen]
-        plan.placed[request.key] = Placed(request.parties, slot.start, slot.end, table)
+        i = first_free(request.parties)
+        if i is None:
+            unplaced.append(request)
+        else:
+            put(request.key, request.parties, i)
+
+    # One repair move: a meeting that found no slot takes one where a single meeting placed now
+    # blocks it, if that meeting can move to another free slot.
+    still = []
+    for request in unplaced:
+        if not _repair(request, slots, busy, free, at, put, lift, first_free):
+            still.append(request)
+
+    plan = Plan(placed={}, unplaced=[request.key for request in still])
+    for key, (i, table, parties) in sorted(at.items(), key=lambda item: (item[1][0], item[1][1])):
+        plan.placed[key] = Placed(parties, slots[i].start, slots[i].end, table)
     return plan
+
+
+# A slot whose tables are all taken offers this many of its meetings to move elsewhere (a bound
+# on the work of the repair at a large mission).
+MOVES_PER_FULL_SLOT = 2
+
+
+def _repair(request, slots, busy, free, at, put, lift, first_free) -> bool:
+    for i in range(len(slots)):
+        blockers = {busy[i][p] for p in request.parties if p in busy[i]}
+        if None in blockers or len(blockers) > 1:
+            continue  # a meeting placed before, or two meetings, stand in the way
+        if blockers:
+            candidates = list(blockers)
+        elif free[i]:
+            continue
+        else:  # both parties are free but every table is taken: move one of its meetings
+            movable = dict.fromkeys(k for k in busy[i].values() if k is not None)
+            candidates = list(movable)[:MOVES_PER_FULL_SLOT]
+        for blocker in candidates:
+            parties = at[blocker][2]
+            lift(blocker)  # its table in slot i is free now
+            target = first_free(parties, skip=i)
+            if target is not None:
+                put(blocker, parties, target)
+                put(request.key, request.parties, i)
+                return True
+            put(blocker, parties, i)  # back where it was
+    return False
 
 
 def double_bookings(placements: Iterable[Placed]) -> list[tuple[Placed, Placed]]:
