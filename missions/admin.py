@@ -118,7 +118,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 class MeetingNoticeAdmin(ReadOnlyAdmin):
     """Read-only: the log is what makes each meeting email go out once."""
 
-    list_display = ["meeting", "recipient", "kind", "sent_at"]
+    list_display = ["meeting_id", "recipient", "kind", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__email"]
     date_hierarchy = "sent_at"

@@ -274,6 +274,36 @@ def grow(s, n=30):
             findings="Found",
             created_by=world.coord_a,
         )
+    # --- B2B meetings: offers and seeks of the grown participants of A's mission, counterparts,
+    # meetings in every state, placed ones too, some with a follow-up (and an outcome).
+    b2b_mission = s.ma.mission
+    grown_people = list(b2b_mission.participations.exclude(pk=s.ma.participation.pk))
+    for person in grown_people:
+        profile = factories.meeting_profile(person, offers=f"Offer {person.pk}")
+        profile.competences.add(*competences[:3])
+    grown_counterparts = [
+        factories.counterpart(b2b_mission, f"Grown counterpart {tag}-{i}", contact_name="C")
+        for i in range(n)
+    ]
+    start = timezone.now().replace(microsecond=0)
+    for i, person in enumerate(grown_people):
+        slot = start + timedelta(minutes=30 * i)
+        factories.meeting(
+            person,
+            grown_counterparts[i],
+            state="accepted",
+            starts_at=slot,
+            ends_at=slot + timedelta(minutes=30),
+            table=1,
+            took_place=bool(i % 2),
+            follow_up="talks" if i % 2 else "none",
+        )
+        factories.meeting(
+            s.ma.participation, person, state=["requested", "declined", "withdrawn"][i % 3]
+        )
+        factories.meeting(
+            grown_counterparts[i], s.ma.participation, state="accepted" if i % 2 else "requested"
+        )
     # Other partnerships' strategies, with KPIs of the same source (an officer lists them all).
     for other in others[:10]:
         goal = Objective.objects.create(

@@ -24,7 +24,7 @@ from escp_portal.admin import ReadOnlyAdmin
 from escp_portal.celery import app as celery_app
 from escp_portal.jobs.models import QueuedJob
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
-from missions.models import ReminderLog
+from missions.models import MeetingNotice, ReminderLog
 from partnerships.models import (
     ClusterMembership,
     Competence,
@@ -76,6 +76,10 @@ def _mission(world):
     mission = getattr(world, "_mission", None) or factories.mission(world.a, title="To Toronto")
     world._mission = mission
     return mission
+
+
+def _participant(world):
+    return factories.participation(_mission(world), factories.member(world.cluster_a))
 
 
 def _import(world, i):
@@ -173,6 +177,15 @@ BUILDERS = {
     "missions.ReminderLog": lambda w, i: ReminderLog.objects.create(
         mission=_mission(w), recipient=factories.user(), kind="before_7"
     ),
+    # B2B meetings (the B2B block): each row its own pair of participants.
+    "missions.MeetingProfile": lambda w, i: factories.meeting_profile(_participant(w)),
+    "missions.LocalCounterpart": lambda w, i: factories.counterpart(_mission(w), f"Local {i}"),
+    "missions.Meeting": lambda w, i: factories.meeting(_participant(w), _participant(w)),
+    "missions.MeetingNotice": lambda w, i: MeetingNotice.objects.create(
+        meeting=factories.meeting(_participant(w), _participant(w)),
+        recipient=factories.user(),
+        kind="requested",
+    ),
     "evaluation.KPIStatus": lambda w, i: KPIStatus.objects.update_or_create(
         kpi=(kpi := _kpi(w)),
         defaults={
@@ -236,6 +249,10 @@ def test_the_service_written_records_are_read_only():
         "missions.Participation",
         "missions.Outcome",
         "missions.ReminderLog",
+        "missions.MeetingProfile",
+        "missions.LocalCounterpart",
+        "missions.Meeting",
+        "missions.MeetingNotice",
         "strategy.Strategy",
         "strategy.KPI",
         "strategy.Measurement",

@@ -114,6 +114,19 @@ BUDGETS = {
     "missions:participation_action": POST_ONLY,
     "missions:feed": 3,
     "missions:partnership_feed": 4,
+    # --- B2B meetings at missions (the B2B block) ---
+    "missions:meetings": 8,  # mission, figures, participants, competences, counterparts, meetings
+    "missions:meetings_schedule": POST_ONLY,
+    "missions:meeting_settings_edit": 5,
+    "missions:counterpart_add": 4,
+    "missions:counterpart_edit": 5,
+    "missions:offers_edit": 8,
+    "missions:agenda": 5,
+    "missions:agenda_pdf": 5,
+    "missions:agenda_ics": 5,
+    "missions:meeting_action": POST_ONLY,
+    "missions:meeting_follow_up_edit": 7,
+    "missions:meeting_outcome": POST_ONLY,
     "evaluation:scoreboard": 10,
     "evaluation:scoreboard_export": 6,
     "evaluation:targets": 10,
@@ -191,6 +204,19 @@ BUDGETS = {
     "api:outcome-detail": 6,  # +1: its many-to-many choices for the ETag
     "api:exportgroup-list": 6,
     "api:exportgroup-detail": 6,  # +1: its many-to-many choices for the ETag
+    # --- B2B meetings (the B2B block) ---
+    "api:meetingprofile-list": 6,
+    "api:meetingprofile-detail": 6,  # +1: its competences for the ETag
+    "api:counterpart-list": 5,
+    "api:counterpart-detail": 4,
+    "api:meeting-list": 5,
+    "api:meeting-detail": 4,
+    "api:meeting-accept": POST_ONLY,
+    "api:meeting-decline": POST_ONLY,
+    "api:meeting-withdraw": POST_ONLY,
+    "api:meeting-outcome": POST_ONLY,
+    "api:mission-schedule-meetings": POST_ONLY,
+    "api:participation-agenda": 5,
     "api:token-list": 5,
     "api:token-detail": 4,
     "api:roleassignment-list": 5,

@@ -55,6 +55,11 @@ class MeetingProfile(models.Model):
     def __str__(self):
         return str(_("Offers and seeks of %(p)s") % {"p": party_name(self.participation)})
 
+    def get_additional_data(self):
+        # Lets an erasure find (and scrub) the trail entries that name the member.
+        member_id = self.participation.member_id
+        return {"member_id": member_id} if member_id else None
+
 
 class LocalCounterpart(models.Model):
     """A company or body of the target country that the mission's participants meet, entered by
@@ -272,6 +277,20 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("missions:meetings", args=[self.mission_id]) + f"#meeting-{self.pk}"
+
+    def get_additional_data(self):
+        # Lets an erasure find (and scrub) the trail entries that name either member.
+        members = [
+            party.member_id
+            for party in self.parties()
+            if isinstance(party, Participation) and party.member_id
+        ]
+        if not members:
+            return None
+        data = {"member_id": members[0]}
+        if len(members) > 1:
+            data["other_member_id"] = members[1]
+        return data
 
     @property
     def first(self):

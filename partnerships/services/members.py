@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -166,9 +167,14 @@ def register_member_list(model, field: str = "members") -> None:
 
 def _scrub_trail(member: Member, old_name: str) -> None:
     """Entries of other records name the member too: its memberships, registrations and places
-    in value chains (found by their additional data), and the member lists of registered
-    records. They keep what happened, with the erased name."""
-    entries = list(LogEntry.objects.filter(additional_data__member_id=member.pk))
+    in value chains (found by their additional data: ``member_id``, and ``other_member_id`` for a
+    record that names two members), and the member lists of registered records. They keep what
+    happened, with the erased name."""
+    entries = list(
+        LogEntry.objects.filter(
+            Q(additional_data__member_id=member.pk) | Q(additional_data__other_member_id=member.pk)
+        )
+    )
     for entry in entries:
         entry.object_repr = entry.object_repr.replace(old_name, member.name)
     LogEntry.objects.bulk_update(entries, ["object_repr"])

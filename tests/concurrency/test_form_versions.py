@@ -29,7 +29,29 @@ EDIT_PAGES = {
     "missions:mission_edit": (lambda s: s.ma.mission, "coord_a", "form", {}),
     "strategy:market": (lambda s: s.a.market, "coord_a", "market_form", {"form": "market"}),
     "strategy:market#study": (lambda s: s.a.market, "coord_a", "study_form", {"form": "study"}),
+    # --- B2B meetings (the B2B block) ---
+    "missions:meeting_settings_edit": (lambda s: s.ma.mission, "coord_a", "form", {}),
+    "missions:counterpart_edit": (lambda s: s.ma.b2b.counterpart, "coord_a", "form", {}),
+    "missions:offers_edit": (lambda s: s.ma.participation, "manager_a", "form", {}),
+    "missions:meeting_follow_up_edit": (
+        lambda s: _under_way(s).ma.b2b.meeting,
+        "manager_a",
+        "form",
+        {},
+    ),
 }
+
+
+def _under_way(s):
+    """Fixture ``s`` with A's mission begun, so that its meetings' follow-up is due."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    type(s.ma.mission).objects.filter(pk=s.ma.mission.pk).update(
+        start_date=timezone.localdate() - timedelta(days=1)
+    )
+    return s
 
 
 def _post_data(form, extra) -> dict:

@@ -184,7 +184,7 @@ def test_meetings_held_count_in_the_period_their_mission_ended(world, b2b, held,
 def test_a_kpi_of_the_source_counts_towards_the_core_indicator_in_the_roll_up(world, b2b, held):
     held.took_place = True
     held.save()
-    plan, objective, _kpi = factories.make_strategy_with_kpi(world.a)
+    _plan, objective, _kpi = factories.make_strategy_with_kpi(world.a)
     kpi = factories.kpi(
         objective,
         "B2B meetings held",

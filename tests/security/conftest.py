@@ -120,6 +120,34 @@ def two_of_everything(world):
     upload = MemberImport.objects.create(
         cluster=world.cluster_a, uploaded_by=world.manager_a, file_name="m.csv", status="invalid"
     )
+    # --- B2B meetings at A's mission (and B's): Alder GmbH's offers and seeks, a local
+    # counterpart whose contact only A's coordinator sees, and a meeting of the two that took
+    # place (its follow-up recorded).
+    b2b = {}
+    for key, cluster_manager_side in (("a", missions["a"]), ("b", missions["b"])):
+        mission = cluster_manager_side.mission
+        name = "Maplewood Foods" if key == "a" else "Pinewood Foods"
+        counterpart = factories.counterpart(
+            mission,
+            name,
+            offers="Shelves in Ontario",
+            contact_name=f"Contact {name}",
+            contact_email=f"buyer@{name.split()[0].lower()}.example",
+        )
+        profile = factories.meeting_profile(
+            cluster_manager_side.participation, offers=f"Offers of {key.upper()}"
+        )
+        meeting = factories.meeting(
+            cluster_manager_side.participation,
+            counterpart,
+            state="accepted",
+            message="Shelf space?",
+            took_place=True,
+            follow_up="talks",
+        )
+        b2b[key] = SimpleNamespace(counterpart=counterpart, profile=profile, meeting=meeting)
+    for key in ("a", "b"):
+        missions[key].b2b = b2b[key]
     recompute_scoreboard(world.a.pk)
     recompute_scoreboard(world.b.pk)
     tokens = {

@@ -71,6 +71,20 @@ SECRETS = {
         "Xylo Oy",
     ],
 }
+# --- B2B meetings: a mission's local counterparts and its participants' offers stay with its
+# partnership (EC officers read the figures); a counterpart's contact with the organiser's side.
+B2B_A = ["Maplewood Foods", "buyer@maplewood.example", "Offers of A"]
+B2B_B = ["Pinewood Foods", "buyer@pinewood.example", "Offers of B"]
+for _role, _secrets in {
+    "anonymous": B2B_A + B2B_B,
+    "coord_a": B2B_B,
+    "coord_b": B2B_A,
+    "manager_a": ["buyer@maplewood.example", *B2B_B],  # sees A's counterpart, not its contact
+    "manager_x": B2B_A + B2B_B,
+    "officer": B2B_A + B2B_B,
+}.items():
+    SECRETS[_role] = SECRETS[_role] + _secrets
+
 # Where each secret above is shown to a role that may see it: were one shown nowhere, the
 # searches for it would pass whatever the policy did.
 SHOWN_AT = [
@@ -82,6 +96,9 @@ SHOWN_AT = [
     ("officer", "api:task-list"),  # Task ALPHA, Task BETA
     ("officer", "api:mission-list"),  # Voyage Alpha, Voyage Beta
     ("coord_a", "partnerships:partnership_list"),  # DRAFTY
+    ("coord_a", "missions:meetings"),  # Maplewood Foods, its contact, Offers of A
+    ("coord_b", "api:counterpart-list"),  # Pinewood Foods, its contact
+    ("coord_b", "api:meetingprofile-list"),  # Offers of B
 ]
 
 OK = 200
@@ -100,6 +117,11 @@ CLUSTER_ADD = ("login", OK, OK, 403, 403, 403)
 OFFICER = ("login", 403, 403, 403, 403, OK)
 MISSION_A = ("login", OK, OK, OK, 404, OK)  # every coordinator sees every mission
 FEED = (404, OK, OK, OK, OK, OK)
+# B2B meetings at A's mission: the insiders who may name members see names (officers: figures,
+# or nothing); a participant's side (A's coordinator, its cluster's manager) and the organiser's.
+B2B_NAMED_A = ("login", OK, 404, OK, 404, 404)
+B2B_SIDE_A = ("login", OK, 404, OK, 404, 403)  # the officer sees the registration, not this
+B2B_ORGANISER_A = ("login", OK, 404, 403, 404, 404)
 POST_ONLY = None
 
 
@@ -205,6 +227,34 @@ MATRIX = {
         kw(token="not-a-real-calendar-token-000000", pk=lambda s: s.world.a.pk),
         (404,) * 6,
     ),
+    # --- B2B meetings at missions (the B2B block) ---
+    "missions:meetings": (kw(pk=lambda s: s.ma.mission.pk), INSIDER_A),  # officers: figures
+    "missions:meetings_schedule": (kw(pk=lambda s: s.ma.mission.pk), POST_ONLY),
+    "missions:meeting_settings_edit": (kw(pk=lambda s: s.ma.mission.pk), COORD_A_INSIDE),
+    "missions:counterpart_add": (kw(pk=lambda s: s.ma.mission.pk), COORD_A_INSIDE),
+    "missions:counterpart_edit": (kw(pk=lambda s: s.ma.b2b.counterpart.pk), B2B_ORGANISER_A),
+    "missions:offers_edit": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
+    "missions:agenda": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
+    "missions:agenda_pdf": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
+    "missions:agenda_ics": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
+    "missions:meeting_action": (
+        kw(pk=lambda s: s.ma.b2b.meeting.pk, action="withdraw"),
+        POST_ONLY,
+    ),
+    "missions:meeting_follow_up_edit": (kw(pk=lambda s: s.ma.b2b.meeting.pk), B2B_NAMED_A),
+    "missions:meeting_outcome": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
+    "api:meetingprofile-list": (NONE, LOGGED_IN),
+    "api:meetingprofile-detail": (kw(pk=lambda s: s.ma.b2b.profile.pk), B2B_NAMED_A),
+    "api:counterpart-list": (NONE, LOGGED_IN),
+    "api:counterpart-detail": (kw(pk=lambda s: s.ma.b2b.counterpart.pk), B2B_NAMED_A),
+    "api:meeting-list": (NONE, LOGGED_IN),
+    "api:meeting-detail": (kw(pk=lambda s: s.ma.b2b.meeting.pk), B2B_NAMED_A),
+    "api:meeting-accept": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
+    "api:meeting-decline": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
+    "api:meeting-withdraw": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
+    "api:meeting-outcome": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
+    "api:mission-schedule-meetings": (kw(pk=lambda s: s.ma.mission.pk), POST_ONLY),
+    "api:participation-agenda": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
     "evaluation:scoreboard": (A, INSIDER_A),
     "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
     "evaluation:targets": (A, INSIDER_A),
@@ -446,6 +496,50 @@ WRITES = [
         {"counterpart": "Y"},
         {"coord_a"},
     ),
+    # --- B2B meetings (the B2B block) ---
+    ("post", "missions:meetings_schedule", kw(pk=lambda s: s.ma.mission.pk), {}, {"coord_a"}),
+    (
+        "post",
+        "missions:meeting_action",
+        kw(pk=lambda s: s.ma.b2b.meeting.pk, action="withdraw"),
+        {},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "post",
+        "missions:meeting_outcome",
+        kw(pk=lambda s: s.ma.b2b.meeting.pk),
+        {},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "patch",
+        "api:meetingprofile-detail",
+        kw(pk=lambda s: s.ma.b2b.profile.pk),
+        {"offers": "X"},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "patch",
+        "api:counterpart-detail",
+        kw(pk=lambda s: s.ma.b2b.counterpart.pk),
+        {"offers": "X"},
+        {"coord_a"},
+    ),
+    (
+        "post",
+        "api:meeting-withdraw",
+        kw(pk=lambda s: s.ma.b2b.meeting.pk),
+        None,
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "post",
+        "api:mission-schedule-meetings",
+        kw(pk=lambda s: s.ma.mission.pk),
+        None,
+        {"coord_a"},
+    ),
     (
         "delete",
         "api:token-detail",
@@ -473,6 +567,12 @@ SEEN_AT = {
     "api:strategy-revise": "api:strategy-detail",
     "api:measurement-approve": "api:measurement-detail",
     "api:participation-cancel": "api:participation-detail",
+    # B2B meetings (the B2B block)
+    "missions:meetings_schedule": "missions:meetings",
+    "missions:meeting_action": "api:meeting-detail",
+    "missions:meeting_outcome": "api:meeting-detail",
+    "api:meeting-withdraw": "api:meeting-detail",
+    "api:mission-schedule-meetings": "api:mission-detail",
 }
 
 

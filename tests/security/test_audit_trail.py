@@ -61,6 +61,7 @@ NOT_AUDITED = {
     # Technical: what the reminder jobs sent, so that each reminder is sent once.
     "strategy.ReportingReminder",
     "missions.ReminderLog",
+    "missions.MeetingNotice",
 }
 AUDITED_APPS = ("partnerships", "strategy", "missions")
 
@@ -615,6 +616,18 @@ def _member_competences(s):
     return s.member_a, s.world.manager_a, ["Lasers"], ["Optics"]
 
 
+def _profile_competences(s):
+    from missions.services.meetings import meeting_profile_save
+    from partnerships.models import Competence
+
+    optics = Competence.objects.create(name="Optics", slug="optics")
+    lasers = Competence.objects.create(name="Lasers", slug="lasers")
+    participation = s.ma.participation
+    meeting_profile_save(actor=s.world.manager_a, participation=participation, competences=[optics])
+    meeting_profile_save(actor=s.world.manager_a, participation=participation, competences=[lasers])
+    return s.ma.b2b.profile, s.world.manager_a, ["Lasers"], ["Optics"]
+
+
 def _task_responsible(s):
     other = s.world.a.partners.exclude(pk=s.partner_a.pk).first()
     roadmap.task_update(actor=s.world.coord_a, task=s.a.task, responsible=[other])
@@ -658,6 +671,7 @@ M2M_CHANGES = {
     "strategy.ValueChainStage.depends_on": _stage_depends_on,
     "missions.Outcome.members": _outcome_members,
     "missions.ExportGroup.members": _export_group_members,
+    "missions.MeetingProfile.competences": _profile_competences,
 }
 
 
