@@ -58,8 +58,9 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
             "country", flat=True
         )
     ) == {"CA", "CN", "US"}
-    assert first["Strategy"] == 3 and first["KPI"] == 11 and first["Measurement"] > 0
-    assert first["Mission"] == 12 and first["Outcome"] == 9 and first["Participation"] > 0
+    # AdPack2's KPIs include "B2B meetings held", and one of its outcomes came from a meeting.
+    assert first["Strategy"] == 3 and first["KPI"] == 12 and first["Measurement"] > 0
+    assert first["Mission"] == 12 and first["Outcome"] == 10 and first["Participation"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())
@@ -137,3 +138,39 @@ def test_demo_has_invitations_to_answer_and_loading_twice_adds_none(client):
     assert (
         "invited.coordinator@demo.escp.eu" in client.get("/accounts/invitations/").content.decode()
     )
+
+
+def test_the_demo_mission_has_b2b_meetings_in_every_state_and_an_outcome(client):
+    from evaluation.selectors import core_indicator_rollup
+    from missions import scheduling
+    from missions.models import LocalCounterpart, Meeting, MeetingProfile
+
+    call_command("load_demo", stdout=io.StringIO())
+    mission = Mission.objects.get(title="B2B meetings at a packaging fair (demo)")
+    meetings = Meeting.objects.filter(mission=mission)
+    assert set(meetings.values_list("state", flat=True)) == {
+        "requested",
+        "accepted",
+        "declined",
+        "withdrawn",
+    }
+    assert MeetingProfile.objects.filter(participation__mission=mission).count() >= 6
+    assert LocalCounterpart.objects.filter(mission=mission).count() == 2
+    placed = [
+        scheduling.Placed(m.party_keys(), m.starts_at, m.ends_at, m.table)
+        for m in meetings.filter(state="accepted")
+    ]
+    assert all(p.start for p in placed) and scheduling.double_bookings(placed) == []
+    assert meetings.filter(took_place=True).count() == 3
+    outcome = Outcome.objects.get(meeting__mission=mission)
+    assert outcome.kind == "contract" and outcome.mission == mission
+    # The roll-up counts the meetings held through AdPack2's KPI of that source.
+    rollup = core_indicator_rollup(Partnership.objects.filter(acronym="AdPack2"))
+    total = next(t for t in rollup.totals if t.indicator.code == "b2b_meetings")
+    assert total.value == 3 and total.kpis == 1
+    # The demo coordinator sees it all; loading again adds nothing.
+    client.force_login(User.objects.get(email="coordinator@demo.escp.eu"))
+    page = client.get(f"/missions/{mission.pk}/meetings/").content.decode()
+    assert "Lakeshore Grocers (demo)" in page and "purchasing@lakeshore-grocers.example" in page
+    call_command("load_demo", stdout=io.StringIO())
+    assert Meeting.objects.filter(mission=mission).count() == meetings.count()
