@@ -106,8 +106,8 @@ class Mission(models.Model):
         blank=True,
         validators=[validate_time_zone],
         help_text=_(
-            "A time zone name such as America/Toronto. Empty: the main time zone of the "
-            "mission's country."
+            "A time zone name such as America/Chicago. Empty: the zone of the mission's city, or "
+            "else the main one of its country."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
