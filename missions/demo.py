@@ -205,9 +205,7 @@ def load_b2b() -> int:
         for name, kind, offers, seeks, contact, email in COUNTERPARTS
     ]
     p, c = people, locals_
-    asked = timezone.make_aware(
-        datetime.combine(mission.start_date - timedelta(days=14), time(10))
-    )
+    asked = timezone.make_aware(datetime.combine(mission.start_date - timedelta(days=14), time(10)))
     plan = [
         (p[0], c[0], Meeting.State.ACCEPTED, "Freshness labels for your dairy aisle?"),
         (p[1], c[0], Meeting.State.ACCEPTED, "Compostable trays for ready meals"),
@@ -280,9 +278,12 @@ def _b2b_kpi(mission) -> None:
 
     strategy = mission.partnership.strategies.order_by("-version").first()
     objective = strategy.objectives.order_by("order", "pk").first() if strategy else None
-    if objective is None or KPI.objects.filter(
-        objective__strategy__partnership=mission.partnership, source="b2b_meetings_held"
-    ).exists():
+    if (
+        objective is None
+        or KPI.objects.filter(
+            objective__strategy__partnership=mission.partnership, source="b2b_meetings_held"
+        ).exists()
+    ):
         return
     partnership = mission.partnership
     KPI.objects.create(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -301,6 +302,22 @@ class Meeting(models.Model):
     def second(self):
         """The party asked."""
         return self.recipient if self.recipient_id else self.recipient_counterpart
+
+    @property
+    def first_name(self) -> str:
+        return party_name(self.first)
+
+    @property
+    def second_name(self) -> str:
+        return party_name(self.second)
+
+    @property
+    def due(self) -> bool:
+        """Has the meeting's time come (its slot has begun, or, without one, its mission)? Its
+        follow-up can be recorded from then on."""
+        if self.starts_at is not None:
+            return self.starts_at <= timezone.now()
+        return self.mission.start_date <= timezone.localdate()
 
     def parties(self):
         return (self.first, self.second)

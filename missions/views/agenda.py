@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import exports, scheduling, selectors
+from ..models import party_name
 from ..rules import acts_for, sees_agenda_of
 from ..services import meetings as services
 
@@ -74,6 +75,7 @@ class AgendaMixin(LoginRequiredMixin):
         self.meetings = selectors.agenda(self.participation)
         for meeting in self.meetings:
             meeting.other = meeting.other_party(self.participation)
+            meeting.other_name = party_name(meeting.other)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -83,7 +85,7 @@ class AgendaView(AgendaMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         for meeting in self.meetings:
-            meeting.can_follow_up = acts_for(user, self.participation)
+            meeting.can_follow_up = meeting.due and acts_for(user, self.participation)
         return super().get_context_data(
             participation=self.participation,
             mission=self.mission,

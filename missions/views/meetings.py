@@ -100,8 +100,10 @@ class MeetingsView(ConflictCheckMixin, MissionMeetingsMixin, TemplateView):
                 meeting.can_withdraw = meeting.state in Meeting.LIVE and can_withdraw_meeting(
                     user, meeting
                 )
-                meeting.can_follow_up = meeting.state == "accepted" and can_follow_up_meeting(
-                    user, meeting
+                meeting.can_follow_up = (
+                    meeting.state == "accepted"
+                    and meeting.due
+                    and can_follow_up_meeting(user, meeting)
                 )
             for participant in participants:
                 participant.profile = selectors.profile_of(participant)

@@ -16,6 +16,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from escp_portal.accounts.models import Role, RoleAssignment
+from missions.models import Meeting, Mission
 from partnerships.models import Partnership
 from strategy.models import KPI
 from tests.browser.conftest import ARTIFACTS
@@ -59,6 +60,15 @@ def managed_cluster():
 def reported_kpi():
     kpis = KPI.objects.filter(objective__strategy__partnership=adpack2()).order_by("pk")
     return next(kpi for kpi in kpis if kpi.is_manual)
+
+
+def b2b_mission():
+    return Mission.objects.get(title="B2B meetings at a packaging fair (demo)")
+
+
+def b2b_participant():
+    """A participant of the demo's B2B mission with meetings on its agenda."""
+    return Meeting.objects.filter(mission=b2b_mission(), starts_at__isnull=False).first().requester
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,19 @@ SCREENS = [
         COORDINATOR,
         lambda: f"/partnerships/{adpack2().pk}/targets/",
         "targets and actuals by period",
+    ),
+    # B2B meetings at the demo's matchmaking mission, and a participant's agenda.
+    Screen(
+        "b2b-meetings",
+        COORDINATOR,
+        lambda: f"/missions/{b2b_mission().pk}/meetings/",
+        "Request a meeting",
+    ),
+    Screen(
+        "b2b-agenda",
+        COORDINATOR,
+        lambda: f"/participations/{b2b_participant().pk}/agenda/",
+        "Time",
     ),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.

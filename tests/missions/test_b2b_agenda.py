@@ -47,6 +47,7 @@ def test_the_agenda_page_shows_each_meeting_with_its_time_and_table(client, worl
         assert f"Table {meeting.table}" in body
         assert other in body
     assert "Trays?" in body and "America/Toronto" in body
+    assert "→" not in body  # the other side by its name, not as a registration
     assert "Aspen KG" not in body  # declined: not on the agenda
     assert "Company, Canada" in body  # what the counterpart is
 
