@@ -12,11 +12,10 @@ from playwright.sync_api import expect
 from escp_portal.accounts.models import Role
 from missions.models import Meeting
 from tests import factories
+from tests.browser.test_partner_consent import log_in
 from tests.factories import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-from tests.browser.test_partner_consent import log_in  # noqa: E402 - the shared login steps
 
 
 def test_a_requested_meeting_is_accepted_scheduled_and_on_the_agenda(page, live_server):
