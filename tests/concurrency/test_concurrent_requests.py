@@ -136,3 +136,34 @@ def test_two_edit_forms_saved_at_once_one_is_refused(s):
     assert sorted([one.status_code, two.status_code]) == [200, 302]
     refused = one if one.status_code == 200 else two
     assert "Someone else changed this record" in refused.content.decode()
+
+
+# --- B2B meetings (the B2B block) ---------------------------------------------------------------
+
+
+def test_two_schedule_runs_at_once_book_nobody_twice(s):
+    """Two organisers' runs at the same moment: the mission's row lock makes the second wait
+    and keep what the first placed."""
+    from missions import scheduling
+    from missions.models import Meeting
+    from tests import factories
+
+    mission = s.ma.mission
+    people = [
+        factories.participation(mission, factories.member(s.world.cluster_a, f"Firm {i}"))
+        for i in range(6)
+    ]
+    for i, first in enumerate(people):
+        for second in people[i + 1 :]:
+            factories.meeting(first, second, state="accepted")
+    token = s.tokens["coord_a"]
+    url = f"/api/v1/missions/{mission.pk}/schedule-meetings/"
+    first, second = _at_once(_api("post", url, token), _api("post", url, token))
+    assert first.status_code == second.status_code == 200
+    placed = [
+        scheduling.Placed(m.party_keys(), m.starts_at, m.ends_at, m.table)
+        for m in Meeting.objects.filter(mission=mission, starts_at__isnull=False)
+    ]
+    assert scheduling.double_bookings(placed) == []
+    # One run placed them; the other found them placed and kept them.
+    assert sorted([len(first.json()["placed"]), len(second.json()["placed"])])[0] == 0

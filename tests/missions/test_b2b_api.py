@@ -233,3 +233,11 @@ def test_bad_ids_and_choices_on_the_pages_are_messages_or_404(client, world, b2b
     action = reverse("missions:meeting_action", args=[99999999, "accept"])
     assert client.post(action).status_code == 404
     assert client.get("/missions/999999999999999999999999/meetings/").status_code == 404
+
+
+def test_an_agenda_asked_with_a_malformed_id_is_not_found(client, world, b2b):
+    client.force_login(world.coord_a)
+    for pk in ("abc", "1.5", "%E6%8E%86", "99999999999999999999999"):
+        assert client.get(f"/api/v1/participations/{pk}/agenda/").status_code == 404, pk
+        assert client.get(f"/api/v1/meetings/{pk}/").status_code == 404, pk
+        assert client.post(f"/api/v1/meetings/{pk}/accept/").status_code == 404, pk
