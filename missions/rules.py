@@ -275,11 +275,6 @@ def sees_agenda_of(user, participation) -> bool:
     return can_change_participation(user, participation)
 
 
-def meetings_seen_by(queryset, user, mission):
-    """The mission's meetings the user sees (``Meeting`` rule above)."""
-    return queryset.visible_to(user).filter(mission=mission)
-
-
 def parties_acted_for(user, mission, participations, counterparts):
     """Those of the mission's participants and counterparts the user speaks for (``acts_for``,
     in memory: the rows are the page's)."""

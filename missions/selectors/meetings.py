@@ -1,6 +1,6 @@
 """Reads of a mission's B2B meetings: its page (participants with their offers and seeks, local
-counterparts, the meetings the user sees, figures), a participant's agenda, and the meetings
-that count as held. Through the access policy and ``missions.rules``; nothing here writes."""
+counterparts, the meetings the user sees, figures) and a participant's agenda. Through the
+access policy and ``missions.rules``; nothing here writes."""
 
 from django.db.models import Count, F, Prefetch, Q
 
@@ -135,8 +135,3 @@ def meeting_for_page(user, pk):
     if meeting is not None:
         _attach(meeting, meeting.mission)
     return meeting
-
-
-def held_meetings():
-    """The meetings that took place (the KPI source ``b2b_meetings_held``)."""
-    return Meeting.objects.filter(state=Meeting.State.ACCEPTED, took_place=True)
