@@ -98,8 +98,7 @@ class AgendaMixin:
     def agenda(self, request, pk=None):
         """The participant's accepted meetings in time order (unscheduled ones last), with the
         local start in the mission's time zone."""
-        seen = self.get_object()  # 404 for an id the user may not see (or no id at all)
-        participation = selectors.participation_for_agenda(request.user, seen.pk)
+        participation = self.get_object()  # 404 for an id the user may not see
         if not sees_agenda_of(request.user, participation):
             raise PermissionDenied
         zone = scheduling.mission_zone(participation.mission)

@@ -82,28 +82,38 @@ class Mission(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     # How the mission's B2B meetings are laid out (``missions.scheduling``).
+    # Database defaults too: rows written straight to the table (the scale generator's COPY)
+    # get them.
     meeting_venue = models.CharField(
         _("venue of the B2B meetings"),
         max_length=300,
         blank=True,
+        db_default="",
         help_text=_("Where the tables stand, as the agendas print it."),
     )
     meeting_minutes = models.PositiveSmallIntegerField(
         _("length of a B2B meeting (minutes)"),
         default=30,
+        db_default=30,
         validators=[MinValueValidator(MEETING_MINUTES[0]), MaxValueValidator(MEETING_MINUTES[1])],
     )
-    meeting_day_start = models.TimeField(_("B2B meetings start at"), default=time(9, 0))
-    meeting_day_end = models.TimeField(_("B2B meetings end by"), default=time(17, 0))
+    meeting_day_start = models.TimeField(
+        _("B2B meetings start at"), default=time(9, 0), db_default=time(9, 0)
+    )
+    meeting_day_end = models.TimeField(
+        _("B2B meetings end by"), default=time(17, 0), db_default=time(17, 0)
+    )
     meeting_tables = models.PositiveSmallIntegerField(
         _("tables for B2B meetings"),
         default=10,
+        db_default=10,
         validators=[MinValueValidator(1), MaxValueValidator(MEETING_TABLES_MAX)],
     )
     meeting_time_zone = models.CharField(
         _("time zone of the B2B meetings"),
         max_length=64,
         blank=True,
+        db_default="",
         validators=[validate_time_zone],
         help_text=_(
             "A time zone name such as America/Chicago. Empty: the zone of the mission's city, or "
