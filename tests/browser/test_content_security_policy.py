@@ -41,7 +41,9 @@ def test_script_pages_run_under_the_policy_without_a_violation(page, live_server
 
     # The API documentation loads its viewer from our own static files and the schema URL.
     page.goto(f"{live_server.url}/api/v1/docs/")
-    expect(page.locator(".opblock-tag-section").first).to_be_visible()
-    expect(page.get_by_text("/api/v1/partnerships/", exact=True).first).to_be_attached()
+    # (From 100 operations on, Swagger UI draws the list virtually: only the tags and
+    # operations in view are in the page, without the per-tag section wrappers.)
+    expect(page.locator(".opblock-tag").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/auth/token/", exact=True).first).to_be_attached()
 
     assert refused == []
