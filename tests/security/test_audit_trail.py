@@ -62,7 +62,7 @@ NOT_AUDITED = {
     "strategy.ReportingReminder",
     "missions.ReminderLog",
 }
-AUDITED_APPS = ("partnerships", "strategy", "missions")
+AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking")
 
 
 def api(client, method, url, token, data=None, status=200):
