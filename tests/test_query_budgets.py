@@ -33,6 +33,9 @@ ABOVE_TARGET: dict[str, str] = {
     "values to review, tasks, missions without outcomes, reviews, next missions; member "
     "freshness, open registrations; the oversight's three for partnerships silent or at risk), "
     "each flat as the data grows; ended partnerships' items come in the same queries",
+    "strategy:value_chain": "the chain's page, and for the stages nobody covers who could cover "
+    "them (matchmaking's section): the findable members and the clusters of other partnerships "
+    "that fit, two queries for every such stage at once",
 }
 POST_ONLY = None
 
@@ -100,7 +103,7 @@ BUDGETS = {
     "strategy:reporting": 8,
     "strategy:indicators": 8,
     "strategy:value_chains": 6,
-    "strategy:value_chain": 10,
+    "strategy:value_chain": 12,  # +2: suggestions for the uncovered stages (ABOVE_TARGET)
     "strategy:markets": 6,
     "strategy:market": 6,
     "missions:calendar": 6,

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -85,19 +85,28 @@ def _member_candidates(words: list[str], partnership_id: int):
 
 def _cluster_candidates(words: list[str], partnership_id: int):
     """Clusters partnering in other partnerships (not in this one) whose name, description or
-    sectors hold a word."""
+    sectors hold a word; with, for each word, the first sector named with it (no query more)."""
     sectors = model("partnerships.Sector").objects.filter(clusters=OuterRef("pk"))
     matches = Q()
-    for word in words:
+    named = {}
+    for i, word in enumerate(words):
         matches |= Q(description__icontains=word) | Q(name__icontains=word)
         matches |= Exists(sectors.filter(name__icontains=word))
-    return list(
+        named[f"sector_{i}"] = Subquery(
+            sectors.filter(name__icontains=word).order_by("name").values("name")[:1]
+        )
+    clusters = list(
         ClusterOrganisation.objects.filter(pk__in=current_partner_clusters())
         .exclude(pk__in=partner_clusters_of([partnership_id]))
         .filter(matches)
-        .prefetch_related("sectors")
+        .annotate(**named)
         .order_by("name")[:CANDIDATES]
     )
+    for cluster in clusters:
+        cluster.sector_hits = {
+            word: getattr(cluster, f"sector_{i}") for i, word in enumerate(words)
+        }
+    return clusters
 
 
 def _member_fit(profile, words) -> Suggestion | None:
@@ -121,12 +130,11 @@ def _member_fit(profile, words) -> Suggestion | None:
 
 
 def _cluster_fit(cluster, words) -> Suggestion | None:
-    sectors = [s.name for s in cluster.sectors.all()]
     reasons, score = [], 0.0
     for word in words:
-        if found := [s for s in sectors if word in s.lower()]:
+        if sector := cluster.sector_hits.get(word):
             score += 1.5
-            reasons += [_("sector: %(title)s") % {"title": s} for s in found[:2]]
+            reasons.append(_("sector: %(title)s") % {"title": sector})
         elif word in (cluster.description or "").lower() or word in cluster.name.lower():
             score += 1
             reasons.append(_("profile mentions “%(word)s”") % {"word": word})

@@ -40,7 +40,8 @@ def _strategy(partnership, partner):
     task = Task.objects.create(objective=objective, title=f"Task {partnership.acronym}")
     task.responsible.add(partner)
     chain = ValueChain.objects.create(partnership=partnership, name="Chain")
-    ValueChainStage.objects.create(chain=chain, name="Stage", order=1)
+    # Nobody covers it: the page suggests who could (findable members, other clusters).
+    ValueChainStage.objects.create(chain=chain, name="Stage", order=1, description="Cladding")
     market = TargetMarket.objects.create(partnership=partnership, country="CA")
     study = MarketStudy.objects.create(target_market=market, segments="Buyers")
     return SimpleNamespace(
