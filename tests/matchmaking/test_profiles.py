@@ -89,7 +89,7 @@ def test_hidden_fields_and_contacts_never_reach_the_search(client, world, found)
     for body in bodies:
         for secret in [*CONTACTS, "hidden@member.example", "rowan@member.example", "Hidden Name"]:
             assert secret not in body
-    hidden = [r for r in everything[0].json()["results"] if r["id"] == found.hidden.pk][0]
+    hidden = next(r for r in everything[0].json()["results"] if r["id"] == found.hidden.pk)
     assert hidden["name"] is None and hidden["country"] is None
     assert hidden["competences"] == ["Additive manufacturing"]
     assert _search(client, world.coord_a, q="hidden").json()["count"] == 0

@@ -53,7 +53,7 @@ def test_nace_matches_by_prefix_and_says_how(client, world, found):
     assert set(_names(by_section)) == {"Yew Works Oy", None, "Rowan Tools SA"}
     by_division = _api(client, world.coord_a, nace="C25")
     assert {r["nace_code"] for r in by_division["results"]} == {"25.62", "25.61"}
-    yew = [r for r in by_division["results"] if r["name"] == "Yew Works Oy"][0]
+    yew = next(r for r in by_division["results"] if r["name"] == "Yew Works Oy")
     assert "NACE C25 matches C25.62" in yew["reasons"]
     exact = _api(client, world.coord_a, nace="25.62")
     assert _names(exact) == ["Yew Works Oy"]
@@ -79,7 +79,7 @@ def test_free_text_finds_clusters_and_members(client, world, found):
     kinds = {(r["kind"], r["name"]) for r in body["results"]}
     assert ("cluster", "Lone Cluster") in kinds
     assert ("member", "Yew Works Oy") in kinds
-    cluster = [r for r in body["results"] if r["kind"] == "cluster"][0]
+    cluster = next(r for r in body["results"] if r["kind"] == "cluster")
     assert cluster["reasons"] == ["profile mentions “additive”"]
     sector = Sector.objects.create(name="Advanced manufacturing", slug="advanced-manufacturing")
     world.cluster_b.sectors.add(sector)
