@@ -126,6 +126,11 @@ def _member_fit(profile, words) -> Suggestion | None:
             )
     if not score:
         return None
+    # A competence the stage's words say whole ("laser cladding" for "Laser cladding of
+    # shafts") fits better than one that only shares them ("laser cladding repairs").
+    wanted = set(words)
+    if any(set(n.lower().split()) <= wanted for n in names):
+        score += 1.5
     return Suggestion("member", profile, score, list(dict.fromkeys(reasons)))
 
 
