@@ -88,8 +88,21 @@ class ResultSerializer(serializers.Serializer):
 
 
 class SearchPagination(PageNumberPagination):
+    """Pages of 20 (at most 50); ``count`` stops at 1,000 (``capped`` true beyond: narrow the
+    search rather than page through it)."""
+
     page_size = 20
     max_page_size = 50
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["capped"] = bool(getattr(self.page.paginator.object_list, "capped", False))
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["capped"] = {"type": "boolean"}
+        return schema
 
 
 class PartnerSearchView(generics.GenericAPIView):

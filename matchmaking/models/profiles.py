@@ -87,6 +87,9 @@ class FindableProfile(models.Model):
         verbose_name_plural = _("findable profiles")
         indexes = [
             models.Index(fields=["country", "nace_code"], name="profile_country_nace"),
+            # A search by country (or with nothing to rank by) pages in name order.
+            models.Index(fields=["country", "name", "id"], name="profile_country_name"),
+            models.Index(fields=["name", "id"], name="profile_name"),
             models.Index(fields=["nace_section", "country"], name="profile_section_country"),
             models.Index(fields=["cluster", "name"], name="profile_cluster_name"),
         ]

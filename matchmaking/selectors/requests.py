@@ -46,7 +46,11 @@ def posting_choices(user, coordinated, managed) -> list[tuple[str, str]]:
     cluster they manage (``coordinated``/``managed``: the ids, from the policy)."""
     choices = []
     if coordinated:
-        partnerships = Partnership.objects.filter(pk__in=coordinated).order_by("acronym")
+        partnerships = (
+            Partnership.objects.filter(pk__in=coordinated)
+            .exclude(status=Partnership.Status.DRAFT)  # not public yet: posts are
+            .order_by("acronym")
+        )
         choices += [(f"p{p.pk}", p.acronym) for p in partnerships]
     if managed:
         clusters = ClusterOrganisation.objects.filter(pk__in=managed).order_by("name")

@@ -223,17 +223,68 @@ def match_clusters(c: Criteria) -> QuerySet:
     ).values("kind", "rid", "score", "sort_name")
 
 
-def ranked(profiles: QuerySet, c: Criteria) -> QuerySet:
+MAX_COUNT = 1000  # matches counted; beyond, "1,000 or more": a search to narrow
+
+
+class Results:
+    """The ordered rows (``kind``, ``rid``, ``score``) of a search, as Django's paginator reads
+    them: ``count()`` (at most ``MAX_COUNT``, ``capped`` beyond) and slices. They come from one
+    ranked query, or, for a search with nothing to rank by (a country, a size, a market),
+    from the matching clusters then the members in name order, each read through an index."""
+
+    def __init__(self, parts, cap: int | None = None):
+        self.parts = parts
+        self.cap = MAX_COUNT if cap is None else cap
+        self.capped = False
+        self._counts = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts, left = [], self.cap + 1
+            for part in self.parts:
+                found = part[:left].count() if left > 0 else 0
+                self._counts.append(found)
+                left -= found
+            self.capped = sum(self._counts) > self.cap
+        return self._counts
+
+    def count(self) -> int:
+        return min(sum(self.counts()), self.cap)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        rows, offset = [], 0
+        stop = min(window.stop, self.cap)
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            start, end = max(window.start - offset, 0), min(stop - offset, size)
+            if start < end:
+                rows += list(part[start:end])
+            offset += size
+        return rows
+
+
+def ranked(profiles: QuerySet, c: Criteria) -> Results:
     """Members (``profiles``, filtered) and clusters in one order: score, then name."""
     members = score_members(profiles, c)
     clusters = match_clusters(c)
+    if not (c.words or c.competence_words or c.nace):
+        # Nothing to rank by: every score is equal. Clusters first, then members by name, each
+        # page read in index order (not every match sorted).
+        parts = [clusters, members]
+        if c.kind == "member" or c.members_only:
+            parts = [members]
+        elif c.kind == "cluster":
+            parts = [clusters]
+        return Results([p.order_by("name", "pk") for p in parts])
     if c.kind == "member" or c.members_only:
         combined = members
     elif c.kind == "cluster":
         combined = clusters
     else:
         combined = members.order_by().union(clusters.order_by(), all=True)
-    return combined.order_by("-score", "sort_name", "kind", "rid")
+    return Results([combined.order_by("-score", "sort_name", "kind", "rid")])
 
 
 # --- the page's rows, in full, with their reasons -----------------------------------------------

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -63,12 +64,37 @@ class Gap:
     suggestions: list[Suggestion]
 
 
-def _member_candidates(words: list[str], partnership_id: int):
-    """Findable members of clusters outside the partnership whose competences or NACE title
-    hold a word, those holding most words first (one query for every gap)."""
-    matches = Q()
-    for word in words:
-        matches |= Q(skills_text__contains=word)
+PAIRED_WORDS = 6  # of each stage, paired for the first query
+
+
+def _pairs(words: list[str]) -> list[tuple[str, ...]]:
+    """The pairs of a stage's first words (a stage of one word: that word alone)."""
+    head = words[:PAIRED_WORDS]
+    if len(head) < 2:
+        return [tuple(head)] if head else []
+    return [(a, b) for i, a in enumerate(head) for b in head[i + 1 :]]
+
+
+def _holding(groups: list[tuple[str, ...]]):
+    """Profiles holding every word of at least one group: on PostgreSQL through the full-text
+    index (one GIN scan for the whole query), elsewhere with LIKE on the skills."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        text = " | ".join("(" + " & ".join(f"{w}:*" for w in g) + ")" for g in groups)
+        return Q(search_vector=SearchQuery(text, search_type="raw", config="simple"))
+    condition = Q(pk__in=[])
+    for group in groups:
+        both = Q()
+        for word in group:
+            both &= Q(skills_text__contains=word)
+        condition |= both
+    return condition
+
+
+def _member_candidates(groups, words: list[str], partnership_id: int, exclude=()):
+    """Findable members of clusters outside the partnership holding a group of the words, those
+    whose competences or NACE title hold most of ``words`` first."""
     hits = sum(
         (Case(When(skills_text__contains=w, then=Value(1)), default=Value(0)) for w in words),
         Value(0),
@@ -76,7 +102,8 @@ def _member_candidates(words: list[str], partnership_id: int):
     return list(
         searchable_profiles()
         .exclude(cluster_id__in=partner_clusters_of([partnership_id]))
-        .filter(matches)
+        .exclude(pk__in=list(exclude))
+        .filter(_holding(groups))
         .annotate(hits=hits)
         .select_related("cluster")
         .order_by("-hits", "name", "pk")[:CANDIDATES]
@@ -150,13 +177,26 @@ def _cluster_fit(cluster, words) -> Suggestion | None:
 
 def gap_suggestions(chain, stages, *, per_gap: int = PER_GAP) -> list[Gap]:
     """For each stage nobody covers (the first ``MAX_GAPS``): members and clusters from outside
-    the partnership that fit it, best first, in two queries for all of them."""
+    the partnership that fit it, best first. Members holding two of a stage's words come from
+    one query for every stage; only a stage left with too few asks again for any of its words
+    (a common word matches much, so it is not read unless needed); clusters in one more."""
     gaps = [s for s in stages if not s.assignments.all()][:MAX_GAPS]
     words = {s.pk: stage_words(s) for s in gaps}
     everything = list(dict.fromkeys(w for ws in words.values() for w in ws))
     if not everything:
         return [Gap(s, words[s.pk], []) for s in gaps]
-    profiles = _member_candidates(everything, chain.partnership_id)
+    pairs = list(dict.fromkeys(p for ws in words.values() for p in _pairs(ws)))
+    profiles = _member_candidates(pairs, everything, chain.partnership_id)
+    short = [
+        s
+        for s in gaps
+        if len(words[s.pk]) > 1
+        and sum(1 for p in profiles if _member_fit(p, words[s.pk])) < per_gap
+    ]
+    if short:
+        single = list(dict.fromkeys((w,) for s in short for w in words[s.pk]))
+        seen = [p.pk for p in profiles]
+        profiles += _member_candidates(single, everything, chain.partnership_id, exclude=seen)
     clusters = _cluster_candidates(everything, chain.partnership_id)
     result = []
     for stage in gaps:

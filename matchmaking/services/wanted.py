@@ -61,6 +61,10 @@ def partner_request_save(
         if (partnership is None) == (cluster is None):
             raise ValidationError(_("Post for one partnership you coordinate or one cluster."))
         require(may_post_for(actor, partnership=partnership, cluster=cluster))
+        if partnership is not None and partnership.status == partnership.Status.DRAFT:
+            raise ValidationError(
+                _("A draft partnership is not public yet: post for it once it is published.")
+            )
         post = PartnerRequest(author=actor, partnership=partnership, cluster=cluster)
     else:
         require(can_change_partner_request(actor, post))

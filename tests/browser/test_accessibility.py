@@ -61,6 +61,19 @@ def reported_kpi():
     return next(kpi for kpi in kpis if kpi.is_manual)
 
 
+def forwarded_request():
+    from matchmaking.models import ContactRequest
+
+    return ContactRequest.objects.get(requester__email=COORDINATOR, status="forwarded")
+
+
+def uncovered_stage():
+    from matchmaking.demo import STAGE
+    from strategy.models import ValueChainStage
+
+    return ValueChainStage.objects.select_related("chain").get(name=STAGE[0])
+
+
 @dataclass(frozen=True)
 class Screen:
     """A page to check: who looks at it, where it is, and one of its static texts."""
@@ -119,6 +132,32 @@ SCREENS = [
         COORDINATOR,
         lambda: f"/partnerships/{adpack2().pk}/targets/",
         "targets and actuals by period",
+    ),
+    # Finding partners (matchmaking).
+    Screen(
+        "partner-search",
+        COORDINATOR,
+        lambda: "/find/?competence=cybersecurity",
+        "Results, best match first",
+    ),
+    Screen(
+        "findable-members",
+        MANAGER,
+        lambda: f"/find/clusters/{managed_cluster().pk}/findable/",
+        "Fields the profiles of the chosen members show",
+    ),
+    Screen("partner-requests", COORDINATOR, lambda: "/find/wanted/", "Post what you look for"),
+    Screen(
+        "contact-request",
+        COORDINATOR,
+        lambda: forwarded_request().get_absolute_url(),
+        "Contact released by the cluster",
+    ),
+    Screen(
+        "value-chain-suggestions",
+        COORDINATOR,
+        lambda: uncovered_stage().chain.get_absolute_url(),
+        "Who could cover the stages nobody covers",
     ),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.

@@ -53,6 +53,18 @@ def test_a_manager_posts_for_their_cluster_only(client, world):
     assert client.get(reverse("matchmaking:partner_request_add")).status_code == 403
 
 
+def test_a_draft_partnership_stays_out_of_the_posts(client, world):
+    refused = _post(client, world.coord_a, f"p{world.draft.pk}")
+    assert refused.status_code == 200 and "DRAFTY" not in refused.content.decode()
+    api = client.post(
+        API,
+        {"partnership": world.draft.pk, "title": "x", "until": _today().isoformat()},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "draft" in api.content.decode()
+    assert not PartnerRequest.objects.exists()
+
+
 def test_bad_dates_and_codes_are_refused_with_a_message(client, world):
     past = _post(client, world.coord_a, f"p{world.a.pk}", until="2020-01-01")
     assert "between today and a year from now" in past.content.decode()

@@ -186,3 +186,28 @@ def test_the_query_count_does_not_grow_with_the_results(client, world, found):
         cluster = factories.cluster(f"Works cluster {i:02d}")
         cluster.sectors.add(sector)
     assert count() == before
+
+
+def test_a_search_with_nothing_to_rank_lists_clusters_then_members_by_name(client, world, found):
+    body = _api(client, world.coord_a, country="FI")
+    assert [(r["kind"], r["name"]) for r in body["results"]] == [("member", "Yew Works Oy")]
+    extra = factories.member(world.cluster_b, "Aalto Tools Oy", country="FI")
+    factories.findable(extra)
+    factories.cluster("Finnish Cluster", "FI")
+    body = _api(client, world.coord_a, country="FI")
+    assert [(r["kind"], r["name"]) for r in body["results"]] == [
+        ("cluster", "Finnish Cluster"),
+        ("member", "Aalto Tools Oy"),
+        ("member", "Yew Works Oy"),
+    ]
+    assert body["capped"] is False
+
+
+def test_the_count_stops_at_a_cap(client, world, found, monkeypatch):
+    monkeypatch.setattr("matchmaking.selectors.search.MAX_COUNT", 3)
+    for i in range(4):
+        factories.findable(factories.member(world.cluster_a, f"Capped {i}", country="DE"))
+    body = _api(client, world.coord_a, country="DE", kind="member")
+    assert body["count"] == 3 and body["capped"] is True and len(body["results"]) == 3
+    page = client.get(reverse("matchmaking:search"), {"country": "DE", "kind": "member"})
+    assert "More than 3 matches" in page.content.decode()
