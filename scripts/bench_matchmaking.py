@@ -41,25 +41,30 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_SERVER = "postgres://escp:escp@127.0.0.1:5432/escp"
 SEED = 2026
 
-COUNTRIES = (
-    "AT BE BG HR CY CZ DK EE FI FR DE EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+COUNTRIES = _words(
+    "AT BE BG HR CY CZ DK EE FI FR DE EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
 )
-MARKETS = "US CA MX BR JP KR CN IN SG AU ZA AE TR MA CL VN".split()
+MARKETS = _words("US CA MX BR JP KR CN IN SG AU ZA AE TR MA CL VN")
 # Noise competences: an adjective and a noun (1,200 tags). The planted ones use words of their
 # own, so that only the planted members and their near misses hold them.
-ADJECTIVES = """precision industrial digital robotic hybrid thermal optical smart modular
+ADJECTIVES = _words("""precision industrial digital robotic hybrid thermal optical smart modular
 acoustic structural marine medical automotive textile chemical electrical hydraulic
 pneumatic embedded wireless composite ceramic polymer organic biobased recycled lightweight
 cold green advanced rapid micro nano solar wind battery water food packaging printed laser
-metal""".split()
-NOUNS = """machining welding coating moulding casting assembly testing sensors firmware
+metal""")
+NOUNS = _words("""machining welding coating moulding casting assembly testing sensors firmware
 logistics design prototyping inspection analytics software controls automation printing
-cutting finishing bonding sealing drying filtration dosing mixing grinding forging""".split()
-PLANTED_A = """plasma cryogenic ultrasonic magnetron electrochemical photonic isostatic
+cutting finishing bonding sealing drying filtration dosing mixing grinding forging""")
+PLANTED_A = _words("""plasma cryogenic ultrasonic magnetron electrochemical photonic isostatic
 electrospun tribological piezoelectric sintered vacuum galvanic abrasive catalytic
-holographic""".split()
-PLANTED_B = """nitriding brazing peening lapping honing anodising etching cladding knurling
-broaching annealing tempering""".split()
+holographic""")
+PLANTED_B = _words("""nitriding brazing peening lapping honing anodising etching cladding knurling
+broaching annealing tempering""")
 
 
 # -- the database ------------------------------------------------------------------------------
@@ -272,9 +277,9 @@ def _search_indexes() -> dict[str, str]:
 
 
 def _flush(write, member_rows, membership_rows, tag_rows, profile_rows) -> None:
-    member_columns = """id name kind country nuts_region city nace_code employees annual_turnover
-        balance_sheet_total founded_year export_markets website contact_name contact_email
-        contact_phone erased_at created_at updated_at""".split()
+    member_columns = _words("""id name kind country nuts_region city nace_code employees
+        annual_turnover balance_sheet_total founded_year export_markets website contact_name
+        contact_email contact_phone erased_at created_at updated_at""")
     write("partnerships_member", member_columns, member_rows)
     write(
         "partnerships_clustermembership",
@@ -284,9 +289,9 @@ def _flush(write, member_rows, membership_rows, tag_rows, profile_rows) -> None:
     write("partnerships_member_competences", ["member_id", "competence_id"], tag_rows)
     from matchmaking.services.profiles import COPIED
 
-    profile_columns = """id member_id cluster_id show_name show_country show_region show_sector
-        show_competences show_size show_export_markets findable_since set_by_id
-        updated_at""".split()
+    profile_columns = _words("""id member_id cluster_id show_name show_country show_region
+        show_sector show_competences show_size show_export_markets findable_since set_by_id
+        updated_at""")
     write("matchmaking_findableprofile", [*profile_columns, *COPIED], profile_rows)
     for rows in (member_rows, membership_rows, tag_rows, profile_rows):
         rows.clear()
@@ -310,7 +315,7 @@ def stored_plan(members: int, queries: int, planted: int) -> dict | None:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def evaluate(plan: dict, *, runs: int = 3, log=print) -> dict:
@@ -327,7 +332,9 @@ def evaluate(plan: dict, *, runs: int = 3, log=print) -> dict:
     suffix = timezone.now().strftime("%H%M%S%f")
     gap_cluster = ClusterOrganisation.objects.create(name=f"Gap cluster {suffix}", country="BE")
     partnership = factories.partnership(f"GAP{suffix}", coordinator=gap_cluster)
-    coordinator = factories.user(f"bench-{suffix}@example.org", role=Role.COORDINATOR, scope=partnership)
+    coordinator = factories.user(
+        f"bench-{suffix}@example.org", role=Role.COORDINATOR, scope=partnership
+    )
     client = Client()
     client.force_login(coordinator)
     chain = ValueChain.objects.create(partnership=partnership, name="Bench chain")
@@ -424,7 +431,7 @@ def main() -> None:
         plan = generate(args.members, args.queries, args.planted)
     report = {"members": args.members, "planted": args.planted, **evaluate(plan, runs=args.runs)}
     print(
-        f"members {args.members:,} · {report['queries']} planted queries × {args.planted}\n"
+        f"members {args.members:,} · {report['queries']} planted queries x {args.planted}\n"
         f"  search precision@10: {report['search_precision_at_10']:.2f}\n"
         f"  gap suggestions precision@10: {report['gap_precision_at_10']:.2f}\n"
         f"  search (API) median {report['search_median_ms']} ms, p95 {report['search_p95_ms']} ms\n"
