@@ -138,7 +138,7 @@ SCREENS = [
         "partner-search",
         COORDINATOR,
         lambda: "/find/?competence=cybersecurity",
-        "Results, best match first",
+        "Why:",
     ),
     Screen(
         "findable-members",
