@@ -36,9 +36,17 @@ class MatchmakingConfig(AppConfig):
                 "set_by",
             ],
         )
+        # The member's name as found is in the trail's label (scrubbed on erasure), not in its
+        # changes; the contact released is masked there.
         auditlog.register(
             models.ContactRequest,
-            exclude_fields=["created_at", "updated_at", "notified_at", "answer_notified_at"],
+            exclude_fields=[
+                "created_at",
+                "updated_at",
+                "notified_at",
+                "answer_notified_at",
+                "member_name",
+            ],
             mask_fields=["released_name", "released_email", "released_phone"],
         )
         auditlog.register(models.PartnerRequest, exclude_fields=["created_at", "updated_at"])

@@ -55,6 +55,7 @@ class FindableProfileViewSet(PolicyViewSet):
     contacts pass only through a contact request you forward. ``DELETE`` ends findability."""
 
     queryset = FindableProfile.objects.select_related("member", "set_by")
+    lookup_value_regex = r"[0-9]+"
     serializer_class = FindableProfileSerializer
     filterset_class = FindableProfileFilterSet
     login_required = True

@@ -111,6 +111,7 @@ class ContactRequestViewSet(PolicyViewSet):
     ``If-Match``."""
 
     queryset = ContactRequest.objects.select_related("requester", "cluster")
+    lookup_value_regex = r"[0-9]+"
     serializer_class = ContactRequestSerializer
     filterset_class = ContactRequestFilters
     permission_classes = [IsAuthenticated]  # the services decide who sends and answers
@@ -204,6 +205,7 @@ class PartnerRequestViewSet(PolicyViewSet):
     ``until``. ``answers/``: the poster reads every answer, others their own; POST answers."""
 
     queryset = PartnerRequest.objects.select_related("author")
+    lookup_value_regex = r"[0-9]+"
     serializer_class = LookingForSerializer
     filterset_class = PartnerRequestFilterSet
     login_required = True

@@ -207,3 +207,17 @@ def test_only_the_clusters_managers_make_its_members_findable(client, world):
     )
     assert answer.status_code == 403
     assert not FindableProfile.objects.exists()
+
+
+def test_an_erasure_leaves_the_name_nowhere_in_the_trail(client, world, found, manager_b):
+    from auditlog.models import LogEntry
+
+    client.force_login(world.coord_a)
+    client.post(
+        reverse("matchmaking:contact_request_create", args=[found.yew.pk]),
+        {"purpose": "supply", "message": "Hello"},
+    )
+    assert LogEntry.objects.filter(object_repr__contains="Yew Works Oy").exists()
+    member_services.member_erase(actor=manager_b, member=found.yew)
+    for entry in LogEntry.objects.all():
+        assert "Yew Works Oy" not in entry.object_repr + str(entry.changes), entry
