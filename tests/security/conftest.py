@@ -218,6 +218,17 @@ def _finding_partners(world, today):
         purpose="supply",
         message="We look for laser cladding for turbine parts.",
     )
+    # Requests for Rowan's contact (A's cluster) from B's coordinator and the lone cluster's
+    # manager: every role that asks or answers has a list with rows.
+    for requester in (world.coord_b, world.manager_x):
+        ContactRequest.objects.create(
+            requester=requester,
+            member=rowan,
+            cluster=world.cluster_a,
+            member_name=rowan.name,
+            purpose="partnership",
+            message="Could we talk?",
+        )
     post = PartnerRequest.objects.create(
         author=world.coord_a,
         partnership=world.a,
