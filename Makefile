@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench bench-b2b
+.PHONY: lock run test install compilemessages messages lint format clean migrate demo worker beat bench-import bench bench-b2b bench-matchmaking
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is needed (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -95,3 +95,10 @@ bench: install
 # 2 days x 20 tables (a throwaway database: SQLite, or PostgreSQL from DATABASE_URL).
 bench-b2b: install
 	$(BIN)/python scripts/bench_b2b.py
+
+# The partner search: precision@10 of planted matches and the time of a search, at 10,000 and
+# 100,000 findable members (PostgreSQL from BENCH_DATABASE_URL or DATABASE_URL; the first run
+# generates the data). More: scripts/bench_matchmaking.py --members 1000000.
+bench-matchmaking: install
+	$(BIN)/python scripts/bench_matchmaking.py --members 10000
+	$(BIN)/python scripts/bench_matchmaking.py --members 100000

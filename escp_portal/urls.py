@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
+    path("", include("matchmaking.urls")),
     path("", include("evaluation.urls")),
 ]
 

@@ -272,3 +272,26 @@ def meeting(first, second, *, state="requested", **fields):
         **side("recipient", second),
         **fields,
     )
+
+
+# --- finding partners: findable profiles --------------------------------------------------------
+
+
+def findable(member, cluster=None, *, set_by=None, competences=(), **flags):
+    """Make ``member`` findable through ``cluster`` (its first cluster by default), as its
+    manager would, with ``flags`` (``show_…``) over the defaults; ``competences`` (names) are
+    given to the member first."""
+    from matchmaking.models import FindableProfile
+    from matchmaking.services.profiles import fill
+    from partnerships.models import Competence
+
+    for name in competences:
+        competence, _ = Competence.objects.get_or_create(
+            name=name, defaults={"slug": name.lower().replace(" ", "-")}
+        )
+        member.competences.add(competence)
+    cluster = cluster or member.memberships.order_by("pk").first().cluster
+    profile = FindableProfile.objects.create(member=member, cluster=cluster, set_by=set_by, **flags)
+    fill([FindableProfile.objects.select_related("member").get(pk=profile.pk)])
+    profile.refresh_from_db()
+    return profile

@@ -332,3 +332,35 @@ def grow(s, n=30):
             signed_off_at=timezone.now(),
         )
     a.save()  # one more entry in the history
+
+    # Finding partners: findable members (A's cluster), contact requests for them and posts
+    # with answers; findable members of B's cluster that fit A's stage nobody covers.
+    from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
+
+    for i, member in enumerate(members):
+        factories.findable(member, set_by=world.manager_a, competences=["Cladding"])
+        ContactRequest.objects.create(
+            requester=world.coord_b if i % 2 else world.manager_x,
+            member=member,
+            cluster=world.cluster_a,
+            member_name=member.name,
+            purpose="supply",
+            message=f"Request {i}",
+            status="open" if i % 3 else "forwarded",
+        )
+        post = PartnerRequest.objects.create(
+            author=world.coord_a,
+            partnership=a,
+            title=f"Grown post {tag}-{i}",
+            competences="Cladding",
+            countries=COUNTRIES[:3],
+            until=today + timedelta(days=10 + i),
+        )
+        for author in (world.manager_x, world.coord_b, world.manager_a):
+            PartnerRequestAnswer.objects.create(request=post, author=author, message="Yes")
+        PartnerRequestAnswer.objects.create(
+            request=s.find.post, author=factories.user(), message=f"Answer {i}"
+        )
+        # Findable members of B's cluster: suggested for A's stage nobody covers.
+        cladder = factories.member(world.cluster_b, f"Grown cladder {tag}-{i}", country="FI")
+        factories.findable(cladder, competences=["Cladding"])

@@ -24,6 +24,7 @@ from escp_portal.admin import ReadOnlyAdmin
 from escp_portal.celery import app as celery_app
 from escp_portal.jobs.models import QueuedJob
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
+from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
 from missions.models import MeetingNotice, ReminderLog
 from partnerships.models import (
     ClusterMembership,
@@ -109,6 +110,12 @@ def _access(model, i, **fields):
     )
 
 
+def _post(world, i):
+    return PartnerRequest.objects.create(
+        author=world.coord_a, title=f"We look for {i}", until=date(2030, 1, 1)
+    )
+
+
 def _log_entry(world, i):
     factories.programme(f"AUDIT-{i}")  # audited: its creation writes an entry
     return LogEntry.objects.latest("pk")
@@ -185,6 +192,21 @@ BUILDERS = {
         meeting=factories.meeting(_participant(w), _participant(w)),
         recipient=factories.user(),
         kind="requested",
+    ),
+    # --- finding partners ---
+    "matchmaking.FindableProfile": lambda w, i: factories.findable(
+        factories.member(w.cluster_a, name=f"Findable {i}")
+    ),
+    "matchmaking.ContactRequest": lambda w, i: ContactRequest.objects.create(
+        requester=w.coord_b,
+        member=factories.member(w.cluster_a),
+        cluster=w.cluster_a,
+        purpose="supply",
+        message=f"Request {i}",
+    ),
+    "matchmaking.PartnerRequest": lambda w, i: _post(w, i),
+    "matchmaking.PartnerRequestAnswer": lambda w, i: PartnerRequestAnswer.objects.create(
+        request=_post(w, i), author=w.coord_b, message=f"Answer {i}"
     ),
     "evaluation.KPIStatus": lambda w, i: KPIStatus.objects.update_or_create(
         kpi=(kpi := _kpi(w)),

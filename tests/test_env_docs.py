@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [
-    ROOT / name for name in ("escp_portal", "partnerships", "strategy", "missions", "evaluation")
+    ROOT / name
+    for name in ("escp_portal", "partnerships", "strategy", "missions", "matchmaking", "evaluation")
 ]
 ENV_METHODS = {"bool", "int", "float", "str", "list", "tuple", "dict", "json", "path", "url", "db"}
 ENV_METHODS |= {"db_url", "email_url", "email", "cache", "cache_url", "search_url", "decimal"}

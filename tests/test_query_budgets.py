@@ -33,6 +33,10 @@ ABOVE_TARGET: dict[str, str] = {
     "values to review, tasks, missions without outcomes, reviews, next missions; member "
     "freshness, open registrations; the oversight's three for partnerships silent or at risk), "
     "each flat as the data grows; ended partnerships' items come in the same queries",
+    "strategy:value_chain": "the chain's page, and for the stages nobody covers who could cover "
+    "them (matchmaking's section): the findable members and the clusters of other partnerships "
+    "that fit, two queries for every such stage at once (three when a stage of several words "
+    "has too few members holding two of them)",
 }
 POST_ONLY = None
 
@@ -100,7 +104,7 @@ BUDGETS = {
     "strategy:reporting": 8,
     "strategy:indicators": 8,
     "strategy:value_chains": 6,
-    "strategy:value_chain": 10,
+    "strategy:value_chain": 13,  # +2 or 3: suggestions for the uncovered stages (ABOVE_TARGET)
     "strategy:markets": 6,
     "strategy:market": 6,
     "missions:calendar": 6,
@@ -221,6 +225,33 @@ BUDGETS = {
     "api:token-detail": 4,
     "api:roleassignment-list": 5,
     "api:roleassignment-detail": 4,
+    # --- finding partners (matchmaking) ---
+    "matchmaking:search": 10,
+    "matchmaking:findability": 10,
+    "matchmaking:profile_edit": 10,
+    "matchmaking:contact_request_create": 10,
+    "matchmaking:contact_requests": 10,
+    "matchmaking:contact_requests_received": 10,
+    "matchmaking:contact_request_detail": 10,
+    "matchmaking:partner_requests": 10,
+    "matchmaking:partner_request_add": 10,
+    "matchmaking:partner_request_detail": 10,
+    "matchmaking:partner_request_edit": 10,
+    "matchmaking:partner_request_close": POST_ONLY,
+    "matchmaking:gap_action": POST_ONLY,
+    "matchmaking:export_group_suggestions": 10,
+    "api:partner-search": 10,
+    "api:findableprofile-list": 10,
+    "api:findableprofile-detail": 10,
+    "api:contactrequest-list": 10,
+    "api:contactrequest-detail": 10,
+    "api:contactrequest-forward": POST_ONLY,
+    "api:contactrequest-decline": POST_ONLY,
+    "api:contactrequest-withdraw": POST_ONLY,
+    "api:partnerrequest-list": 10,
+    "api:partnerrequest-detail": 10,
+    "api:partnerrequest-close": POST_ONLY,
+    "api:partnerrequest-answers": 10,
 }
 
 # URLs the matrix asks with a made-up key, which no role gets: here with a real one. The

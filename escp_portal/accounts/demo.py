@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from evaluation.demo import CURRENT_ACRONYM, CURRENT_CLUSTER
+from matchmaking import demo as matchmaking_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import ClusterOrganisation, Partnership
 
@@ -73,6 +74,11 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
     # not known, as it would be only in the email).
     partnerships_demo.load_invitations(
         coordinator=coordinator, manager=manager, partnerships=coordinated, clusters=managed
+    )
+    # Finding partners: the manager's consent for findable members, a post with an answer, a
+    # forwarded contact request (they need the people who did them).
+    matchmaking_demo.load_people(
+        coordinator=coordinator, manager=manager, coordinated=coordinated, managed=managed
     )
     if coordinated and not Invitation.objects.filter(email=INVITED_PERSON).exists():
         Invitation.objects.create(

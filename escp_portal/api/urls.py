@@ -4,6 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
 from evaluation import api as evaluation_api
+from matchmaking.api import profiles as matchmaking_profiles
+from matchmaking.api import requests as matchmaking_requests
+from matchmaking.api import search as matchmaking_search
 from missions import api as missions_api
 from partnerships.api import consent as partnerships_consent
 from partnerships.api import viewsets as partnerships_api
@@ -40,6 +43,16 @@ router.register("export-groups", missions_api.ExportGroupViewSet, basename="expo
 router.register("meeting-profiles", missions_api.MeetingProfileViewSet, basename="meetingprofile")
 router.register("counterparts", missions_api.LocalCounterpartViewSet, basename="counterpart")
 router.register("meetings", missions_api.MeetingViewSet, basename="meeting")
+# Finding partners (matchmaking).
+router.register(
+    "findable-profiles", matchmaking_profiles.FindableProfileViewSet, basename="findableprofile"
+)
+router.register(
+    "contact-requests", matchmaking_requests.ContactRequestViewSet, basename="contactrequest"
+)
+router.register(
+    "partner-requests", matchmaking_requests.PartnerRequestViewSet, basename="partnerrequest"
+)
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 
@@ -54,6 +67,11 @@ urlpatterns = [
     path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
     path("core-indicators/", evaluation_api.CoreIndicatorAPIView.as_view(), name="core-indicators"),
     path("oversight/", evaluation_api.OversightAPIView.as_view(), name="oversight"),
+    path(
+        "partner-search/",
+        matchmaking_search.PartnerSearchView.as_view(),
+        name="partner-search",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partnerships",
     "strategy",
     "missions",
+    "matchmaking",
     "evaluation",
     "escp_portal.devtools",
 ]
@@ -351,6 +352,10 @@ XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
 MEMBER_IMPORT_STALE_MINUTES = env.int("MEMBER_IMPORT_STALE_MINUTES", default=60)
 # A KPI evidence file.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Contact requests a person may have waiting for an answer at once (the cluster managers who
+# answer them are few; a flood of requests would bury them).
+MATCHMAKING_MAX_OPEN_CONTACT_REQUESTS = 20
 
 # Overdue KPI reports older than this are not reminded any more (their period is history).
 KPI_REMINDER_WINDOW_DAYS = env.int("KPI_REMINDER_WINDOW_DAYS", default=180)

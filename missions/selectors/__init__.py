@@ -17,6 +17,7 @@ from .missions import (
     OVERLAP_DAYS,
     Overlap,
     calendar_missions,
+    export_group_sections,
     export_groups_of,
     feed_missions,
     feed_partnerships,
@@ -30,6 +31,7 @@ from .missions import (
     overlaps_seen_by,
     partnership_country_figures,
     places,
+    register_export_group_section,
     registrable_members,
     registrations,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "agenda",
     "calendar_missions",
     "counterparts",
+    "export_group_sections",
     "export_groups_of",
     "feed_missions",
     "feed_partnerships",
@@ -60,6 +63,7 @@ __all__ = [
     "partnership_country_figures",
     "places",
     "profile_of",
+    "register_export_group_section",
     "registrable_members",
     "registrations",
 ]

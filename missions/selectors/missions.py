@@ -219,6 +219,21 @@ def export_groups_of(partnership):
 # --- calendar feeds -----------------------------------------------------------------------------
 
 
+# Sections that later apps add to a partnership's export-group page (the matchmaking app: groups
+# it suggests), so that the missions app depends on none of them. A section is a function
+# ``(partnership, user) -> dict | None``; the dict names the ``template`` that renders it.
+_export_group_sections = []
+
+
+def register_export_group_section(section):
+    _export_group_sections.append(section)
+    return section
+
+
+def export_group_sections(partnership, user) -> list[dict]:
+    return [shown for section in _export_group_sections if (shown := section(partnership, user))]
+
+
 def feed_partnerships(user):
     """The partnerships the owner of a feed sees, with ``INSIDER``: one partnership's feed is
     for its insiders."""

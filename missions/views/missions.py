@@ -305,7 +305,8 @@ class ExportGroupListView(MemberRecordsView):
 
     def get_context_data(self, **kwargs):
         groups = selectors.export_groups_of(self.partnership)
-        return super().get_context_data(groups=groups, **kwargs)
+        sections = selectors.export_group_sections(self.partnership, self.request.user)
+        return super().get_context_data(groups=groups, sections=sections, **kwargs)
 
 
 class MissionIcsView(LoginRequiredMixin, View):

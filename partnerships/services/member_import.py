@@ -25,6 +25,7 @@ from ..imports import LINE, RowResult, parse_id, parse_row
 from ..models import ClusterMembership, ClusterOrganisation, Competence, Member
 from ..models.members import CONTACT_FIELDS, MEMBER_FIELDS, size_class_of
 from ..rules import can_manage_members
+from .members import members_changed
 
 BATCH = 1000
 
@@ -260,6 +261,7 @@ def apply_plan(cluster, plan: Plan, *, progress=None) -> dict[str, int]:
                 membership.joined_on = moved[membership.member_id]
             ClusterMembership.objects.bulk_update(memberships, ["joined_on"], batch_size=BATCH)
             audit.log_updated(pairs)
+        members_changed([r.member_id for r in updates])
     if progress:
         progress(total, total)
     return counts

@@ -66,6 +66,7 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
         member.save()
         if competences is not None:
             member.competences.set(_competences(competences))
+        members_changed([member.pk])
     member.refresh_from_db(fields=["is_sme", "size_class"])
     return member
 
@@ -93,6 +94,7 @@ def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> boo
         if not ClusterMembership.objects.filter(member=member).exists():
             member.delete()
             return True
+        members_changed([member.pk])
     return False
 
 
@@ -152,7 +154,26 @@ def member_erase(*, actor, member: Member) -> Member:
         )
         _scrub_trail(member, old_name)
         _scrub_imports(member, identifying)
+        members_changed([member.pk])
     return member
+
+
+# Later apps that keep something derived from a member's data (the matchmaking app: the findable
+# profile a search reads) register here and hear of every member whose data, clusters or erasure
+# changed, inside the write's transaction: ``callback(member_ids)``. Imports call it too, though
+# their bulk writes send no model signals.
+_change_listeners: list = []
+
+
+def register_member_change(callback) -> None:
+    _change_listeners.append(callback)
+
+
+def members_changed(member_ids) -> None:
+    ids = sorted(set(member_ids))
+    if ids:
+        for callback in _change_listeners:
+            callback(ids)
 
 
 # Records of later apps that list members in a many-to-many field (the missions app: outcomes

@@ -21,7 +21,13 @@ from .reporting import (
     reports_to_remind,
 )
 from .roadmap import tasks_for
-from .value_chain import chain_stages, placeable_members, value_chains_of
+from .value_chain import (
+    chain_stages,
+    placeable_members,
+    register_value_chain_section,
+    value_chain_page_sections,
+    value_chains_of,
+)
 from .versions import (
     SMART_RULES,
     SmartCheck,
@@ -55,6 +61,7 @@ __all__ = [
     "period_locks",
     "placeable_members",
     "register_kpi_page_section",
+    "register_value_chain_section",
     "reminder_recipients",
     "reporting_completeness",
     "reports_to_remind",
@@ -63,6 +70,7 @@ __all__ = [
     "strategy_versions",
     "target_markets_of",
     "tasks_for",
+    "value_chain_page_sections",
     "value_chains_of",
     "with_smart_counts",
 ]

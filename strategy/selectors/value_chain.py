@@ -31,3 +31,19 @@ def placeable_members(user, partnership):
         .distinct()
         .order_by("name")
     )
+
+
+# Sections that later apps add to a value chain's page (the matchmaking app: who could cover the
+# stages nobody covers), so that the strategy depends on none of them. A section is a function
+# ``(chain, stages, user) -> dict | None`` (``stages`` as ``chain_stages`` read them); the dict
+# names the ``template`` that renders it.
+_value_chain_sections = []
+
+
+def register_value_chain_section(section):
+    _value_chain_sections.append(section)
+    return section
+
+
+def value_chain_page_sections(chain, stages, user) -> list[dict]:
+    return [shown for section in _value_chain_sections if (shown := section(chain, stages, user))]

@@ -64,6 +64,7 @@ class ValueChainView(ObjectMixin, TemplateView):
             stages=stages,
             gaps=gaps,
             overlaps=overlaps,
+            chain_sections=selectors.value_chain_page_sections(chain, stages, self.request.user),
             stage_form=stage_form
             or (StageForm(chain=chain, stages=stages) if self.coordinator else None),
             assignment_form=assignment_form

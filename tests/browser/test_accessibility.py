@@ -71,6 +71,19 @@ def b2b_participant():
     return Meeting.objects.filter(mission=b2b_mission(), starts_at__isnull=False).first().requester
 
 
+def forwarded_request():
+    from matchmaking.models import ContactRequest
+
+    return ContactRequest.objects.get(requester__email=COORDINATOR, status="forwarded")
+
+
+def uncovered_stage():
+    from matchmaking.demo import STAGE
+    from strategy.models import ValueChainStage
+
+    return ValueChainStage.objects.select_related("chain").get(name=STAGE[0])
+
+
 @dataclass(frozen=True)
 class Screen:
     """A page to check: who looks at it, where it is, and one of its static texts."""
@@ -142,6 +155,32 @@ SCREENS = [
         COORDINATOR,
         lambda: f"/participations/{b2b_participant().pk}/agenda/",
         "Time",
+    ),
+    # Finding partners (matchmaking).
+    Screen(
+        "partner-search",
+        COORDINATOR,
+        lambda: "/find/?competence=cybersecurity",
+        "Why:",
+    ),
+    Screen(
+        "findable-members",
+        MANAGER,
+        lambda: f"/find/clusters/{managed_cluster().pk}/findable/",
+        "Fields the profiles of the chosen members show",
+    ),
+    Screen("partner-requests", COORDINATOR, lambda: "/find/wanted/", "Post what you look for"),
+    Screen(
+        "contact-request",
+        COORDINATOR,
+        lambda: forwarded_request().get_absolute_url(),
+        "Contact released by the cluster",
+    ),
+    Screen(
+        "value-chain-suggestions",
+        COORDINATOR,
+        lambda: uncovered_stage().chain.get_absolute_url(),
+        "Who could cover the stages nobody covers",
     ),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.

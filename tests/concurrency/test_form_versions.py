@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
+from escp_portal import versions
 from escp_portal.forms import VERSION_FIELD
 from escp_portal.pages import ConflictCheckMixin
 
@@ -39,6 +40,9 @@ EDIT_PAGES = {
         "form",
         {},
     ),
+    # --- finding partners (matchmaking) ---
+    "matchmaking:profile_edit": (lambda s: s.find.rowan_profile, "manager_a", "form", {}),
+    "matchmaking:partner_request_edit": (lambda s: s.find.post, "coord_a", "form", {}),
 }
 
 
@@ -93,8 +97,13 @@ def _field_to_change(form):
     if texts:
         return texts[0], "Theirs", "Mine"
     dates = [n for n in names if isinstance(model.get_field(n), models.DateField)]
-    assert dates, f"{type(form).__name__} has no text or date field to change"
-    return dates[0], date(2021, 2, 3), date(2021, 4, 5)
+    if dates:
+        return dates[0], date(2021, 2, 3), date(2021, 4, 5)
+    # A form of choices only (which fields a findable profile shows): a yes/no.
+    flags = [n for n in names if isinstance(model.get_field(n), models.BooleanField)]
+    assert flags, f"{type(form).__name__} has no text, date or yes/no field to change"
+    current = getattr(form.instance, flags[0])
+    return flags[0], not current, current
 
 
 @pytest.mark.parametrize("page", sorted(EDIT_PAGES))
@@ -110,7 +119,12 @@ def test_a_stale_edit_form_shows_the_other_persons_values_and_writes_nothing(cli
     record = form.instance
     name, theirs, mine = _field_to_change(form)
     data = _post_data(form, extra)
-    data[form.add_prefix(name)] = str(mine)
+    if isinstance(mine, bool):
+        data.pop(form.add_prefix(name), None)
+        if mine:
+            data[form.add_prefix(name)] = "on"
+    else:
+        data[form.add_prefix(name)] = str(mine)
 
     # Someone else saves the record meanwhile.
     type(record)._base_manager.filter(pk=record.pk).update(**{name: theirs})
@@ -118,7 +132,8 @@ def test_a_stale_edit_form_shows_the_other_persons_values_and_writes_nothing(cli
     assert stale.status_code == 200, "a stale form was accepted"
     page_text = stale.content.decode()
     assert "Someone else changed this record" in page_text
-    assert escape(f"{form.fields[name].label}: {theirs}") in page_text
+    shown = versions.display(record.__class__(**{name: theirs}), name)
+    assert escape(f"{form.fields[name].label}: {shown}") in page_text
     record.refresh_from_db()
     assert getattr(record, name) == theirs
 

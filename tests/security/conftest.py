@@ -40,7 +40,8 @@ def _strategy(partnership, partner):
     task = Task.objects.create(objective=objective, title=f"Task {partnership.acronym}")
     task.responsible.add(partner)
     chain = ValueChain.objects.create(partnership=partnership, name="Chain")
-    ValueChainStage.objects.create(chain=chain, name="Stage", order=1)
+    # Nobody covers it: the page suggests who could (findable members, other clusters).
+    ValueChainStage.objects.create(chain=chain, name="Stage", order=1, description="Cladding")
     market = TargetMarket.objects.create(partnership=partnership, country="CA")
     study = MarketStudy.objects.create(target_market=market, segments="Buyers")
     return SimpleNamespace(
@@ -173,7 +174,9 @@ def two_of_everything(world):
         invited_by=world.coord_a,
         expires_at=timezone.now() + timedelta(days=14),
     )
+    find = _finding_partners(world, today)
     return SimpleNamespace(
+        find=find,
         partner_invitation=partner_invitation,
         invitation=invitation,
         world=world,
@@ -194,6 +197,85 @@ def two_of_everything(world):
             role: AuthToken.objects.filter(user=getattr(world, role)).first().token_key
             for role in ROLES[1:]
         },
+    )
+
+
+# --- finding partners (matchmaking): data for test_access_matrix's block -----------------------
+# Yew Works Oy, a member of Beta Cluster (partner of B), is findable: every coordinator and
+# cluster manager finds it, but its contacts reach only B's coordinator (its cluster shares them),
+# never a requester. A's coordinator has asked for its contact (open), and posted "we look for
+# laser cladding" for A, which the lone cluster's manager answered.
+
+YEW_SECRETS = ["yew@member.example", "Yrjö Yew", "+358 40 111 2222"]
+
+
+def _finding_partners(world, today):
+    from escp_portal.accounts.models import Role
+    from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
+
+    manager_b = factories.user(
+        "manager-b@example.org", role=Role.CLUSTER_MANAGER, scope=world.cluster_b
+    )
+    yew = factories.member(
+        world.cluster_b,
+        "Yew Works Oy",
+        country="FI",
+        nace_code="25.62",
+        employees=30,
+        export_markets=["JP"],
+        contact_name="Yrjö Yew",
+        contact_email="yew@member.example",
+        contact_phone="+358 40 111 2222",
+    )
+    profile = factories.findable(yew, set_by=manager_b, competences=["Laser cladding"])
+    rowan = factories.member(
+        world.cluster_a,
+        "Rowan Tools SA",
+        country="FR",
+        nace_code="28.41",
+        employees=120,
+        export_markets=["JP", "US"],
+        contact_email="rowan@member.example",
+    )
+    rowan_profile = factories.findable(rowan, set_by=world.manager_a, competences=["CNC machining"])
+    contact_request = ContactRequest.objects.create(
+        requester=world.coord_a,
+        member=yew,
+        cluster=world.cluster_b,
+        member_name=yew.name,
+        purpose="supply",
+        message="We look for laser cladding for turbine parts.",
+    )
+    # Requests for Rowan's contact (A's cluster) from B's coordinator and the lone cluster's
+    # manager: every role that asks or answers has a list with rows.
+    for requester in (world.coord_b, world.manager_x):
+        ContactRequest.objects.create(
+            requester=requester,
+            member=rowan,
+            cluster=world.cluster_a,
+            member_name=rowan.name,
+            purpose="partnership",
+            message="Could we talk?",
+        )
+    post = PartnerRequest.objects.create(
+        author=world.coord_a,
+        partnership=world.a,
+        title="Laser cladding for turbine parts",
+        competences="Laser cladding",
+        until=today + timedelta(days=30),
+    )
+    answer = PartnerRequestAnswer.objects.create(
+        request=post, author=world.manager_x, message="Our members do that."
+    )
+    return SimpleNamespace(
+        manager_b=manager_b,
+        yew=yew,
+        profile=profile,
+        rowan=rowan,
+        rowan_profile=rowan_profile,
+        contact_request=contact_request,
+        post=post,
+        answer=answer,
     )
 
 

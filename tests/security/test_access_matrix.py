@@ -16,8 +16,21 @@ from tests.security.conftest import ROLES
 pytestmark = pytest.mark.django_db
 
 # What each role must never find in any answer (bodies of pages, API responses and exports).
+# Finding partners (matchmaking): a findable member's contacts reach nobody through the search or
+# a contact request (only B's coordinator, through its cluster's member list); an answer to a post
+# reaches only its poster; a contact request only its requester and the cluster's managers.
+YEW = ["yew@member.example", "Yrjö Yew", "+358 40 111 2222"]
+ROWAN = ["rowan@member.example"]
+REQUEST = ["We look for laser cladding for turbine parts."]
+ANSWER = ["Our members do that."]
 SECRETS = {
     "anonymous": [
+        *YEW,
+        *ROWAN,
+        *REQUEST,
+        *ANSWER,
+        "Yew Works Oy",
+        "Rowan Tools SA",
         "Alder GmbH",
         "Birch SA",
         "Cedar AB",
@@ -30,8 +43,11 @@ SECRETS = {
         "Voyage Beta",
         "DRAFTY",
     ],
-    "coord_a": ["Birch SA", "b@member.example", "KPI BETA", "Task BETA", "Xylo Oy"],
+    "coord_a": ["Birch SA", "b@member.example", "KPI BETA", "Task BETA", "Xylo Oy", *YEW],
     "coord_b": [
+        *ROWAN,
+        *REQUEST,
+        *ANSWER,
         "Alder GmbH",
         "a@member.example",
         "KPI ALPHA",
@@ -41,6 +57,9 @@ SECRETS = {
         "Xylo Oy",
     ],
     "manager_a": [
+        *YEW,
+        *REQUEST,
+        *ANSWER,
         "Birch SA",
         "Cedar AB",  # a member of a partner cluster, not of theirs
         "b@member.example",
@@ -51,6 +70,9 @@ SECRETS = {
         "Xylo Oy",
     ],
     "manager_x": [
+        *YEW,
+        *ROWAN,
+        *REQUEST,
         "Alder GmbH",
         "a@member.example",
         "Birch SA",
@@ -63,6 +85,12 @@ SECRETS = {
         "Cedar AB",
     ],
     "officer": [
+        *YEW,
+        *ROWAN,
+        *REQUEST,
+        *ANSWER,
+        "Yew Works Oy",
+        "Rowan Tools SA",
         "a@member.example",
         "b@member.example",
         "Alder GmbH",
@@ -99,6 +127,10 @@ SHOWN_AT = [
     ("coord_a", "missions:meetings"),  # Maplewood Foods, its contact, Offers of A
     ("coord_b", "api:counterpart-list"),  # Pinewood Foods, its contact
     ("coord_b", "api:meetingprofile-list"),  # Offers of B
+    # --- finding partners ---
+    ("coord_a", "api:member-list"),  # rowan@member.example (Alpha Cluster shares contacts)
+    ("coord_a", "matchmaking:contact_request_detail"),  # the request's message
+    ("coord_a", "matchmaking:partner_request_detail"),  # manager_x's answer
 ]
 
 OK = 200
@@ -122,6 +154,8 @@ FEED = (404, OK, OK, OK, OK, OK)
 B2B_NAMED_A = ("login", OK, 404, OK, 404, 404)
 B2B_SIDE_A = ("login", OK, 404, OK, 404, 403)  # the officer sees the registration, not this
 B2B_ORGANISER_A = ("login", OK, 404, 403, 404, 404)
+SEARCHERS = ("login", OK, OK, OK, OK, 403)  # coordinators and cluster managers look for partners
+REQUESTER_A = ("login", OK, 404, 404, 404, 404)  # A's coordinator's contact request
 POST_ONLY = None
 
 
@@ -265,6 +299,36 @@ MATRIX = {
     "evaluation:oversight": (NONE, OFFICER),
     "evaluation:oversight_export": (kw(fmt="xlsx"), OFFICER),
     "evaluation:review_create": (kw(pk=lambda s: s.a.kpi.pk), POST_ONLY),
+    # --- finding partners (matchmaking) ---
+    "matchmaking:search": (NONE, SEARCHERS),
+    "matchmaking:findability": (kw(cluster_pk=lambda s: s.world.cluster_a.pk), MANAGER_A),
+    "matchmaking:profile_edit": (kw(pk=lambda s: s.find.rowan_profile.pk), MANAGER_A),
+    "matchmaking:contact_request_create": (kw(member_pk=lambda s: s.find.yew.pk), SEARCHERS),
+    "matchmaking:contact_requests": (NONE, LOGGED_IN),
+    "matchmaking:contact_requests_received": (NONE, LOGGED_IN),
+    "matchmaking:contact_request_detail": (
+        kw(pk=lambda s: s.find.contact_request.pk),
+        REQUESTER_A,
+    ),
+    "matchmaking:partner_requests": (NONE, LOGGED_IN),
+    "matchmaking:partner_request_add": (NONE, SEARCHERS),
+    "matchmaking:partner_request_detail": (kw(pk=lambda s: s.find.post.pk), LOGGED_IN),
+    "matchmaking:partner_request_edit": (kw(pk=lambda s: s.find.post.pk), COORD_A_PUBLIC),
+    "matchmaking:partner_request_close": (kw(pk=lambda s: s.find.post.pk), POST_ONLY),
+    "matchmaking:gap_action": (kw(pk=lambda s: s.a.chain.stages.first().pk), POST_ONLY),
+    "matchmaking:export_group_suggestions": (A, COORD_A_INSIDE),
+    "api:partner-search": (NONE, SEARCHERS),
+    "api:findableprofile-list": (NONE, LOGGED_IN),
+    "api:findableprofile-detail": (kw(pk=lambda s: s.find.rowan_profile.pk), MANAGER_A),
+    "api:contactrequest-list": (NONE, LOGGED_IN),
+    "api:contactrequest-detail": (kw(pk=lambda s: s.find.contact_request.pk), REQUESTER_A),
+    "api:contactrequest-forward": (kw(pk=lambda s: s.find.contact_request.pk), POST_ONLY),
+    "api:contactrequest-decline": (kw(pk=lambda s: s.find.contact_request.pk), POST_ONLY),
+    "api:contactrequest-withdraw": (kw(pk=lambda s: s.find.contact_request.pk), POST_ONLY),
+    "api:partnerrequest-list": (NONE, LOGGED_IN),
+    "api:partnerrequest-detail": (kw(pk=lambda s: s.find.post.pk), LOGGED_IN),
+    "api:partnerrequest-close": (kw(pk=lambda s: s.find.post.pk), POST_ONLY),
+    "api:partnerrequest-answers": (kw(pk=lambda s: s.find.post.pk), LOGGED_IN),
     # --- the API (anonymous answers 401 instead of a redirect) ---
     "api:api-root": (NONE, PUBLIC),
     "api:schema": (NONE, PUBLIC),
@@ -547,6 +611,51 @@ WRITES = [
         None,
         {"coord_a"},
     ),
+    # --- finding partners (matchmaking) ---
+    (
+        "post",
+        "matchmaking:partner_request_close",
+        kw(pk=lambda s: s.find.post.pk),
+        {},
+        {"coord_a"},
+    ),
+    (
+        "post",
+        "matchmaking:contact_request_detail",
+        kw(pk=lambda s: s.find.contact_request.pk),
+        {"action": "withdraw"},
+        {"coord_a"},
+    ),
+    (
+        "post",
+        "matchmaking:gap_action",
+        kw(pk=lambda s: s.a.chain.stages.first().pk),
+        {"kind": "cluster", "target": "CLUSTER_A"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:findableprofile-detail",
+        kw(pk=lambda s: s.find.rowan_profile.pk),
+        {"show_region": True},
+        {"manager_a"},
+    ),
+    # The requester cannot answer their own request: only the member's cluster's managers.
+    (
+        "post",
+        "api:contactrequest-forward",
+        kw(pk=lambda s: s.find.contact_request.pk),
+        {"release_email": True},
+        set(),
+    ),
+    (
+        "post",
+        "api:contactrequest-withdraw",
+        kw(pk=lambda s: s.find.contact_request.pk),
+        None,
+        {"coord_a"},
+    ),
+    ("post", "api:partnerrequest-close", kw(pk=lambda s: s.find.post.pk), None, {"coord_a"}),
 ]
 
 # The GET that tells who sees the object of a URL that only takes POST.
@@ -573,6 +682,11 @@ SEEN_AT = {
     "missions:meeting_outcome": "api:meeting-detail",
     "api:meeting-withdraw": "api:meeting-detail",
     "api:mission-schedule-meetings": "api:mission-detail",
+    "matchmaking:partner_request_close": "api:partnerrequest-detail",
+    "matchmaking:gap_action": "strategy:value_chain",
+    "api:contactrequest-forward": "api:contactrequest-detail",
+    "api:contactrequest-withdraw": "api:contactrequest-detail",
+    "api:partnerrequest-close": "api:partnerrequest-detail",
 }
 
 
@@ -661,6 +775,12 @@ LIST_FILTERS = [
     "/clusters/{cluster_a}/members/export.xlsx",
     "/missions/?view=list",
     "/missions/overlaps/?all=1",
+    "/find/?q=yew",
+    "/find/?competence=laser+cladding&country=FI",
+    "/api/v1/partner-search/?q=works",
+    "/api/v1/partner-search/?nace=C&export_market=JP",
+    "/api/v1/contact-requests/?box=received",
+    "/api/v1/partner-requests/?state=open",
 ]
 
 
@@ -695,8 +815,8 @@ def test_write(client, s, write):
     url = reverse(name, kwargs=make_kwargs(s))
     seen = MATRIX[SEEN_AT.get(name, name)][1]
     assert seen, f"{name} only takes POST: name in SEEN_AT the GET that shows its object"
-    if body and body.get("cluster") == "CLUSTER_A":
-        body = {**body, "cluster": s.world.cluster_a.pk}
+    if body:  # "CLUSTER_A" stands for the id of cluster A
+        body = {k: s.world.cluster_a.pk if v == "CLUSTER_A" else v for k, v in body.items()}
     for role in ROLES:
         for token in [False, True] if name.startswith("api:") and role != "anonymous" else [False]:
             headers = _client_for(client, s, role, token)

@@ -63,7 +63,7 @@ NOT_AUDITED = {
     "missions.ReminderLog",
     "missions.MeetingNotice",
 }
-AUDITED_APPS = ("partnerships", "strategy", "missions")
+AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking")
 
 
 def api(client, method, url, token, data=None, status=200):
