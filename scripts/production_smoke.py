@@ -339,7 +339,7 @@ def walk_coordinator(session, state):
     s.visit(
         "API documentation",
         "/api/v1/docs/",
-        wait_for="() => document.querySelector('.opblock-tag-section')",
+        wait_for="() => document.querySelector('.opblock-tag')",
     )
     s.static_checks()
     state["partnership"] = {"pk": pk, "title": title, "scoreboard_rows": scoreboard_kpis}
