@@ -195,6 +195,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 # deploy/beat.sh's scheduler touches this file on every tick; deploy/healthcheck.sh beat reads it.
+# The nightly recompute of every scoreboard runs this many batches at once (threads of one job,
+# each with its own database connection): about the number of cores of the database server.
+RECOMPUTE_THREADS = env.int("RECOMPUTE_THREADS", default=2)
 CELERY_BEAT_HEARTBEAT_FILE = env("CELERY_BEAT_HEARTBEAT_FILE", default="/tmp/celerybeat-heartbeat")
 # Jobs written while the broker was away are sent this often (see escp_portal.jobs.outbox).
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30)

@@ -276,8 +276,14 @@ class Measurement(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned for revision")
 
+    # No index of its own: the unique (kpi, period_end, partner) leads with it, and in that
+    # order the values of many KPIs come out grouped by period without a sort (the recompute).
     kpi = models.ForeignKey(
-        KPI, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("KPI")
+        KPI,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("KPI"),
+        db_index=False,
     )
     period_end = models.DateField(_("period ending"))
     partner = models.ForeignKey(
