@@ -9,8 +9,9 @@ status (one), the first report of each due (KPI, period) (one, grouped).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -303,28 +304,32 @@ def reporting_of(kpis, values, reports, today: date) -> dict[int, tuple]:
 
     due_until = today - REPORTING_GRACE
     zone = timezone.get_current_timezone()
-    # On time: reported before the day after the due date began, in the portal's time zone.
+    # On time: reported before the day after the due date began, in the portal's time zone
+    # (kept in UTC, as the reports are read: aware datetimes of one zone compare fastest).
     deadlines: dict[date, datetime] = {}
     result: dict[int, list] = {}
     for kpi in kpis:
         row = result.setdefault(kpi.objective.strategy.partnership_id, [0, 0, 0, None])
         if not kpi.is_manual:
             continue
-        for period in values[kpi.pk].periods:
-            if period > due_until:
-                break
-            row[0] += 1
-            first = reports.first.get((kpi.pk, period))
-            if first is None:
-                continue
-            deadline = deadlines.get(period)
-            if deadline is None:
-                after = period + REPORTING_GRACE + timedelta(days=1)
-                deadline = deadlines[period] = datetime.combine(after, time.min, tzinfo=zone)
-            if first < deadline:
-                row[1] += 1
-            else:
-                row[2] += 1
+        periods = values[kpi.pk].periods
+        due = bisect_right(periods, due_until)
+        row[0] += due
+        firsts = reports.first.get(kpi.pk)
+        if firsts:
+            expected = set(periods[:due])
+            for period, first in firsts.items():
+                if period not in expected:
+                    continue
+                deadline = deadlines.get(period)
+                if deadline is None:
+                    after = period + REPORTING_GRACE + timedelta(days=1)
+                    deadline = datetime.combine(after, time.min, tzinfo=zone).astimezone(UTC)
+                    deadlines[period] = deadline
+                if first < deadline:
+                    row[1] += 1
+                else:
+                    row[2] += 1
         last = reports.last.get(kpi.pk)
         if last is not None and (row[3] is None or last > row[3]):
             row[3] = last

@@ -35,17 +35,30 @@ def live_kpis(partnership_id: int):
 
 
 def live_kpis_many(partnership_ids):
-    """The KPIs of the partnerships' live strategies, in the scoreboard's order, with their
-    milestones (one query more)."""
+    """The KPIs of the partnerships' live strategies, in the scoreboard's order."""
     from strategy.models import KPI
     from strategy.selectors import live_strategies
 
     return (
         KPI.objects.filter(objective__strategy__in=live_strategies(partnership_ids))
         .select_related("objective__strategy")
-        .prefetch_related("milestones")
         .order_by("objective__order", "objective__code", "pk")
     )
+
+
+def milestones_of(kpis) -> dict[int, list[tuple]]:
+    """{KPI id: [(date, value), …]} of the KPIs' milestones, in one query (plain rows: a
+    prefetch would build a queryset per KPI, thousands in a nightly batch)."""
+    from strategy.models import Milestone
+
+    found: dict[int, list[tuple]] = {}
+    for kpi_id, day, value in (
+        Milestone.objects.filter(kpi__in=[k.pk for k in kpis])
+        .order_by("kpi_id", "date")
+        .values_list("kpi_id", "date", "value")
+    ):
+        found.setdefault(kpi_id, []).append((day, value))
+    return found
 
 
 @dataclass
@@ -71,6 +84,7 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
     kpis = list(live_kpis_many(ids)) if ids else []
     reports = Reports()
     values = kpi_values(kpis, until=today, reports=reports)
+    milestones = milestones_of(kpis) if kpis else {}
     statuses = {pk: [] for pk in ids}
     for kpi in kpis:
         current = values[kpi.pk].current
@@ -84,7 +98,7 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
             # Values are known up to the last ended period: measure the pace there.
             today=periods[-1] if periods else kpi.baseline_date,
             decrease=kpi.direction == "decrease",
-            milestones=[(m.date, m.value) for m in kpi.milestones.all()],
+            milestones=milestones.get(kpi.pk, []),
         )
         if kpi.is_manual:
             # The last period with an approved value (future ones included, as stored).

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.models import Role
 from escp_portal.accounts.policy import people_with_role, visible_to
+from escp_portal.rows import plain_rows
 from partnerships.models import Partner
 
 from ..models import (
@@ -78,8 +79,9 @@ class KpiValues:
 @dataclass
 class Reports:
     """When the values of hand-reported KPIs came in, read with their values (``kpi_values``'s
-    ``reports``): the first submitted or approved report of each (KPI, period end) by the
-    responsible partner (any partner's when none is named), and each KPI's latest report."""
+    ``reports``): the first submitted or approved report of each KPI and period end by the
+    responsible partner (any partner's when none is named: ``first[kpi][period end]``), and
+    each KPI's latest report."""
 
     first: dict = field(default_factory=dict)
     last: dict = field(default_factory=dict)
@@ -97,17 +99,18 @@ def kpi_values(
     manual = [k.pk for k in kpis if k.is_manual]
     approved: dict[int, dict[date, Decimal]] = defaultdict(dict)
     if manual and reports is None:
-        for kpi_id, period_end, total in (
+        for kpi_id, period_end, total in plain_rows(
             Measurement.objects.filter(kpi_id__in=manual, status=Measurement.Status.APPROVED)
             .values_list("kpi_id", "period_end")
             .annotate(total=Sum("value"))
+            .order_by()
         ):
             approved[kpi_id][period_end] = total
     elif manual:
         # The same scan also answers when each report came in (``Reports``).
         live = [Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
         responsible = Q(partner_id=F("kpi__responsible_id")) | Q(kpi__responsible__isnull=True)
-        for kpi_id, period_end, total, first, last in (
+        for kpi_id, period_end, total, first, last in plain_rows(
             Measurement.objects.filter(kpi_id__in=manual)
             .values_list("kpi_id", "period_end")
             .annotate(
@@ -120,7 +123,7 @@ def kpi_values(
             if total is not None:
                 approved[kpi_id][period_end] = total
             if first is not None:
-                reports.first[kpi_id, period_end] = first
+                reports.first.setdefault(kpi_id, {})[period_end] = first
             if last is not None and (kpi_id not in reports.last or last > reports.last[kpi_id]):
                 reports.last[kpi_id] = last
     series = _derived_values([k for k in kpis if not k.is_manual], until)
