@@ -38,6 +38,8 @@ class GrantForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["member"].queryset = members
+        self.fields["granted_on"].required = False
+        self.fields["granted_on"].help_text = _("Leave empty for today.")
         self.fields["member"].label_from_instance = lambda m: (
             f"{m.name} ({_('SME') if m.is_sme else _('not an SME')})"
         )

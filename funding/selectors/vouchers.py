@@ -87,11 +87,12 @@ class SchemeFigures:
 
 def figures_of(scheme) -> SchemeFigures:
     """The figures of a scheme annotated by ``with_figures``."""
+    cents = Decimal("0.01")
     return SchemeFigures(
         budget=scheme.budget,
-        committed=scheme.committed,
-        to_smes=scheme.to_smes,
-        paid=scheme.paid,
+        committed=Decimal(scheme.committed).quantize(cents),
+        to_smes=Decimal(scheme.to_smes).quantize(cents),
+        paid=Decimal(scheme.paid).quantize(cents),
         minimum=scheme.min_sme_share,
         vouchers=scheme.voucher_count,
         companies=scheme.company_count,

@@ -77,7 +77,7 @@ class SchemeDetailView(ConflictCheckMixin, SchemeMixin, FormView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         filterset = VoucherFilterSet(
-            self.request.GET or None,
+            self.request.GET,
             queryset=selectors.ledger(user, self.object),
             request=self.request,
         )
@@ -105,7 +105,7 @@ class SchemeDetailView(ConflictCheckMixin, SchemeMixin, FormView):
                 actor=self.request.user,
                 scheme=self.object,
                 member=data["member"],
-                **{name: data[name] for name in services.GRANT_FIELDS},
+                **{n: data[n] for n in services.GRANT_FIELDS if data.get(n) is not None},
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -160,7 +160,7 @@ class LedgerExportView(SchemeMixin, View):
         if fmt not in exports.CONTENT_TYPES:
             raise Http404
         filterset = VoucherFilterSet(
-            request.GET or None,
+            request.GET,
             queryset=selectors.ledger(request.user, self.object),
             request=request,
         )
