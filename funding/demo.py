@@ -104,8 +104,8 @@ def load(*, coordinator=None, **kwargs) -> None:
         return
     members = list(
         Member.objects.filter(
-            memberships__cluster__partners__partnership=adpack,
-            memberships__cluster__partners__left_on__isnull=True,
+            memberships__cluster__partnerships_joined__partnership=adpack,
+            memberships__cluster__partnerships_joined__left_on__isnull=True,
             erased_at__isnull=True,
         )
         .distinct()

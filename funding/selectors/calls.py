@@ -30,12 +30,32 @@ SECTOR_POINTS, NACE_POINTS, MARKET_POINTS, TOPIC_POINTS = 3, 2, 2, 2
 WORD = re.compile(r"\w{4,}")
 
 
+REASONS = {
+    "sector": lambda v: _("Sector: %(s)s") % {"s": v},
+    "nace": lambda v: _("Members work in NACE %(c)s") % {"c": v},
+    "market": lambda v: _("Target market: %(m)s") % {"m": v},
+    "topic": lambda v: _("Objectives speak of: %(t)s") % {"t": v},
+}
+
+
 @dataclass
 class Match:
+    """A call that fits a partnership: its score and why (the reasons in the language active
+    when they are read, so that an email speaks its recipient's)."""
+
     call: FundingCall
     partnership: Partnership
     score: int = 0
-    reasons: list[str] = field(default_factory=list)
+    why: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        parts = []
+        for kind, values in self.why:
+            if kind == "market":
+                values = [countries_names.name(code) or code for code in values]
+            parts.append(REASONS[kind](("; " if kind == "topic" else ", ").join(values)))
+        return parts
 
 
 @dataclass
@@ -64,9 +84,9 @@ def _profiles(partnerships) -> dict[int, Profile]:
     profiles = {p.pk: Profile(text=(p.objectives or "").lower()) for p in partnerships}
     current = {"left_on__isnull": True, "sharing_ended_at__isnull": True}
     cluster_sectors = ClusterOrganisation.sectors.through.objects.filter(
-        clusterorganisation__partners__partnership_id__in=ids,
-        **{f"clusterorganisation__partners__{k}": v for k, v in current.items()},
-    ).values_list("clusterorganisation__partners__partnership_id", "sector_id")
+        clusterorganisation__partnerships_joined__partnership_id__in=ids,
+        **{f"clusterorganisation__partnerships_joined__{k}": v for k, v in current.items()},
+    ).values_list("clusterorganisation__partnerships_joined__partnership_id", "sector_id")
     own_sectors = Partnership.sectors.through.objects.filter(partnership_id__in=ids).values_list(
         "partnership_id", "sector_id"
     )
@@ -122,20 +142,19 @@ def _match(call, partnership, profile: Profile) -> Match | None:
     sectors = [s for s in call.sectors.all() if s.pk in profile.sectors]
     if sectors:
         match.score += SECTOR_POINTS * len(sectors)
-        match.reasons.append(_("Sector: %(s)s") % {"s": ", ".join(s.name for s in sectors)})
+        match.why.append(("sector", [s.name for s in sectors]))
     nace = _nace_hits(call.nace_list(), profile.nace)
     if nace:
         match.score += NACE_POINTS * len(nace)
-        match.reasons.append(_("Members work in NACE %(c)s") % {"c": ", ".join(nace)})
+        match.why.append(("nace", nace))
     markets = sorted(countries & profile.markets)
     if markets:
         match.score += MARKET_POINTS * len(markets)
-        names = ", ".join(countries_names.name(c) or c for c in markets)
-        match.reasons.append(_("Target market: %(m)s") % {"m": names})
+        match.why.append(("market", markets))
     topics = _topic_hits(call.topic_list(), profile.text)
     if topics:
         match.score += TOPIC_POINTS * len(topics)
-        match.reasons.append(_("Objectives speak of: %(t)s") % {"t": "; ".join(topics)})
+        match.why.append(("topic", topics))
     if not match.score:
         return None
     if countries and not countries & (profile.countries | profile.markets):

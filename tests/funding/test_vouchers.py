@@ -56,7 +56,7 @@ def test_the_budget_is_never_over_committed_and_a_cancelled_voucher_frees_its_am
     others = [factories.member(fund.world.cluster_a, f"SME {i}", employees=5) for i in range(3)]
     for member in others:
         grant(fund, member, "3000")
-    with pytest.raises(ValidationError, match="1000.00 EUR of the budget is left"):
+    with pytest.raises(ValidationError, match=r"1000\.00 EUR of the budget is left"):
         grant(fund, fund.sme_a, "1500")
     voucher = Voucher.objects.filter(member=others[0]).get()
     voucher_set_status(actor=fund.world.coord_a, voucher=voucher, status="cancelled")
