@@ -45,7 +45,8 @@ def calls(world):
 
 def test_calls_fit_by_sector_nace_market_and_objectives_with_reasons(world, calls):
     matches = {m.call.title: m for m in partnership_calls(world.a, timezone.localdate())}
-    assert set(matches) == {"Packaging pilots", "Plastics", "Manufacturing", "Go to Canada", "Trays"}
+    fitting = {"Packaging pilots", "Plastics", "Manufacturing", "Go to Canada", "Trays"}
+    assert set(matches) == fitting
     assert matches["Packaging pilots"].reasons == ["Sector: Packaging"]
     assert matches["Plastics"].reasons == ["Members work in NACE 22.2"]
     assert matches["Manufacturing"].reasons == ["Members work in NACE C"]
