@@ -77,6 +77,11 @@ urlpatterns = [
         matchmaking_search.PartnerSearchView.as_view(),
         name="partner-search",
     ),
+    path(
+        "funding-calls/matching/<int:partnership_id>/",
+        funding_api.PartnershipCallsAPIView.as_view(),
+        name="funding-call-matching",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -2,14 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from escp_portal.accounts.policy import is_insider
+from escp_portal.accounts.policy import INSIDER, with_insider
 from escp_portal.api.serializers import PolicySerializer
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.api.serializers import CountryCodesField
@@ -37,17 +37,6 @@ class FundingCallSerializer(PolicySerializer):
         return call.deadline >= timezone.localdate()
 
 
-MATCH = inline_serializer(
-    "FundingCallMatch",
-    {
-        "call": FundingCallSerializer(),
-        "score": serializers.IntegerField(),
-        "reasons": serializers.ListField(child=serializers.CharField()),
-    },
-    many=True,
-)
-
-
 class FundingCallViewSet(PolicyViewSet):
     """EU funding calls, recorded by staff and EC officers, read by every signed-in user."""
 
@@ -69,31 +58,27 @@ class FundingCallViewSet(PolicyViewSet):
             actor=self.request.user, call=serializer.instance, sectors=sectors, **data
         )
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("partnership", OpenApiTypes.INT, required=True),
-        ],
-        responses=MATCH,
-    )
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
-    def matching(self, request):
-        """The open calls that fit a partnership (its insiders), best first, with the reasons."""
-        value = request.query_params.get("partnership", "")
-        if not value.isdigit() or len(value) > 18:
-            raise ValidationError({"partnership": ["Give the id of a partnership."]})
-        partnership = get_object_or_404(Partnership.objects.visible_to(request.user), pk=value)
-        if not is_insider(request.user, partnership.pk):
+
+class MatchSerializer(serializers.Serializer):
+    call = FundingCallSerializer()
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class PartnershipCallsAPIView(APIView):
+    """The open calls that fit a partnership, best first, each with the reasons: for the
+    partnership's insiders (others: 404)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MatchSerializer(many=True))
+    def get(self, request, partnership_id):
+        user = request.user
+        partnership = get_object_or_404(
+            with_insider(Partnership.objects.visible_to(user), user), pk=partnership_id
+        )
+        if not getattr(partnership, INSIDER):
             raise NotFound
         matches = selectors.partnership_calls(partnership, timezone.localdate())
-        return Response(
-            [
-                {
-                    "call": FundingCallSerializer(
-                        m.call, context=self.get_serializer_context()
-                    ).data,
-                    "score": m.score,
-                    "reasons": m.reasons,
-                }
-                for m in matches
-            ]
-        )
+        data = [{"call": m.call, "score": m.score, "reasons": m.reasons} for m in matches]
+        return Response(MatchSerializer(data, many=True, context={"request": request}).data)

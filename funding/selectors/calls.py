@@ -100,13 +100,13 @@ def _profiles(partnerships) -> dict[int, Profile]:
         .distinct()
     )
     for partnership_id, country, nace in clusters:
-        profiles[partnership_id].countries.add(country)
+        profiles[partnership_id].countries.add(_code(country))
         if nace:
             profiles[partnership_id].nace.add(nace)
     for partnership_id, country in TargetMarket.objects.filter(partnership_id__in=ids).values_list(
         "partnership_id", "country"
     ):
-        profiles[partnership_id].markets.add(country)
+        profiles[partnership_id].markets.add(_code(country))
     for partnership_id, statement in Objective.objects.filter(
         strategy__in=live_strategies(ids)
     ).values_list("strategy__partnership_id", "statement"):
@@ -136,8 +136,12 @@ def _topic_hits(topics, text: str) -> list[str]:
     return hits
 
 
+def _code(country) -> str:
+    return str(getattr(country, "code", country))
+
+
 def _match(call, partnership, profile: Profile) -> Match | None:
-    countries = set(call.countries)
+    countries = {_code(c) for c in call.countries}
     match = Match(call=call, partnership=partnership)
     sectors = [s for s in call.sectors.all() if s.pk in profile.sectors]
     if sectors:

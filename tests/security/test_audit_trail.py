@@ -62,8 +62,10 @@ NOT_AUDITED = {
     "strategy.ReportingReminder",
     "missions.ReminderLog",
     "missions.MeetingNotice",
+    # Vouchers and EU funding: which call was announced to whom, so that each is sent once.
+    "funding.CallNotice",
 }
-AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking")
+AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking", "funding")
 
 
 def api(client, method, url, token, data=None, status=200):
