@@ -75,6 +75,6 @@ class FundingCallFilterSet(django_filters.FilterSet):
             Q(title__icontains=value) | Q(topics__icontains=value) | Q(summary__icontains=value)
         )
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         # A call without countries is open to every country.
         return queryset.filter(Q(countries="") | Q(countries__contains=value))
