@@ -286,8 +286,8 @@ def _finding_partners(world, today):
 # Cedar AB (Alpha Two); B's scheme one to Birch SA. A voucher's purpose names its project, which
 # stays with those who see the voucher. An open call fits A (a sector of Alpha Cluster).
 
-VOUCHER_A = "Tray pilot of Alder with Cedar"
-VOUCHER_B = "Crate pilot of Birch"
+VOUCHER_A = "Tray pilot with a retailer in Ontario"
+VOUCHER_B = "Crate pilot for dairies"
 
 
 def _funding(world, member_a, member_a2, member_b):
