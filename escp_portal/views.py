@@ -17,6 +17,8 @@ from escp_portal.accounts.policy import (
     sees_programme_overview,
 )
 from escp_portal.api.exceptions import api_not_found, api_server_error
+from funding import selectors as funding_selectors
+from funding.rules import call_partnerships
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
 
@@ -47,6 +49,9 @@ class HomeView(TemplateView):
         if coordinated:
             context["my_partnerships"] = with_partners.filter(pk__in=coordinated)
             context["coordinator_dashboard"] = dashboard.coordinator(coordinated, today)
+            calls = funding_selectors.calls_for_partnerships(call_partnerships(user), today)
+            context["funding_calls"] = calls[: dashboard.LIMIT]
+            context["funding_calls_more"] = max(len(calls) - dashboard.LIMIT, 0)
         managed = clusters_managed_by(user)
         if managed:
             context["manager_dashboard"] = dashboard.cluster_manager(user, today)

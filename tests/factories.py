@@ -295,3 +295,67 @@ def findable(member, cluster=None, *, set_by=None, competences=(), **flags):
     fill([FindableProfile.objects.select_related("member").get(pk=profile.pk)])
     profile.refresh_from_db()
     return profile
+
+
+# --- vouchers and EU funding ----------------------------------------------------------------------
+
+
+def voucher_scheme(partnership, *, name="Pilot vouchers", **fields):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from funding.models import VoucherScheme
+
+    today = timezone.localdate()
+    values = {
+        "purpose": "Joint pilots of members of two clusters",
+        "budget": Decimal("10000"),
+        "max_per_sme": Decimal("4000"),
+        "min_sme_share": 75,
+        "opens_on": today - timedelta(days=30),
+        "closes_on": today + timedelta(days=300),
+        **fields,
+    }
+    return VoucherScheme.objects.create(partnership=partnership, name=name, **values)
+
+
+def voucher(scheme, member, *, amount="1000", status="granted", **fields):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from funding.models import Voucher
+
+    cluster = fields.pop("cluster", None) or member.memberships.first().cluster
+    return Voucher.objects.create(
+        scheme=scheme,
+        member=member,
+        cluster=cluster,
+        to_sme=bool(member.is_sme),
+        amount=Decimal(amount),
+        granted_on=fields.pop("granted_on", timezone.localdate()),
+        purpose=fields.pop("purpose", "Prototype"),
+        status=status,
+        **fields,
+    )
+
+
+def funding_call(title="Cluster innovation call", *, days=30, sectors=(), **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from funding.models import FundingCall
+
+    values = {
+        "programme": "Single Market Programme",
+        "deadline": timezone.localdate() + timedelta(days=days),
+        "topics": "innovation vouchers",
+        **fields,
+    }
+    call = FundingCall.objects.create(title=title, **values)
+    if sectors:
+        call.sectors.set(sectors)
+    return call

@@ -364,3 +364,18 @@ def grow(s, n=30):
         # Findable members of B's cluster: suggested for A's stage nobody covers.
         cladder = factories.member(world.cluster_b, f"Grown cladder {tag}-{i}", country="FI")
         factories.findable(cladder, competences=["Cladding"])
+    # Vouchers and EU funding: A's scheme grants to every grown member of Alpha Cluster, and
+    # more open calls fit A (by sector, by target market).
+    if hasattr(s, "fund"):
+        from decimal import Decimal
+
+        from funding.models import Voucher
+
+        Voucher.objects.filter(scheme=s.fund.scheme_a).update(amount=Decimal("1"))
+        for member in members:
+            if member.memberships.filter(cluster=world.cluster_a).exists():
+                factories.voucher(s.fund.scheme_a, member, amount="1", cluster=world.cluster_a)
+        for i in range(n):
+            factories.funding_call(
+                f"Grown call {tag}-{i}", sectors=sectors[i : i + 2], countries=COUNTRIES[:2]
+            )

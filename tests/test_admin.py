@@ -24,6 +24,7 @@ from escp_portal.admin import ReadOnlyAdmin
 from escp_portal.celery import app as celery_app
 from escp_portal.jobs.models import QueuedJob
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
+from funding.models import CallNotice
 from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
 from missions.models import MeetingNotice, ReminderLog
 from partnerships.models import (
@@ -207,6 +208,15 @@ BUILDERS = {
     "matchmaking.PartnerRequest": lambda w, i: _post(w, i),
     "matchmaking.PartnerRequestAnswer": lambda w, i: PartnerRequestAnswer.objects.create(
         request=_post(w, i), author=w.coord_b, message=f"Answer {i}"
+    ),
+    # --- vouchers and EU funding ---
+    "funding.VoucherScheme": lambda w, i: factories.voucher_scheme(w.a, name=f"Scheme {i}"),
+    "funding.Voucher": lambda w, i: factories.voucher(
+        factories.voucher_scheme(w.a), factories.member(w.cluster_a)
+    ),
+    "funding.FundingCall": lambda w, i: factories.funding_call(f"Call {i}"),
+    "funding.CallNotice": lambda w, i: CallNotice.objects.create(
+        call=factories.funding_call(f"Call {i}"), partnership=w.a, recipient=factories.user()
     ),
     "evaluation.KPIStatus": lambda w, i: KPIStatus.objects.update_or_create(
         kpi=(kpi := _kpi(w)),

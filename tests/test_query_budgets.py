@@ -32,7 +32,10 @@ ABOVE_TARGET: dict[str, str] = {
     "home": "not a list or a detail but the role dashboard: one query per panel (reports late, "
     "values to review, tasks, missions without outcomes, reviews, next missions; member "
     "freshness, open registrations; the oversight's three for partnerships silent or at risk), "
-    "each flat as the data grows; ended partnerships' items come in the same queries",
+    "each flat as the data grows; ended partnerships' items come in the same queries; the funding "
+    "calls that fit the coordinator's partnerships (their partnerships, the open calls and their "
+    "sectors, the sectors, clusters' countries and NACE codes, target markets and objectives "
+    "they are matched on: seven queries for any number of partnerships and calls)",
     "strategy:value_chain": "the chain's page, and for the stages nobody covers who could cover "
     "them (matchmaking's section): the findable members and the clusters of other partnerships "
     "that fit, two queries for every such stage at once (three when a stage of several words "
@@ -42,7 +45,7 @@ POST_ONLY = None
 
 # name -> the most queries any role that gets it may spend (POST_ONLY: no GET to measure).
 BUDGETS = {
-    "home": 14,
+    "home": 21,  # +7: the funding calls that fit the coordinator's partnerships
     "health": 5,
     "set_language": POST_ONLY,
     "accounts:login": 0,
@@ -252,6 +255,26 @@ BUDGETS = {
     "api:partnerrequest-detail": 10,
     "api:partnerrequest-close": POST_ONLY,
     "api:partnerrequest-answers": 10,
+    # --- vouchers and EU funding (the funding block) ---
+    "funding:schemes": 5,
+    "funding:scheme_detail": 6,
+    "funding:scheme_edit": 5,
+    "funding:ledger_export": 5,
+    "funding:voucher_status": POST_ONLY,
+    "funding:calls": 7,
+    "funding:call_add": 4,
+    "funding:call_detail": 5,
+    "funding:call_edit": 7,
+    "funding:partnership_calls": 10,
+    "api:voucherscheme-list": 5,
+    "api:voucherscheme-detail": 4,
+    "api:voucher-list": 5,
+    "api:voucher-detail": 4,
+    "api:voucher-status": POST_ONLY,
+    "api:voucher-bulk": POST_ONLY,
+    "api:fundingcall-list": 6,
+    "api:fundingcall-detail": 6,
+    "api:funding-call-matching": 10,
 }
 
 # URLs the matrix asks with a made-up key, which no role gets: here with a real one. The

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
 from evaluation import api as evaluation_api
+from funding import api as funding_api
 from matchmaking.api import profiles as matchmaking_profiles
 from matchmaking.api import requests as matchmaking_requests
 from matchmaking.api import search as matchmaking_search
@@ -53,6 +54,10 @@ router.register(
 router.register(
     "partner-requests", matchmaking_requests.PartnerRequestViewSet, basename="partnerrequest"
 )
+# Vouchers and EU funding.
+router.register("voucher-schemes", funding_api.VoucherSchemeViewSet, basename="voucherscheme")
+router.register("vouchers", funding_api.VoucherViewSet, basename="voucher")
+router.register("funding-calls", funding_api.FundingCallViewSet, basename="fundingcall")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 
@@ -71,6 +76,11 @@ urlpatterns = [
         "partner-search/",
         matchmaking_search.PartnerSearchView.as_view(),
         name="partner-search",
+    ),
+    path(
+        "funding-calls/matching/<int:partnership_id>/",
+        funding_api.PartnershipCallsAPIView.as_view(),
+        name="funding-call-matching",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

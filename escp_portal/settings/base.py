@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strategy",
     "missions",
     "matchmaking",
+    "funding",
     "evaluation",
     "escp_portal.devtools",
 ]
@@ -230,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-kpi-reporting-reminders": {
         "task": "strategy.tasks.send_kpi_reporting_reminders",
+        "schedule": timedelta(hours=24),
+    },
+    # Vouchers and EU funding: coordinators hear of the new calls that fit their partnerships.
+    "notify-matching-funding-calls": {
+        "task": "funding.tasks.notify_matching_calls",
         "schedule": timedelta(hours=24),
     },
 }

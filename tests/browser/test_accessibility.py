@@ -57,6 +57,13 @@ def managed_cluster():
     ).cluster
 
 
+def voucher_scheme():
+    from funding.demo import SCHEME_NAME
+    from funding.models import VoucherScheme
+
+    return VoucherScheme.objects.get(name=SCHEME_NAME)
+
+
 def reported_kpi():
     kpis = KPI.objects.filter(objective__strategy__partnership=adpack2()).order_by("pk")
     return next(kpi for kpi in kpis if kpi.is_manual)
@@ -182,6 +189,20 @@ SCREENS = [
         lambda: uncovered_stage().chain.get_absolute_url(),
         "Who could cover the stages nobody covers",
     ),
+    # Vouchers and EU funding.
+    Screen(
+        "voucher-scheme",
+        COORDINATOR,
+        lambda: voucher_scheme().get_absolute_url(),
+        "Budget and share for SMEs",
+    ),
+    Screen(
+        "partnership-funding-calls",
+        COORDINATOR,
+        lambda: f"/partnerships/{adpack2().pk}/funding-calls/",
+        "All open funding calls",
+    ),
+    Screen("funding-calls", OFFICER, lambda: "/funding-calls/", "Record a funding call"),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.
     Screen("dashboard-coordinator", COORDINATOR, lambda: "/", "What needs you"),

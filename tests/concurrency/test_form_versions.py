@@ -43,6 +43,9 @@ EDIT_PAGES = {
     # --- finding partners (matchmaking) ---
     "matchmaking:profile_edit": (lambda s: s.find.rowan_profile, "manager_a", "form", {}),
     "matchmaking:partner_request_edit": (lambda s: s.find.post, "coord_a", "form", {}),
+    # --- vouchers and EU funding ---
+    "funding:scheme_edit": (lambda s: s.fund.scheme_a, "coord_a", "form", {}),
+    "funding:call_edit": (lambda s: s.fund.call, "officer", "form", {}),
 }
 
 

@@ -175,7 +175,9 @@ def two_of_everything(world):
         expires_at=timezone.now() + timedelta(days=14),
     )
     find = _finding_partners(world, today)
+    fund = _funding(world, member_a, member_a2, member_b)
     return SimpleNamespace(
+        fund=fund,
         find=find,
         partner_invitation=partner_invitation,
         invitation=invitation,
@@ -276,6 +278,36 @@ def _finding_partners(world, today):
         contact_request=contact_request,
         post=post,
         answer=answer,
+    )
+
+
+# --- vouchers and EU funding: data for test_access_matrix's funding block ------------------------
+# A's scheme has granted vouchers to Alder GmbH (Alpha Cluster, managed by manager_a) and to
+# Cedar AB (Alpha Two); B's scheme one to Birch SA. A voucher's purpose names its project, which
+# stays with those who see the voucher. An open call fits A (a sector of Alpha Cluster).
+
+VOUCHER_A = "Tray pilot with a retailer in Ontario"
+VOUCHER_B = "Crate pilot for dairies"
+
+
+def _funding(world, member_a, member_a2, member_b):
+    from partnerships.models import Sector
+
+    scheme_a = factories.voucher_scheme(world.a, name="Scheme ALPHA")
+    scheme_b = factories.voucher_scheme(world.b, name="Scheme BETA")
+    voucher_a = factories.voucher(scheme_a, member_a, purpose=VOUCHER_A)
+    voucher_a2 = factories.voucher(scheme_a, member_a2, amount="500", purpose=VOUCHER_A)
+    voucher_b = factories.voucher(scheme_b, member_b, purpose=VOUCHER_B)
+    sector = Sector.objects.create(name="Cladding", slug="cladding")
+    world.cluster_a.sectors.add(sector)
+    call = factories.funding_call("Cladding call", sectors=[sector])
+    return SimpleNamespace(
+        scheme_a=scheme_a,
+        scheme_b=scheme_b,
+        voucher_a=voucher_a,
+        voucher_a2=voucher_a2,
+        voucher_b=voucher_b,
+        call=call,
     )
 
 

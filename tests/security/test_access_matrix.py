@@ -113,6 +113,20 @@ for _role, _secrets in {
 }.items():
     SECRETS[_role] = SECRETS[_role] + _secrets
 
+# --- vouchers and EU funding: a voucher's purpose (its project, naming the companies) stays with
+# those who see the voucher; EC officers read the ledger's figures without it.
+from tests.security.conftest import VOUCHER_A, VOUCHER_B  # noqa: E402
+
+for _role, _secrets in {
+    "anonymous": [VOUCHER_A, VOUCHER_B],
+    "coord_a": [VOUCHER_B],
+    "coord_b": [VOUCHER_A],
+    "manager_a": [VOUCHER_B],
+    "manager_x": [VOUCHER_A, VOUCHER_B],
+    "officer": [VOUCHER_A, VOUCHER_B],
+}.items():
+    SECRETS[_role] = SECRETS[_role] + _secrets
+
 # Where each secret above is shown to a role that may see it: were one shown nowhere, the
 # searches for it would pass whatever the policy did.
 SHOWN_AT = [
@@ -131,6 +145,9 @@ SHOWN_AT = [
     ("coord_a", "api:member-list"),  # rowan@member.example (Alpha Cluster shares contacts)
     ("coord_a", "matchmaking:contact_request_detail"),  # the request's message
     ("coord_a", "matchmaking:partner_request_detail"),  # manager_x's answer
+    # --- vouchers and EU funding ---
+    ("coord_a", "funding:scheme_detail"),  # the purpose of A's vouchers
+    ("coord_b", "api:voucher-list"),  # the purpose of B's voucher
 ]
 
 OK = 200
@@ -329,6 +346,26 @@ MATRIX = {
     "api:partnerrequest-detail": (kw(pk=lambda s: s.find.post.pk), LOGGED_IN),
     "api:partnerrequest-close": (kw(pk=lambda s: s.find.post.pk), POST_ONLY),
     "api:partnerrequest-answers": (kw(pk=lambda s: s.find.post.pk), LOGGED_IN),
+    # --- vouchers and EU funding (the funding block) ---
+    "funding:schemes": (A, INSIDER_A),
+    "funding:scheme_detail": (kw(pk=lambda s: s.fund.scheme_a.pk), INSIDER_A),
+    "funding:scheme_edit": (kw(pk=lambda s: s.fund.scheme_a.pk), COORD_A_INSIDE),
+    "funding:ledger_export": (kw(pk=lambda s: s.fund.scheme_a.pk, fmt="xlsx"), INSIDER_A),
+    "funding:voucher_status": (kw(pk=lambda s: s.fund.voucher_a.pk), POST_ONLY),
+    "funding:calls": (NONE, LOGGED_IN),
+    "funding:call_add": (NONE, OFFICER),
+    "funding:call_detail": (kw(pk=lambda s: s.fund.call.pk), LOGGED_IN),
+    "funding:call_edit": (kw(pk=lambda s: s.fund.call.pk), OFFICER),
+    "funding:partnership_calls": (A, INSIDER_A),
+    "api:voucherscheme-list": (NONE, LOGGED_IN),
+    "api:voucherscheme-detail": (kw(pk=lambda s: s.fund.scheme_a.pk), INSIDER_A),
+    "api:voucher-list": (NONE, LOGGED_IN),
+    "api:voucher-detail": (kw(pk=lambda s: s.fund.voucher_a.pk), INSIDER_A),
+    "api:voucher-status": (kw(pk=lambda s: s.fund.voucher_a.pk), POST_ONLY),
+    "api:voucher-bulk": (NONE, POST_ONLY),
+    "api:fundingcall-list": (NONE, LOGGED_IN),
+    "api:fundingcall-detail": (kw(pk=lambda s: s.fund.call.pk), LOGGED_IN),
+    "api:funding-call-matching": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
     # --- the API (anonymous answers 401 instead of a redirect) ---
     "api:api-root": (NONE, PUBLIC),
     "api:schema": (NONE, PUBLIC),
@@ -656,6 +693,43 @@ WRITES = [
         {"coord_a"},
     ),
     ("post", "api:partnerrequest-close", kw(pk=lambda s: s.find.post.pk), None, {"coord_a"}),
+    # --- vouchers and EU funding (the funding block) ---
+    (
+        "post",
+        "funding:voucher_status",
+        kw(pk=lambda s: s.fund.voucher_a.pk),
+        {"status": "paid"},
+        {"coord_a"},
+    ),
+    (
+        "post",
+        "funding:scheme_detail",
+        kw(pk=lambda s: s.fund.scheme_a.pk),
+        {"amount": "1", "purpose": "x"},
+        {"coord_a"},
+    ),
+    ("post", "funding:call_edit", kw(pk=lambda s: s.fund.call.pk), {"title": ""}, {"officer"}),
+    (
+        "post",
+        "api:voucher-status",
+        kw(pk=lambda s: s.fund.voucher_a.pk),
+        {"status": "paid"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:voucherscheme-detail",
+        kw(pk=lambda s: s.fund.scheme_a.pk),
+        {"name": "X"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:fundingcall-detail",
+        kw(pk=lambda s: s.fund.call.pk),
+        {"title": "X"},
+        {"officer"},
+    ),
 ]
 
 # The GET that tells who sees the object of a URL that only takes POST.
@@ -687,6 +761,9 @@ SEEN_AT = {
     "api:contactrequest-forward": "api:contactrequest-detail",
     "api:contactrequest-withdraw": "api:contactrequest-detail",
     "api:partnerrequest-close": "api:partnerrequest-detail",
+    # vouchers and EU funding
+    "funding:voucher_status": "api:voucher-detail",
+    "api:voucher-status": "api:voucher-detail",
 }
 
 
@@ -781,6 +858,12 @@ LIST_FILTERS = [
     "/api/v1/partner-search/?nace=C&export_market=JP",
     "/api/v1/contact-requests/?box=received",
     "/api/v1/partner-requests/?state=open",
+    # vouchers and EU funding
+    "/api/v1/vouchers/?partnership={a}",
+    "/api/v1/vouchers/?sme=true&status=granted",
+    "/api/v1/voucher-schemes/?partnership={a}",
+    "/funding-calls/?closed=1",
+    "/partnerships/{a}/funding-calls/",
 ]
 
 

@@ -62,8 +62,10 @@ NOT_AUDITED = {
     "strategy.ReportingReminder",
     "missions.ReminderLog",
     "missions.MeetingNotice",
+    # Vouchers and EU funding: which call was announced to whom, so that each is sent once.
+    "funding.CallNotice",
 }
-AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking")
+AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking", "funding")
 
 
 def api(client, method, url, token, data=None, status=200):
@@ -610,6 +612,15 @@ def _cluster_sectors(s):
     return world.cluster_a, world.manager_a, _sectors("Lasers"), _sectors("Optics")
 
 
+def _call_sectors(s):
+    from funding.services.calls import call_save
+
+    officer = s.world.officer
+    for names in (["Optics"], ["Lasers"]):
+        call_save(actor=officer, call=s.fund.call, sectors=_sectors(*names))
+    return s.fund.call, officer, _sectors("Lasers"), _sectors("Optics")
+
+
 def _member_competences(s):
     members.member_update(actor=s.world.manager_a, member=s.member_a, competences=["Optics"])
     members.member_update(actor=s.world.manager_a, member=s.member_a, competences=["Lasers"])
@@ -672,6 +683,7 @@ M2M_CHANGES = {
     "missions.Outcome.members": _outcome_members,
     "missions.ExportGroup.members": _export_group_members,
     "missions.MeetingProfile.competences": _profile_competences,
+    "funding.FundingCall.sectors": _call_sectors,
 }
 
 
