@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("strategy.urls")),
     path("", include("missions.urls")),
     path("", include("matchmaking.urls")),
+    path("", include("opportunities.urls")),
     path("", include("evaluation.urls")),
 ]
 

@@ -4,7 +4,7 @@ one place:
 - access decisions are named rules: only the policy and the apps' ``rules`` modules read a user's
   scope flags, and no template does;
 - the domain apps depend in one direction (partnerships ← strategy ← missions ← matchmaking ←
-  evaluation) and none imports another app's views;
+  opportunities ← evaluation) and none imports another app's views;
 - every domain app has the same file set, and no module grows past 500 lines.
 """
 
@@ -13,7 +13,14 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["partnerships", "strategy", "missions", "matchmaking", "evaluation"]  # in their order
+APPS = [
+    "partnerships",
+    "strategy",
+    "missions",
+    "matchmaking",
+    "opportunities",
+    "evaluation",
+]  # in their order
 FILE_SET = [
     "models",
     "rules",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strategy",
     "missions",
     "matchmaking",
+    "opportunities",
     "evaluation",
     "escp_portal.devtools",
 ]
@@ -230,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-kpi-reporting-reminders": {
         "task": "strategy.tasks.send_kpi_reporting_reminders",
+        "schedule": timedelta(hours=24),
+    },
+    "send-follow-up-reminders": {
+        "task": "opportunities.tasks.send_follow_up_reminders",
         "schedule": timedelta(hours=24),
     },
 }
