@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.models import User
-from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin
+from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from missions.models import Mission, Outcome
 from partnerships.forms import DateInput
 
@@ -42,6 +42,7 @@ class OpportunityForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["broker"].queryset = partnership.brokers.filter(erased_at__isnull=True)
         self.fields["owner"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
+        choices_from(self.fields["owner"], people)
         self.fields["owner"].required = False
         if self.instance.stage != Opportunity.Stage.AGREEMENT:
             # An agreement is recorded with its outcome, on the agreement form.

@@ -69,12 +69,25 @@ rule(
 )
 
 
+_ANSWERS = "_opportunities_sees_names"
+
+
 def sees_names(user, partnership_id: int) -> bool:
     """May the user see the partnership's brokers, investor contacts and opportunities by name?
     Its coordinators and the managers of its partner clusters (and staff); an EC officer reads
-    the figures only, unless they also coordinate it."""
+    the figures only, unless they also coordinate it. Answered once per request and
+    partnership (kept on the user object, as the scope is)."""
     scope = scope_for(user)
-    return scope.is_staff or _works_in(scope, partnership_id)
+    if scope.is_staff:
+        return True
+    answers = getattr(user, _ANSWERS, None)
+    if answers is None:
+        answers = {}
+        if scope.authenticated:
+            setattr(user, _ANSWERS, answers)
+    if partnership_id not in answers:
+        answers[partnership_id] = _works_in(scope, partnership_id)
+    return answers[partnership_id]
 
 
 def sees_figures(user, partnership_id: int) -> bool:

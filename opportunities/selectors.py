@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from escp_portal.accounts.models import Role
-from escp_portal.accounts.policy import partner_clusters_of, people_with_role
+from escp_portal.accounts.policy import partner_clusters_of
 
 from .models import Broker, InvestmentProject, InvestorContact, Opportunity
 
@@ -100,18 +100,16 @@ def investment_totals(projects) -> dict:
 
 def people_of(partnership) -> list:
     """Who can follow an opportunity: the partnership's coordinators and the managers of its
-    current partner clusters (two queries)."""
-    people = {
-        u.pk: u
-        for u in people_with_role(Role.COORDINATOR, partnership_ids=[partnership.pk]).get(
-            partnership.pk, []
-        )
-    }
-    cluster_ids = list(partner_clusters_of([partnership.pk]).values_list("cluster_id", flat=True))
-    if cluster_ids:
-        for users in people_with_role(Role.CLUSTER_MANAGER, cluster_ids=cluster_ids).values():
-            people.update({u.pk: u for u in users})
-    return sorted(people.values(), key=lambda u: u.email)
+    current partner clusters, active, in one query."""
+    from escp_portal.accounts.models import RoleAssignment, User
+
+    holders = RoleAssignment.objects.filter(
+        Q(role=Role.COORDINATOR, partnership_id=partnership.pk)
+        | Q(role=Role.CLUSTER_MANAGER, cluster_id__in=partner_clusters_of([partnership.pk]))
+    )
+    return list(
+        User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("email")
+    )
 
 
 def overdue_follow_ups(today=None):

@@ -43,6 +43,11 @@ EDIT_PAGES = {
     # --- finding partners (matchmaking) ---
     "matchmaking:profile_edit": (lambda s: s.find.rowan_profile, "manager_a", "form", {}),
     "matchmaking:partner_request_edit": (lambda s: s.find.post, "coord_a", "form", {}),
+    # --- brokers and investment (opportunities) ---
+    "opportunities:broker_edit": (lambda s: s.opps.broker, "coord_a", "form", {}),
+    "opportunities:opportunity_edit": (lambda s: s.opps.opportunity, "manager_a", "form", {}),
+    "opportunities:investor_edit": (lambda s: s.opps.investor, "coord_a", "form", {}),
+    "opportunities:project_edit": (lambda s: s.opps.project, "coord_a", "form", {}),
 }
 
 
