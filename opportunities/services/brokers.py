@@ -114,7 +114,8 @@ def opportunity_save(
     check_partner(partnership, opportunity.partner, "partner")
     _check_owner(partnership, opportunity.owner)
     follow_up = opportunity.next_follow_up
-    if follow_up and follow_up > timezone.localdate() + timedelta(days=FOLLOW_UP_HORIZON):
+    horizon = timezone.localdate() + timedelta(days=FOLLOW_UP_HORIZON)
+    if follow_up and follow_up != before and follow_up > horizon:
         raise ValidationError({"next_follow_up": _("Plan the next follow-up within two years.")})
     if follow_up != before:
         opportunity.follow_up_notified_at = None
