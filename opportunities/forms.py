@@ -82,6 +82,7 @@ class InvestorContactForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["event"].queryset = Mission.objects.filter(partnership=partnership).order_by(
             "-start_date"
         )
+        self.fields["event"].label_from_instance = lambda mission: mission.title
 
 
 class InvestmentProjectForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):

@@ -23,6 +23,7 @@ class ListPage(ConflictCheckMixin, PartnerFormMixin, InsiderMixin, FormView):
     through ``save``. Readers of the figures only get ``figures`` instead of the rows."""
 
     filterset_class = None
+    prefix = "add"  # the filter form on the same page has fields of the same names
     service_fields = ()
     saved_message = ""
     names_only = True  # the rows name people: figure readers see figures
@@ -55,6 +56,7 @@ class ListPage(ConflictCheckMixin, PartnerFormMixin, InsiderMixin, FormView):
             filterset = self.filterset_class(
                 self.request.GET or None, queryset=self.rows(), request=self.request
             )
+            filterset.form.fields.pop("partnership", None)  # the page is the partnership's
             context.update(filterset=filterset, rows=filterset.qs)
         else:
             context["figures"] = self.figures()
