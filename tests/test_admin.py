@@ -26,6 +26,7 @@ from escp_portal.jobs.models import QueuedJob
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
 from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
 from missions.models import MeetingNotice, ReminderLog
+from opportunities.models import InvestorContact
 from partnerships.models import (
     ClusterMembership,
     Competence,
@@ -207,6 +208,17 @@ BUILDERS = {
     "matchmaking.PartnerRequest": lambda w, i: _post(w, i),
     "matchmaking.PartnerRequestAnswer": lambda w, i: PartnerRequestAnswer.objects.create(
         request=_post(w, i), author=w.coord_b, message=f"Answer {i}"
+    ),
+    # --- brokers and investment (opportunities) ---
+    "opportunities.Broker": lambda w, i: factories.broker(w.a, f"Broker {i}"),
+    "opportunities.Opportunity": lambda w, i: factories.opportunity(
+        w.a, f"Opportunity {i}", broker=factories.broker(w.a, f"Their broker {i}")
+    ),
+    "opportunities.InvestorContact": lambda w, i: InvestorContact.objects.create(
+        partnership=w.a, name=f"Investor {i}", organisation="Fund", country="FR"
+    ),
+    "opportunities.InvestmentProject": lambda w, i: factories.investment_project(
+        w.a, f"Project {i}"
     ),
     "evaluation.KPIStatus": lambda w, i: KPIStatus.objects.update_or_create(
         kpi=(kpi := _kpi(w)),
