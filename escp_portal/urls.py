@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("matchmaking.urls")),
     path("", include("funding.urls")),
+    path("", include("opportunities.urls")),
     path("", include("evaluation.urls")),
 ]
 

@@ -16,7 +16,7 @@ def _partnership_of(instance):
         return instance.partnership_id
     if label in ("missions.Participation", "missions.Meeting"):
         return instance.mission.partnership_id
-    if label in ("missions.Outcome", "missions.Mission"):
+    if label in ("missions.Outcome", "missions.Mission", "opportunities.InvestmentProject"):
         return instance.partnership_id
     if label == "strategy.Task":
         return instance.objective.strategy.partnership_id
@@ -34,6 +34,8 @@ WATCHED = {
     "missions.Mission",
     # B2B meetings held count towards a KPI source (``b2b_meetings_held``).
     "missions.Meeting",
+    # Joint investment projects' mobilised investment is a KPI source (``investment_mobilised``).
+    "opportunities.InvestmentProject",
 }
 
 

@@ -359,3 +359,33 @@ def funding_call(title="Cluster innovation call", *, days=30, sectors=(), **fiel
     if sectors:
         call.sectors.set(sectors)
     return call
+
+
+# --- brokers and investment (opportunities) ------------------------------------------------------
+
+
+def broker(partnership, name="Bea Broker", *, created_by=None, **fields):
+    from opportunities.models import Broker
+
+    fields.setdefault("country", "DE")
+    return Broker.objects.create(
+        partnership=partnership, name=name, created_by=created_by, **fields
+    )
+
+
+def opportunity(partnership, title="Trays for a retailer", *, owner=None, **fields):
+    from opportunities.models import Opportunity
+
+    fields.setdefault("counterpart", "Northfield Grocers")
+    fields.setdefault("counterpart_country", "CA")
+    return Opportunity.objects.create(
+        partnership=partnership, title=title, owner=owner, created_by=owner, **fields
+    )
+
+
+def investment_project(partnership, title="Shared pilot plant", **fields):
+    from opportunities.models import InvestmentProject
+
+    fields.setdefault("s3_area", "Advanced manufacturing")
+    fields.setdefault("regions", "Bavaria, Lombardy")
+    return InvestmentProject.objects.create(partnership=partnership, title=title, **fields)

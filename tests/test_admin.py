@@ -27,6 +27,7 @@ from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
 from funding.models import CallNotice
 from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
 from missions.models import MeetingNotice, ReminderLog
+from opportunities.models import InvestorContact
 from partnerships.models import (
     ClusterMembership,
     Competence,
@@ -217,6 +218,17 @@ BUILDERS = {
     "funding.FundingCall": lambda w, i: factories.funding_call(f"Call {i}"),
     "funding.CallNotice": lambda w, i: CallNotice.objects.create(
         call=factories.funding_call(f"Call {i}"), partnership=w.a, recipient=factories.user()
+    ),
+    # --- brokers and investment (opportunities) ---
+    "opportunities.Broker": lambda w, i: factories.broker(w.a, f"Broker {i}"),
+    "opportunities.Opportunity": lambda w, i: factories.opportunity(
+        w.a, f"Opportunity {i}", broker=factories.broker(w.a, f"Their broker {i}")
+    ),
+    "opportunities.InvestorContact": lambda w, i: InvestorContact.objects.create(
+        partnership=w.a, name=f"Investor {i}", organisation="Fund", country="FR"
+    ),
+    "opportunities.InvestmentProject": lambda w, i: factories.investment_project(
+        w.a, f"Project {i}"
     ),
     "evaluation.KPIStatus": lambda w, i: KPIStatus.objects.update_or_create(
         kpi=(kpi := _kpi(w)),

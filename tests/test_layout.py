@@ -4,7 +4,7 @@ one place:
 - access decisions are named rules: only the policy and the apps' ``rules`` modules read a user's
   scope flags, and no template does;
 - the domain apps depend in one direction (partnerships ← strategy ← missions ← matchmaking ←
-  funding ← evaluation) and none imports another app's views;
+  opportunities ← funding ← evaluation) and none imports another app's views;
 - every domain app has the same file set, and no module grows past 500 lines.
 """
 
@@ -18,6 +18,7 @@ APPS = [
     "strategy",
     "missions",
     "matchmaking",
+    "opportunities",
     "funding",
     "evaluation",
 ]  # in their order

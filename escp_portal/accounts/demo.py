@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from evaluation.demo import CURRENT_ACRONYM, CURRENT_CLUSTER
 from matchmaking import demo as matchmaking_demo
+from opportunities import demo as opportunities_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import ClusterOrganisation, Partnership
 
@@ -80,6 +81,8 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
     matchmaking_demo.load_people(
         coordinator=coordinator, manager=manager, coordinated=coordinated, managed=managed
     )
+    # Brokers and investment: the pipeline's followers and who named the brokers.
+    opportunities_demo.load_people(coordinator=coordinator, manager=manager)
     if coordinated and not Invitation.objects.filter(email=INVITED_PERSON).exists():
         Invitation.objects.create(
             email=INVITED_PERSON,

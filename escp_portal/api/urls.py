@@ -9,6 +9,8 @@ from matchmaking.api import profiles as matchmaking_profiles
 from matchmaking.api import requests as matchmaking_requests
 from matchmaking.api import search as matchmaking_search
 from missions import api as missions_api
+from opportunities.api import brokers as opportunities_brokers
+from opportunities.api import investment as opportunities_investment
 from partnerships.api import consent as partnerships_consent
 from partnerships.api import viewsets as partnerships_api
 from strategy import api as strategy_api
@@ -58,6 +60,17 @@ router.register(
 router.register("voucher-schemes", funding_api.VoucherSchemeViewSet, basename="voucherscheme")
 router.register("vouchers", funding_api.VoucherViewSet, basename="voucher")
 router.register("funding-calls", funding_api.FundingCallViewSet, basename="fundingcall")
+# --- brokers, opportunities, investors and joint investment projects (opportunities) ---
+router.register("brokers", opportunities_brokers.BrokerViewSet, basename="broker")
+router.register("opportunities", opportunities_brokers.OpportunityViewSet, basename="opportunity")
+router.register(
+    "investor-contacts", opportunities_investment.InvestorContactViewSet, basename="investorcontact"
+)
+router.register(
+    "investment-projects",
+    opportunities_investment.InvestmentProjectViewSet,
+    basename="investmentproject",
+)
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

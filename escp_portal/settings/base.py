@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strategy",
     "missions",
     "matchmaking",
+    "opportunities",
     "funding",
     "evaluation",
     "escp_portal.devtools",
@@ -236,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     # Vouchers and EU funding: coordinators hear of the new calls that fit their partnerships.
     "notify-matching-funding-calls": {
         "task": "funding.tasks.notify_matching_calls",
+        "schedule": timedelta(hours=24),
+    },
+    "send-follow-up-reminders": {
+        "task": "opportunities.tasks.send_follow_up_reminders",
         "schedule": timedelta(hours=24),
     },
 }

@@ -48,6 +48,10 @@ def adpack2():
     return Partnership.objects.get(acronym="AdPack2")
 
 
+def mobigoin():
+    return Partnership.objects.get(acronym="MobiGoIn-Action", generation=2)
+
+
 def managed_cluster():
     """The demo manager's cluster in AdPack2 (they look after a second one)."""
     return RoleAssignment.objects.get(
@@ -203,6 +207,22 @@ SCREENS = [
         "All open funding calls",
     ),
     Screen("funding-calls", OFFICER, lambda: "/funding-calls/", "Record a funding call"),
+    # Brokers and investment (opportunities).
+    Screen(
+        "opportunity-pipeline",
+        MANAGER,
+        lambda: f"/partnerships/{adpack2().pk}/opportunities/",
+        "Add an opportunity",
+    ),
+    Screen(
+        "brokers", COORDINATOR, lambda: f"/partnerships/{adpack2().pk}/brokers/", "Name a broker"
+    ),
+    Screen(
+        "investment-projects",
+        COORDINATOR,
+        lambda: f"/partnerships/{mobigoin().pk}/investment-projects/",
+        "Add a joint investment project",
+    ),
     Screen("login", None, lambda: "/accounts/login/", "Forgotten your password?"),
     # The home page's role dashboard, for each role.
     Screen("dashboard-coordinator", COORDINATOR, lambda: "/", "What needs you"),

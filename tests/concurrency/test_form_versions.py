@@ -46,6 +46,11 @@ EDIT_PAGES = {
     # --- vouchers and EU funding ---
     "funding:scheme_edit": (lambda s: s.fund.scheme_a, "coord_a", "form", {}),
     "funding:call_edit": (lambda s: s.fund.call, "officer", "form", {}),
+    # --- brokers and investment (opportunities) ---
+    "opportunities:broker_edit": (lambda s: s.opps.broker, "coord_a", "form", {}),
+    "opportunities:opportunity_edit": (lambda s: s.opps.opportunity, "manager_a", "form", {}),
+    "opportunities:investor_edit": (lambda s: s.opps.investor, "coord_a", "form", {}),
+    "opportunities:project_edit": (lambda s: s.opps.project, "coord_a", "form", {}),
 }
 
 

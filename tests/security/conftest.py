@@ -176,9 +176,11 @@ def two_of_everything(world):
     )
     find = _finding_partners(world, today)
     fund = _funding(world, member_a, member_a2, member_b)
+    opps = _opportunities(world, partner_a, missions["a"].mission)
     return SimpleNamespace(
         fund=fund,
         find=find,
+        opps=opps,
         partner_invitation=partner_invitation,
         invitation=invitation,
         world=world,
@@ -324,3 +326,59 @@ def s_naming(s):
     s.ma.outcome.members.set([s.member_a])
     s.ma.group.members.set([s.member_a, s.member_a2])
     return s
+
+
+# --- brokers and investment (opportunities): data for test_access_matrix's block -------------
+# A's coordinator named a broker and an investor contact (people: A's insiders who work with
+# names see them, EC officers only figures); A's pipeline has an opportunity followed by A's
+# cluster's manager; A has a joint investment project (every insider of A reads it).
+
+OPPS_NAMED = ["Bruno Broker", "bruno@broker.example", "Ines Investor", "ines@investor.example"]
+OPPS_PIPELINE = ["Trays for Toronto grocers"]
+OPPS_PROJECT = ["Shared pilot plant Alpha"]
+
+
+def _opportunities(world, partner_a, mission_a):
+    from opportunities.models import Broker, InvestmentProject, InvestorContact, Opportunity
+
+    broker = Broker.objects.create(
+        partnership=world.a,
+        name="Bruno Broker",
+        email="bruno@broker.example",
+        country="DE",
+        named_by=partner_a,
+        created_by=world.coord_a,
+    )
+    opportunity = Opportunity.objects.create(
+        partnership=world.a,
+        title="Trays for Toronto grocers",
+        broker=broker,
+        partner=partner_a,
+        counterpart="Northfield",
+        counterpart_country="CA",
+        owner=world.manager_a,
+        created_by=world.coord_a,
+        next_follow_up=date(2020, 1, 1),
+    )
+    investor = InvestorContact.objects.create(
+        partnership=world.a,
+        name="Ines Investor",
+        organisation="Alpha Ventures",
+        email="ines@investor.example",
+        country="FR",
+        event=mission_a,
+        created_by=world.coord_a,
+    )
+    project = InvestmentProject.objects.create(
+        partnership=world.a,
+        title="Shared pilot plant Alpha",
+        s3_area="Advanced manufacturing",
+        regions="Bavaria, Lombardy",
+        investment_sought=1000000,
+        investment_mobilised=250000,
+        mobilised_on=date(2020, 6, 30),
+        created_by=world.coord_a,
+    )
+    return SimpleNamespace(
+        broker=broker, opportunity=opportunity, investor=investor, project=project
+    )

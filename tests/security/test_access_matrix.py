@@ -126,6 +126,14 @@ for _role, _secrets in {
     "officer": [VOUCHER_A, VOUCHER_B],
 }.items():
     SECRETS[_role] = SECRETS[_role] + _secrets
+# --- brokers and investment (opportunities): people (brokers, investors) and the pipeline stay
+# with A's insiders who work with names (EC officers read figures); A's projects with A's insiders.
+from tests.security.conftest import OPPS_NAMED, OPPS_PIPELINE, OPPS_PROJECT  # noqa: E402
+
+for _role in ("anonymous", "coord_b", "manager_x", "officer"):
+    SECRETS[_role] = SECRETS[_role] + OPPS_NAMED + OPPS_PIPELINE
+for _role in ("anonymous", "coord_b", "manager_x"):
+    SECRETS[_role] = SECRETS[_role] + OPPS_PROJECT
 
 # Where each secret above is shown to a role that may see it: were one shown nowhere, the
 # searches for it would pass whatever the policy did.
@@ -148,6 +156,11 @@ SHOWN_AT = [
     # --- vouchers and EU funding ---
     ("coord_a", "funding:scheme_detail"),  # the purpose of A's vouchers
     ("coord_b", "api:voucher-list"),  # the purpose of B's voucher
+    # --- brokers and investment ---
+    ("coord_a", "opportunities:brokers"),  # Bruno Broker, his email
+    ("manager_a", "opportunities:investors"),  # Ines Investor, her email
+    ("manager_a", "opportunities:opportunities"),  # the opportunity's title
+    ("officer", "opportunities:projects"),  # the project's title
 ]
 
 OK = 200
@@ -173,6 +186,9 @@ B2B_SIDE_A = ("login", OK, 404, OK, 404, 403)  # the officer sees the registrati
 B2B_ORGANISER_A = ("login", OK, 404, 403, 404, 404)
 SEARCHERS = ("login", OK, OK, OK, OK, 403)  # coordinators and cluster managers look for partners
 REQUESTER_A = ("login", OK, 404, 404, 404, 404)  # A's coordinator's contact request
+# Brokers and investment: a record A's coordinator added, which A's cluster manager reads.
+NAMED_A_COORD_EDITS = ("login", OK, 404, 403, 404, 404)
+ADD_NAMED_A = ("login", OK, 404, OK, 404, 403)  # the officer reads figures, adds nothing
 POST_ONLY = None
 
 
@@ -366,6 +382,30 @@ MATRIX = {
     "api:fundingcall-list": (NONE, LOGGED_IN),
     "api:fundingcall-detail": (kw(pk=lambda s: s.fund.call.pk), LOGGED_IN),
     "api:funding-call-matching": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
+    # --- brokers and investment (opportunities) ---
+    "opportunities:brokers": (A, INSIDER_A),  # officers: figures
+    "opportunities:broker_edit": (kw(pk=lambda s: s.opps.broker.pk), NAMED_A_COORD_EDITS),
+    "opportunities:broker_erase": (kw(pk=lambda s: s.opps.broker.pk), POST_ONLY),
+    "opportunities:opportunities": (A, INSIDER_A),  # officers: figures
+    "opportunities:opportunity_add": (A, ADD_NAMED_A),
+    "opportunities:opportunity_edit": (kw(pk=lambda s: s.opps.opportunity.pk), B2B_NAMED_A),
+    "opportunities:opportunity_agree": (kw(pk=lambda s: s.opps.opportunity.pk), B2B_NAMED_A),
+    "opportunities:investors": (A, INSIDER_A),  # officers: figures
+    "opportunities:investor_edit": (kw(pk=lambda s: s.opps.investor.pk), NAMED_A_COORD_EDITS),
+    "opportunities:investor_erase": (kw(pk=lambda s: s.opps.investor.pk), POST_ONLY),
+    "opportunities:projects": (A, INSIDER_A),
+    "opportunities:project_edit": (kw(pk=lambda s: s.opps.project.pk), COORD_A_INSIDE),
+    "api:broker-list": (NONE, LOGGED_IN),
+    "api:broker-detail": (kw(pk=lambda s: s.opps.broker.pk), B2B_NAMED_A),
+    "api:broker-erase": (kw(pk=lambda s: s.opps.broker.pk), POST_ONLY),
+    "api:opportunity-list": (NONE, LOGGED_IN),
+    "api:opportunity-detail": (kw(pk=lambda s: s.opps.opportunity.pk), B2B_NAMED_A),
+    "api:opportunity-agree": (kw(pk=lambda s: s.opps.opportunity.pk), POST_ONLY),
+    "api:investorcontact-list": (NONE, LOGGED_IN),
+    "api:investorcontact-detail": (kw(pk=lambda s: s.opps.investor.pk), B2B_NAMED_A),
+    "api:investorcontact-erase": (kw(pk=lambda s: s.opps.investor.pk), POST_ONLY),
+    "api:investmentproject-list": (NONE, LOGGED_IN),
+    "api:investmentproject-detail": (kw(pk=lambda s: s.opps.project.pk), INSIDER_A),
     # --- the API (anonymous answers 401 instead of a redirect) ---
     "api:api-root": (NONE, PUBLIC),
     "api:schema": (NONE, PUBLIC),
@@ -730,6 +770,25 @@ WRITES = [
         {"title": "X"},
         {"officer"},
     ),
+    # --- brokers and investment (opportunities) ---
+    # Only A's coordinators erase a person's data.
+    ("post", "opportunities:broker_erase", kw(pk=lambda s: s.opps.broker.pk), {}, {"coord_a"}),
+    ("post", "api:investorcontact-erase", kw(pk=lambda s: s.opps.investor.pk), None, {"coord_a"}),
+    # The follower (A's cluster's manager) and A's coordinator move the opportunity along.
+    (
+        "patch",
+        "api:opportunity-detail",
+        kw(pk=lambda s: s.opps.opportunity.pk),
+        {"stage": "contact"},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "patch",
+        "api:investmentproject-detail",
+        kw(pk=lambda s: s.opps.project.pk),
+        {"status": "seeking"},
+        {"coord_a"},
+    ),
 ]
 
 # The GET that tells who sees the object of a URL that only takes POST.
@@ -764,6 +823,12 @@ SEEN_AT = {
     # vouchers and EU funding
     "funding:voucher_status": "api:voucher-detail",
     "api:voucher-status": "api:voucher-detail",
+    # brokers and investment (opportunities)
+    "opportunities:broker_erase": "api:broker-detail",
+    "opportunities:investor_erase": "api:investorcontact-detail",
+    "api:broker-erase": "api:broker-detail",
+    "api:investorcontact-erase": "api:investorcontact-detail",
+    "api:opportunity-agree": "api:opportunity-detail",
 }
 
 
@@ -864,6 +929,13 @@ LIST_FILTERS = [
     "/api/v1/voucher-schemes/?partnership={a}",
     "/funding-calls/?closed=1",
     "/partnerships/{a}/funding-calls/",
+    # brokers and investment (opportunities)
+    "/api/v1/brokers/?partnership={a}",
+    "/api/v1/opportunities/?partnership={a}&overdue=true",
+    "/api/v1/investor-contacts/?partnership={a}",
+    "/api/v1/investment-projects/?partnership={a}",
+    "/partnerships/{a}/brokers/?q=bruno",
+    "/partnerships/{a}/opportunities/?overdue=true",
 ]
 
 

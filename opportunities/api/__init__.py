@@ -1,0 +1,2 @@
+"""``brokers/``, ``opportunities/`` (``brokers``), ``investor-contacts/`` and
+``investment-projects/`` (``investment``)."""

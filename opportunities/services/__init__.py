@@ -1,0 +1,1 @@
+"""Every write of brokers, opportunities, investor contacts and investment projects."""

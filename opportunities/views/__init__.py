@@ -1,0 +1,2 @@
+"""Pages of brokers and opportunities (``brokers``) and of investor contacts and joint
+investment projects (``investment``)."""
