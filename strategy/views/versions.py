@@ -12,6 +12,8 @@ from django.views.generic import TemplateView
 from escp_portal.pages import InsiderMixin, ObjectMixin
 
 from .. import selectors, services
+from ..selectors import coordination as selectors_coordination
+from ..services import coordination as services_coordination
 from ..forms import ObjectiveForm, StrategyForm
 from ..models import Objective, Strategy
 from .common import FormPage, form_fields
@@ -27,6 +29,8 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
             version = None
         overview = selectors.strategy_overview(self.partnership, version)
         strategy = overview["strategy"]
+        if strategy is not None:
+            overview.update(selectors_coordination.draft_feedback(strategy, self.request.user))
         return super().get_context_data(
             **overview,
             smart_rules=selectors.SMART_RULES,
@@ -77,6 +81,12 @@ class StrategyActionView(ObjectMixin, View):
                 messages.success(
                     request,
                     _("Version %(v)s is now the adopted strategy.") % {"v": self.object.version},
+                )
+            elif action == "share":
+                services_coordination.strategy_share(actor=request.user, strategy=self.object)
+                messages.success(
+                    request,
+                    _("The draft is shared: every partner is told by email and may comment on it and endorse it."),
                 )
             elif action == "revise":
                 draft = services.strategy_revise(actor=request.user, strategy=self.object)
