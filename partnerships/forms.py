@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
@@ -152,3 +153,12 @@ class ExpectationForm(BootstrapFormMixin, forms.ModelForm):
             "reviewed_on": DateInput(),
             "review_note": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean(self):
+        data = super().clean()
+        # A review given without its date is dated today (the service does the same).
+        if data.get("review") not in (None, PartnerExpectation.Review.OPEN) and not data.get(
+            "reviewed_on"
+        ):
+            data["reviewed_on"] = timezone.localdate()
+        return data

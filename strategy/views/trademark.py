@@ -14,7 +14,7 @@ from ..forms import LicenceForm, TrademarkStartForm
 from ..models import Trademark, TrademarkLicence
 from ..selectors import trademark as selectors
 from ..services import trademark as services
-from .common import FormPage
+from .common import FormPage, form_fields
 
 
 class TrademarkListView(InsiderMixin, TemplateView):
@@ -36,13 +36,11 @@ class TrademarkStartView(InsiderMixin, FormPage):
         return reverse("strategy:trademarks", args=[self.partnership.pk])
 
     def save(self, form):
-        data = dict(form.cleaned_data)
-        responsible = data.pop("responsible")
         return services.trademark_start(
             actor=self.request.user,
             partnership=self.partnership,
-            responsible=list(responsible),
-            **data,
+            responsible=list(form.cleaned_data["responsible"]),
+            **form_fields(form, services.TRADEMARK_FIELDS),
         )
 
 
@@ -89,6 +87,10 @@ class LicenceCreateView(ObjectMixin, FormPage):
         return self.object.get_absolute_url()
 
     def save(self, form):
-        data = dict(form.cleaned_data)
-        services.licence_create(actor=self.request.user, trademark=self.object, **data)
+        services.licence_create(
+            actor=self.request.user,
+            trademark=self.object,
+            member=form.cleaned_data["member"],
+            **form_fields(form, services.LICENCE_FIELDS),
+        )
         return self.object
