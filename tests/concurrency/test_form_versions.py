@@ -43,6 +43,19 @@ EDIT_PAGES = {
     # --- finding partners (matchmaking) ---
     "matchmaking:profile_edit": (lambda s: s.find.rowan_profile, "manager_a", "form", {}),
     "matchmaking:partner_request_edit": (lambda s: s.find.post, "coord_a", "form", {}),
+    # --- inclusive coordination, balance (the coordination block) ---
+    "strategy:coordination_meeting_edit": (
+        lambda s: s.coordination.a.meeting,
+        "coord_a",
+        "form",
+        {},
+    ),
+    "partnerships:expectation_edit": (
+        lambda s: s.coordination.a.expectation,
+        "manager_a",
+        "form",
+        {},
+    ),
 }
 
 
