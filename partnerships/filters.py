@@ -17,12 +17,12 @@ from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
 from .models import (
-    PartnerExpectation,
     ClusterMembership,
     ClusterOrganisation,
     Competence,
     Member,
     Partner,
+    PartnerExpectation,
     Partnership,
     Programme,
     Sector,

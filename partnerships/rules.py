@@ -309,10 +309,8 @@ def answers_partner_invitations(user) -> bool:
 
 
 def _speaks_for_partner(scope, partner) -> bool:
-    return (
-        partner is not None
-        and partner.partnership_id in scope.coordinated_partnerships
-        or (partner is not None and partner.cluster_id in scope.managed_clusters)
+    return (partner is not None and partner.partnership_id in scope.coordinated_partnerships) or (
+        partner is not None and partner.cluster_id in scope.managed_clusters
     )
 
 

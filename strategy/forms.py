@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
-
 from partnerships.models import Partner
 
 from . import services

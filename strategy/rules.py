@@ -149,7 +149,6 @@ def placement_access(user, chain, assignments) -> dict[int, tuple[bool, bool]]:
     }
 
 
-
 # --- inclusive coordination: a shared draft, comments and endorsements ---------------------------
 # The partnership's insiders read the feedback on its drafts; a partner speaks through its
 # cluster's managers, or through the coordinators for the coordinator's own partner. Feedback is
@@ -211,10 +210,12 @@ rule(
     "strategy.TrademarkLicence",
     visible=insiders_visible("trademark__partnership_id"),
     edit=_licence_edit,
-    create=lambda scope, trademark: trademark is not None
-    and (
-        trademark.partnership_id in scope.coordinated_partnerships
-        or bool(scope.managed_clusters)
+    create=lambda scope, trademark: (
+        trademark is not None
+        and (
+            trademark.partnership_id in scope.coordinated_partnerships
+            or bool(scope.managed_clusters)
+        )
     ),
 )
 

@@ -82,9 +82,7 @@ urlpatterns = [
         evaluation_api.ScoreboardAPIView.as_view(),
         name="scoreboard",
     ),
-    path(
-        "balance/<int:partnership_id>/", strategy_api.BalanceAPIView.as_view(), name="balance"
-    ),
+    path("balance/<int:partnership_id>/", strategy_api.BalanceAPIView.as_view(), name="balance"),
     path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
     path("core-indicators/", evaluation_api.CoreIndicatorAPIView.as_view(), name="core-indicators"),
     path("oversight/", evaluation_api.OversightAPIView.as_view(), name="oversight"),

@@ -14,9 +14,14 @@ from ..rules import member_named
 from ..services import trademark as services
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class PartnerId(VisibleField):
+    """A partner's id, for a field that is not the model's own (the steps' responsible)."""
+
+
 class TrademarkSerializer(PolicySerializer):
     partnership = VisibleField(Partnership)
-    responsible = VisibleField(Partner, many=True, required=False, write_only=True)
+    responsible = PartnerId(Partner, many=True, required=False, write_only=True)
     create_only = ("partnership",)
 
     class Meta:
@@ -67,7 +72,14 @@ class TrademarkLicenceSerializer(PolicySerializer):
 
     class Meta:
         model = TrademarkLicence
-        fields = ["id", "trademark", "member", "member_name", *services.LICENCE_FIELDS, "updated_at"]
+        fields = [
+            "id",
+            "trademark",
+            "member",
+            "member_name",
+            *services.LICENCE_FIELDS,
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
         validators = []
 

@@ -11,9 +11,9 @@ from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.models import Partner, Partnership
 
 from .. import selectors, services
-from ..services import coordination as services_coordination
 from ..filters import ObjectiveFilterSet, StrategyFilterSet
 from ..models import Objective, Strategy
+from ..services import coordination as services_coordination
 
 
 class StrategySerializer(PolicySerializer):

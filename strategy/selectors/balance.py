@@ -120,7 +120,9 @@ def partnership_balance(partnership) -> dict:
     columns = [(key, str(label)) for key, label, _f in _figures]
     counts = {key: function(partnership.pk) for key, _label, function in _figures}
     keys = tuple(key for key, _label in columns)
-    rows = [BalanceRow(p, {key: counts[key].get(p.pk, 0) for key in keys}, keys=keys) for p in partners]
+    rows = [
+        BalanceRow(p, {key: counts[key].get(p.pk, 0) for key in keys}, keys=keys) for p in partners
+    ]
     imbalances: list[Imbalance] = []
     averages = {}
     for key, label in columns:

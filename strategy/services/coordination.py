@@ -64,9 +64,9 @@ def feedback_give(
 def endorsement_record(strategy: Strategy) -> list[dict]:
     """Each current partner, and whether it endorsed this version: two queries."""
     endorsed = set(
-        strategy.feedback.filter(
-            feedback_kind=StrategyFeedback.Kind.ENDORSEMENT
-        ).values_list("partner_id", flat=True)
+        strategy.feedback.filter(feedback_kind=StrategyFeedback.Kind.ENDORSEMENT).values_list(
+            "partner_id", flat=True
+        )
     )
     partners = strategy.partnership.partners.filter(
         cluster_id__in=partner_clusters_of([strategy.partnership_id])
@@ -96,7 +96,9 @@ def strategy_notify(strategy_id: int, event: str) -> int:
         return 0
     if StrategyNotice.objects.filter(strategy=strategy, event=event).exists():
         return 0
-    clusters = list(partner_clusters_of([strategy.partnership_id]).values_list("cluster_id", flat=True))
+    clusters = list(
+        partner_clusters_of([strategy.partnership_id]).values_list("cluster_id", flat=True)
+    )
     people = {}
     for users in people_with_role(Role.CLUSTER_MANAGER, cluster_ids=clusters).values():
         people.update({u.pk: u for u in users})

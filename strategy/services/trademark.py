@@ -63,7 +63,9 @@ def trademark_start(*, actor, partnership, responsible=(), **data) -> Trademark:
             Objective(
                 strategy=strategy,
                 code=_free_code(strategy),
-                statement=_("Register %(name)s as a collective EU trade mark and license members to use it.")
+                statement=_(
+                    "Register %(name)s as a collective EU trade mark and license members to use it."
+                )
                 % {"name": trademark.name},
                 start_date=today,
                 target_date=today + timedelta(weeks=STEPS[-1][1]),
@@ -75,7 +77,9 @@ def trademark_start(*, actor, partnership, responsible=(), **data) -> Trademark:
         for title, weeks in STEPS:
             task = save_audited(
                 actor,
-                Task(objective=objective, title=str(title), due_date=today + timedelta(weeks=weeks)),
+                Task(
+                    objective=objective, title=str(title), due_date=today + timedelta(weeks=weeks)
+                ),
             )
             task.responsible.set(responsible)
     return trademark

@@ -105,9 +105,7 @@ class MeetingDetailView(ObjectMixin, TemplateView):
     template_name = "strategy/meeting.html"
 
     def get_context_data(self, **kwargs):
-        meeting = selectors.meetings_of(self.partnership, self.request.user).get(
-            pk=self.object.pk
-        )
+        meeting = selectors.meetings_of(self.partnership, self.request.user).get(pk=self.object.pk)
         return super().get_context_data(meeting=meeting, **kwargs)
 
 

@@ -12,10 +12,10 @@ from django.views.generic import TemplateView
 from escp_portal.pages import InsiderMixin, ObjectMixin
 
 from .. import selectors, services
-from ..selectors import coordination as selectors_coordination
-from ..services import coordination as services_coordination
 from ..forms import ObjectiveForm, StrategyForm
 from ..models import Objective, Strategy
+from ..selectors import coordination as selectors_coordination
+from ..services import coordination as services_coordination
 from .common import FormPage, form_fields
 
 
@@ -86,7 +86,10 @@ class StrategyActionView(ObjectMixin, View):
                 services_coordination.strategy_share(actor=request.user, strategy=self.object)
                 messages.success(
                     request,
-                    _("The draft is shared: every partner is told by email and may comment on it and endorse it."),
+                    _(
+                        "The draft is shared: every partner is emailed and may comment on it "
+                        "and endorse it."
+                    ),
                 )
             elif action == "revise":
                 draft = services.strategy_revise(actor=request.user, strategy=self.object)

@@ -219,7 +219,7 @@ def _coordination(world, a, b, partner_a, partner_b, member_a):
     )
 
     made = {}
-    for key, partnership, plan, partner in (
+    for key, partnership, version, partner in (
         ("a", world.a, a, partner_a),
         ("b", world.b, b, partner_b),
     ):
@@ -229,10 +229,16 @@ def _coordination(world, a, b, partner_a, partner_b, member_a):
         )
         meeting.attendees.set([partner])
         decision = Decision.objects.create(
-            meeting=meeting, text=f"Decided {acronym}", objective=plan.objective, task=plan.task
+            meeting=meeting,
+            text=f"Decided {acronym}",
+            objective=version.objective,
+            task=version.task,
         )
         feedback = StrategyFeedback.objects.create(
-            strategy=plan.strategy, partner=partner, feedback_kind="comment", text=f"Said {acronym}"
+            strategy=version.strategy,
+            partner=partner,
+            feedback_kind="comment",
+            text=f"Said {acronym}",
         )
         expectation = PartnerExpectation.objects.create(
             partner=partner,
@@ -241,7 +247,7 @@ def _coordination(world, a, b, partner_a, partner_b, member_a):
             recorded_on=date(2024, 1, 10),
         )
         trademark = Trademark.objects.create(
-            partnership=partnership, name=f"Mark {acronym}", objective=plan.objective
+            partnership=partnership, name=f"Mark {acronym}", objective=version.objective
         )
         made[key] = SimpleNamespace(
             meeting=meeting,

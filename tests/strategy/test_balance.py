@@ -22,7 +22,9 @@ def third(world):
 
 def _tasks(objective, partner, n):
     for i in range(n):
-        Task.objects.create(objective=objective, title=f"T{partner.pk}-{i}").responsible.add(partner)
+        Task.objects.create(objective=objective, title=f"T{partner.pk}-{i}").responsible.add(
+            partner
+        )
 
 
 def test_a_partner_with_far_less_or_far_more_than_its_share_is_named(world, plan, third):
@@ -66,7 +68,7 @@ def test_balance_costs_the_same_queries_as_data_grows(
     url = reverse("strategy:balance", args=[world.a.pk])
     with django_assert_max_num_queries(20) as small:
         client.get(url)
-    for n in range(5):
+    for _round in range(5):
         _tasks(plan["objective"], third, 3)
         m = factories.mission(world.a, organiser=third)
         factories.participation(m, factories.member(world.cluster_a))
@@ -105,8 +107,13 @@ def test_expectations_recorded_by_the_partner_and_reviewed(client, world, plan):
     client.force_login(world.officer)
     page = client.get(reverse("partnerships:expectations", args=[world.a.pk])).content.decode()
     assert "Two buyers met so far." in page and "Partly met" in page
-    assert client.patch(
-        f"/api/v1/partner-expectations/{entry.pk}/", {"text": "x"}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/partner-expectations/{entry.pk}/",
+            {"text": "x"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     client.force_login(world.coord_b)
     assert client.get(f"/api/v1/partner-expectations/{entry.pk}/").status_code == 404

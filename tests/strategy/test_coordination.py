@@ -26,7 +26,9 @@ def _share(client, world, draft):
     return client.post(reverse("strategy:strategy_action", args=[draft.pk, "share"]))
 
 
-def test_sharing_a_draft_emails_every_partner_once(client, world, draft, django_capture_on_commit_callbacks):
+def test_sharing_a_draft_emails_every_partner_once(
+    client, world, draft, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _share(client, world, draft)
     assert response.status_code == 302
@@ -61,9 +63,10 @@ def test_partners_comment_and_endorse_through_their_managers(client, world, plan
     refused = client.post(
         url, {"partner": plan["coordinator_partner"].pk, "feedback_kind": "endorsement"}
     )
-    assert refused.status_code == 200 and not StrategyFeedback.objects.filter(
-        partner=plan["coordinator_partner"]
-    ).exists()
+    assert (
+        refused.status_code == 200
+        and not StrategyFeedback.objects.filter(partner=plan["coordinator_partner"]).exists()
+    )
     # A second endorsement of the same partner is refused.
     again = client.post(url, {"partner": plan["partner_a"].pk, "feedback_kind": "endorsement"})
     assert "already endorsed" in again.content.decode()
@@ -109,7 +112,11 @@ def test_the_api_shares_takes_feedback_and_answers_etags(client, world, plan, dr
     assert shared.status_code == 200 and shared.json()["shared_at"]
     created = client.post(
         "/api/v1/strategy-feedback/",
-        {"strategy": draft.pk, "partner": plan["coordinator_partner"].pk, "feedback_kind": "endorsement"},
+        {
+            "strategy": draft.pk,
+            "partner": plan["coordinator_partner"].pk,
+            "feedback_kind": "endorsement",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
@@ -117,7 +124,12 @@ def test_the_api_shares_takes_feedback_and_answers_etags(client, world, plan, dr
     assert detail.status_code == 200 and detail["ETag"]
     refused = client.post(
         "/api/v1/strategy-feedback/",
-        {"strategy": draft.pk, "partner": plan["partner_a"].pk, "feedback_kind": "comment", "text": "x"},
+        {
+            "strategy": draft.pk,
+            "partner": plan["partner_a"].pk,
+            "feedback_kind": "comment",
+            "text": "x",
+        },
         content_type="application/json",
     )
     assert refused.status_code == 403  # the coordinators speak for their own partner only
@@ -139,7 +151,11 @@ def test_meeting_log_with_decisions_linked_to_objectives_and_tasks(client, world
     assert response.status_code == 302
     client.post(
         reverse("strategy:decision_add", args=[meeting.pk]),
-        {"text": "Go to Canada in May.", "objective": plan["objective"].pk, "task": plan["task"].pk},
+        {
+            "text": "Go to Canada in May.",
+            "objective": plan["objective"].pk,
+            "task": plan["task"].pk,
+        },
     )
     decision = Decision.objects.get()
     assert decision.objective == plan["objective"] and decision.task == plan["task"]
@@ -153,9 +169,14 @@ def test_meeting_log_with_decisions_linked_to_objectives_and_tasks(client, world
     client.force_login(world.manager_a)
     page = client.get(reverse("strategy:coordination_meetings", args=[world.a.pk]))
     assert "Go to Canada in May." in page.content.decode()
-    assert client.get(reverse("strategy:coordination_meeting_add", args=[world.a.pk])).status_code == 403
+    assert (
+        client.get(reverse("strategy:coordination_meeting_add", args=[world.a.pk])).status_code
+        == 403
+    )
     client.force_login(world.coord_b)
-    assert client.get(reverse("strategy:coordination_meeting", args=[meeting.pk])).status_code == 404
+    assert (
+        client.get(reverse("strategy:coordination_meeting", args=[meeting.pk])).status_code == 404
+    )
     assert client.get(f"/api/v1/partnership-meetings/{meeting.pk}/").status_code == 404
     client.force_login(world.officer)
     listed = client.get("/api/v1/partnership-meetings/").json()

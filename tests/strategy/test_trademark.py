@@ -50,7 +50,12 @@ def test_the_register_names_members_only_to_those_who_may_see_them(client, world
     client.force_login(world.coord_a)
     refused = client.post(
         "/api/v1/trademark-licences/",
-        {"trademark": trademark.pk, "member": outsider.pk, "licensed_on": "2025-05-01", "scope": "x"},
+        {
+            "trademark": trademark.pk,
+            "member": outsider.pk,
+            "licensed_on": "2025-05-01",
+            "scope": "x",
+        },
         content_type="application/json",
     )
     assert refused.status_code == 400  # not a member they may see
