@@ -58,8 +58,9 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
             "country", flat=True
         )
     ) == {"CA", "CN", "US"}
-    # AdPack2's KPIs include "B2B meetings held", and one of its outcomes came from a meeting.
-    assert first["Strategy"] == 3 and first["KPI"] == 12 and first["Measurement"] > 0
+    # AdPack2's KPIs include "B2B meetings held", and one of its outcomes came from a meeting;
+    # it also has a second version in draft, shared with its partners.
+    assert first["Strategy"] == 4 and first["KPI"] == 12 and first["Measurement"] > 0
     assert first["Mission"] == 12 and first["Outcome"] == 10 and first["Participation"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
