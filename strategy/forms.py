@@ -293,11 +293,10 @@ class FeedbackForm(BootstrapFormMixin, forms.Form):
     feedback_kind = forms.ChoiceField(
         label=_("What you give"),
         choices=StrategyFeedback.Kind.choices,
-        widget=forms.RadioSelect,
         initial=StrategyFeedback.Kind.COMMENT,
     )
     text = forms.CharField(
-        label=_("Comment"),
+        label=_("Your comment"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
