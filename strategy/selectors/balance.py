@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,11 +49,15 @@ def tasks_owned(partnership_id: int) -> dict[int, int]:
 def reports_on_time(partnership_id: int) -> dict[int, int]:
     """Values each partner reported on the live strategy's KPIs within the reporting grace
     after their period ended."""
-    deadline = F("period_end") + (REPORTING_GRACE + timedelta(days=1))
+    # reported_at < period_end + grace + 1 day, written from the report's side: a period at the
+    # end of the calendar cannot overflow a date.
+    shifted = ExpressionWrapper(
+        F("reported_at") - (REPORTING_GRACE + timedelta(days=1)), output_field=DateTimeField()
+    )
     return dict(
         Measurement.objects.filter(
             kpi__objective__strategy_id=live_strategy_subquery(partnership_id),
-            reported_at__lt=deadline,
+            period_end__gt=shifted,
         )
         .order_by()
         .values_list("partner_id")

@@ -62,6 +62,7 @@ NOT_AUDITED = {
     "strategy.ReportingReminder",
     "missions.ReminderLog",
     "missions.MeetingNotice",
+    "strategy.StrategyNotice",  # what the strategy emails sent (shared, adopted), once each
 }
 AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking")
 

@@ -117,3 +117,27 @@ def test_expectations_recorded_by_the_partner_and_reviewed(client, world, plan):
     )
     client.force_login(world.coord_b)
     assert client.get(f"/api/v1/partner-expectations/{entry.pk}/").status_code == 404
+
+
+def test_reports_count_as_on_time_within_the_grace_and_far_periods_answer(client, world, plan):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from strategy.models import Measurement
+
+    kpi, partner = plan["kpi"], plan["partner_a"]
+    today = timezone.localdate()
+    on_time = Measurement.objects.create(
+        kpi=kpi, period_end=today - timedelta(days=10), partner=partner, value=1
+    )
+    late = Measurement.objects.create(
+        kpi=kpi, period_end=today - timedelta(days=90), partner=partner, value=1
+    )
+    Measurement.objects.create(kpi=kpi, period_end=date(9999, 12, 31), partner=partner, value=1)
+    counts = partnership_balance(world.a)["rows"]
+    row = next(r for r in counts if r.partner == partner)
+    assert row.counts["reports"] == 2  # the recent period and the far one; not the late one
+    assert on_time.pk and late.pk
+    client.force_login(world.coord_a)
+    assert client.get(reverse("strategy:balance", args=[world.a.pk])).status_code == 200
