@@ -105,8 +105,6 @@ def strategy_notify(strategy_id: int, event: str) -> int:
     coordinators = people_with_role(Role.COORDINATOR, partnership_ids=[strategy.partnership_id])
     for users in coordinators.values():
         people.update({u.pk: u for u in users})
-    if not clusters:
-        people = {}
     recipients = sorted(people.values(), key=lambda u: u.email)
     messages = [_email(strategy, event, user) for user in recipients]
 

@@ -29,7 +29,8 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
             version = None
         overview = selectors.strategy_overview(self.partnership, version)
         strategy = overview["strategy"]
-        if strategy is not None:
+        if strategy is not None and strategy.shared_at is not None:
+            # Comments and endorsements exist only on a version that was shared.
             overview.update(selectors_coordination.draft_feedback(strategy, self.request.user))
         return super().get_context_data(
             **overview,

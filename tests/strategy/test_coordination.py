@@ -182,3 +182,27 @@ def test_meeting_log_with_decisions_linked_to_objectives_and_tasks(client, world
     listed = client.get("/api/v1/partnership-meetings/").json()
     assert listed["results"][0]["decisions"][0]["text"] == "Go to Canada in May."
     assert date.fromisoformat(listed["results"][0]["held_on"]) == date(2025, 3, 12)
+
+
+def test_the_shared_draft_costs_the_same_queries_with_more_feedback(
+    client, world, plan, draft, django_assert_max_num_queries
+):
+    from partnerships.models import Partner
+
+    _share(client, world, draft)
+    url = reverse("strategy:overview", args=[world.a.pk]) + "?version=2"
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for n in range(6):
+        partner = Partner.objects.create(
+            partnership=world.a, cluster=factories.cluster(f"Extra {n}", "ES")
+        )
+        StrategyFeedback.objects.create(
+            strategy=draft, partner=partner, feedback_kind="endorsement"
+        )
+        StrategyFeedback.objects.create(
+            strategy=draft, partner=partner, feedback_kind="comment", text=f"Note {n}"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert "6 of 8 partners endorsed it" in page.content.decode()
