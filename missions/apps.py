@@ -19,6 +19,13 @@ class MissionsConfig(AppConfig):
         register_member_list(models.ExportGroup)
         # A partnership's page draws its missions and outcomes on its world map.
         register_partnership_country_figures(selectors.partnership_country_figures)
+        # The strategy's balance view counts each partner's missions and outcomes too.
+        from strategy.selectors.balance import register_balance_figure
+
+        from .selectors.balance import BALANCE_FIGURES
+
+        for key, label, function in BALANCE_FIGURES:
+            register_balance_figure(key, label, function)
 
         auditlog.register(models.Mission, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.Participation, exclude_fields=["registered_at"])

@@ -275,8 +275,10 @@ def load_b2b() -> int:
 def _b2b_kpi(mission) -> None:
     """A KPI of AdPack2's strategy taken from the meetings held, linked to the core indicator."""
     from strategy.models import KPI, CoreIndicator
+    from strategy.selectors import live_strategies
 
-    strategy = mission.partnership.strategies.order_by("-version").first()
+    # The live version (the adopted one): AdPack2 also has a later version in draft.
+    strategy = live_strategies([mission.partnership_id]).first()
     objective = strategy.objectives.order_by("order", "pk").first() if strategy else None
     if (
         objective is None

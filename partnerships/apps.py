@@ -34,6 +34,7 @@ class PartnershipsConfig(AppConfig):
         )
         # Consent: who invited which cluster, who answered, when.
         auditlog.register(models.PartnerInvitation, exclude_fields=["created_at"])
+        auditlog.register(models.PartnerExpectation, exclude_fields=["updated_at"])
         auditlog.register(models.Programme, include_fields=editable(models.Programme))
         # Member changes are audited with the contact person masked: the trail must not become
         # a second copy of personal data that an erasure would miss.

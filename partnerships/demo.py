@@ -36,6 +36,9 @@ CALL_PERIODS = {
 # The demo coordinator's partnerships need a coordinating partner; the source names none, so the
 # demo picks the first partner listed (synthetic, marked as such in the command's output).
 DEMO_COORDINATED = ("MobiGoIn-Action", "AdPack2")
+# The partner cluster of AdPack2 the demo cluster manager looks after (escp_portal.accounts.demo):
+# not its coordinator, so that the coordinator sees members of clusters the manager does not.
+MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
 
 MONTHS = {
     name: number
@@ -146,6 +149,7 @@ def load(*, stdout=None, scale: int = 1, **options) -> dict:
                 },
             )
     load_members(scale=scale, stdout=stdout)
+    load_expectations()
     counts = {
         "programmes": Programme.objects.count(),
         "partnerships": Partnership.objects.count(),
@@ -316,3 +320,42 @@ def load_invitations(*, coordinator, manager, partnerships, clusters) -> int:
             )
             return 1
     return 0
+
+
+# --- expectations and commitments of AdPack2's partners (issue #20, action 7) --------------------
+# Written down at the start of the partnership (demo); the first review found some met, some not.
+
+EXPECTATIONS = [
+    ("expectation", "Meet packaging buyers in North America. (demo)", "met"),
+    ("commitment", "Bring ten member SMEs to each mission. (demo)", "partly"),
+    ("expectation", "Learn how other clusters run export groups. (demo)", "open"),
+    ("commitment", "Lead the market study of one target country. (demo)", "not_met"),
+]
+
+
+def load_expectations() -> int:
+    """Once: two entries per partner of AdPack2, with the last review of each."""
+    from .models import PartnerExpectation
+
+    partnership = Partnership.objects.filter(acronym="AdPack2", generation=2).first()
+    if (
+        partnership is None
+        or PartnerExpectation.objects.filter(partner__partnership=partnership).exists()
+    ):
+        return 0
+    made = 0
+    for index, partner in enumerate(partnership.partners.order_by("pk")):
+        for offset in (0, 1):
+            kind, text, review = EXPECTATIONS[(index + offset) % len(EXPECTATIONS)]
+            reviewed = review != "open"
+            PartnerExpectation.objects.create(
+                partner=partner,
+                entry_kind=kind,
+                text=text,
+                recorded_on=partnership.start_date or date(2018, 1, 1),
+                review=review,
+                reviewed_on=date(2019, 1, 22) if reviewed else None,
+                review_note="Reviewed at the steering committee. (demo)" if reviewed else "",
+            )
+            made += 1
+    return made

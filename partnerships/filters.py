@@ -22,6 +22,7 @@ from .models import (
     Competence,
     Member,
     Partner,
+    PartnerExpectation,
     Partnership,
     Programme,
     Sector,
@@ -265,3 +266,15 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
     def filter_export_market(self, queryset, name, value: str):
         # Stored as comma-separated two-letter codes: a code cannot straddle a comma.
         return queryset.filter(export_markets__contains=value)
+
+
+class PartnerExpectationFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partner__partnership_id", label=_("Partnership"))
+    partner = id_filter(field_name="partner_id", label=_("Partner"))
+    entry_kind = django_filters.ChoiceFilter(choices=PartnerExpectation.Kind.choices)
+    review = django_filters.ChoiceFilter(choices=PartnerExpectation.Review.choices)
+
+    class Meta:
+        model = PartnerExpectation
+        form = FilterForm
+        fields = ["partnership", "partner", "entry_kind", "review"]

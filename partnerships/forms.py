@@ -1,9 +1,17 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.forms import BootstrapFormMixin
 
-from .models import ClusterOrganisation, Member, Partner, PartnerInvitation, Partnership
+from .models import (
+    ClusterOrganisation,
+    Member,
+    Partner,
+    PartnerExpectation,
+    PartnerInvitation,
+    Partnership,
+)
 from .models.members import MEMBER_FIELDS
 from .services import partnerships as services
 
@@ -132,3 +140,25 @@ class PartnerInviteForm(BootstrapFormMixin, forms.ModelForm):
         model = PartnerInvitation
         fields = ["cluster", "role", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class ExpectationForm(BootstrapFormMixin, forms.ModelForm):
+    """A partner's expectation or commitment, and its review."""
+
+    class Meta:
+        model = PartnerExpectation
+        fields = ["entry_kind", "text", "review", "reviewed_on", "review_note"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "reviewed_on": DateInput(),
+            "review_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        # A review given without its date is dated today (the service does the same).
+        if data.get("review") not in (None, PartnerExpectation.Review.OPEN) and not data.get(
+            "reviewed_on"
+        ):
+            data["reviewed_on"] = timezone.localdate()
+        return data

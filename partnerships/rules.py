@@ -15,6 +15,7 @@ from escp_portal.accounts.policy import (
     can_create,
     can_edit,
     everything,
+    insiders_visible,
     model,
     nobody,
     partner_clusters_of,
@@ -300,3 +301,22 @@ def answers_partner_invitations(user) -> bool:
     """Does the user keep a cluster (the "Invitations" page lists its invitations)?"""
     scope = scope_for(user)
     return scope.is_staff or scope.is_cluster_manager or scope.is_coordinator
+
+
+# --- expectations and commitments of the partners [Action 7] --------------------------------------
+# Part of the partnership's working data: its insiders read them; the coordinators and the
+# partner's own cluster managers write and review them.
+
+
+def _speaks_for_partner(scope, partner) -> bool:
+    return (partner is not None and partner.partnership_id in scope.coordinated_partnerships) or (
+        partner is not None and partner.cluster_id in scope.managed_clusters
+    )
+
+
+rule(
+    "partnerships.PartnerExpectation",
+    visible=insiders_visible("partner__partnership_id"),
+    edit=lambda scope, entry: _speaks_for_partner(scope, entry.partner),
+    create=_speaks_for_partner,
+)

@@ -419,3 +419,22 @@ def ended_q(today, path: str = "") -> Q:
 def has_ended(*, status: str, end_date, today) -> bool:
     """``ended_q`` for a row already read: completed, or past its end date."""
     return status == Partnership.Status.COMPLETED or (end_date is not None and end_date < today)
+
+
+def expectations_by_partner(partnership, user) -> list[dict]:
+    """Each current partner with its expectations and commitments (two queries): what it hoped
+    for and what it promised at set-up, and how the last review found each."""
+    from escp_portal.accounts.policy import partner_clusters_of
+
+    from .models import PartnerExpectation
+
+    partners = list(
+        partnership.partners.filter(cluster_id__in=partner_clusters_of([partnership.pk]))
+        .select_related("cluster")
+        .order_by("cluster__name")
+    )
+    rows = {p.pk: {"partner": p, "entries": []} for p in partners}
+    for entry in PartnerExpectation.objects.visible_to(user).filter(partner_id__in=list(rows)):
+        entry.partner = rows[entry.partner_id]["partner"]  # the rules read it: no query each
+        rows[entry.partner_id]["entries"].append(entry)
+    return list(rows.values())

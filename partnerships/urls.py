@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import consent, directory, members, partnerships
+from .views import consent, directory, expectations, members, partnerships
 
 app_name = "partnerships"
 
@@ -89,5 +89,21 @@ urlpatterns = [
         "members/<int:pk>/personal-data/",
         members.MemberPersonalDataView.as_view(),
         name="member_personal_data",
+    ),
+    # --- expectations and commitments of the partners (issue #20: action 7) ---
+    path(
+        "partnerships/<int:pk>/expectations/",
+        expectations.ExpectationListView.as_view(),
+        name="expectations",
+    ),
+    path(
+        "partners/<int:pk>/expectations/add/",
+        expectations.ExpectationCreateView.as_view(),
+        name="expectation_add",
+    ),
+    path(
+        "expectations/<int:pk>/edit/",
+        expectations.ExpectationEditView.as_view(),
+        name="expectation_edit",
     ),
 ]

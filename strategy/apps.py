@@ -17,7 +17,11 @@ class StrategyConfig(AppConfig):
         from . import models, rules  # noqa: F401 - rules registers the access rules
 
         # Many-to-many choices are audited with who, when, before and after, as field changes.
-        m2m_fields = {models.Task: {"responsible"}, models.ValueChainStage: {"depends_on"}}
+        m2m_fields = {
+            models.Task: {"responsible"},
+            models.ValueChainStage: {"depends_on"},
+            models.PartnershipMeeting: {"attendees"},
+        }
         for model in (
             models.Strategy,
             models.Objective,
@@ -33,6 +37,11 @@ class StrategyConfig(AppConfig):
             models.MeasurementPart,
             models.PeriodLock,
             models.CoreIndicator,
+            models.StrategyFeedback,
+            models.PartnershipMeeting,
+            models.Decision,
+            models.Trademark,
+            models.TrademarkLicence,
         ):
             auditlog.register(
                 model,
@@ -41,4 +50,5 @@ class StrategyConfig(AppConfig):
             )
         # Not audited (tests/security/test_audit_trail.py keeps the list): MeasurementRevision is
         # itself a record of a correction, written with the audited Measurement change;
-        # ReportingReminder is the reminder job's note of what it sent.
+        # ReportingReminder is the reminder job's note of what it sent; StrategyNotice the strategy
+        # emails'.

@@ -2,10 +2,11 @@
 and a synthetic strategy (clearly marked "(demo)") for the demo coordinator's partnerships."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from partnerships.demo import DATA_FILE, DEMO_COORDINATED
 from partnerships.models import Partnership
@@ -13,16 +14,22 @@ from partnerships.models import Partnership
 from .models import (
     KPI,
     CoreIndicator,
+    Decision,
     Measurement,
     Objective,
+    PartnershipMeeting,
     PeriodLock,
     StageAssignment,
     Strategy,
+    StrategyFeedback,
     TargetMarket,
     Task,
+    Trademark,
+    TrademarkLicence,
     ValueChain,
     ValueChainStage,
 )
+from .services.trademark import STEPS
 
 PLANS = {
     "AdPack2": {
@@ -241,8 +248,147 @@ def load(*, stdout=None, **options) -> None:
     for acronym in DEMO_COORDINATED:
         partnership = Partnership.objects.get(acronym=acronym, generation=2)
         strategies += load_strategy(partnership, PLANS[acronym])
+    coordination = load_coordination(Partnership.objects.get(acronym="AdPack2", generation=2))
     if stdout:
         stdout.write(
             f"Target markets: {TargetMarket.objects.count()} ({created} new). "
             f"Synthetic strategies: {strategies} new (marked (demo))."
+        )
+        if coordination:
+            stdout.write(
+                "AdPack2 (demo): a shared draft v2 with comments and endorsements, a meeting "
+                "log, and a collective trademark project with licensed members."
+            )
+
+
+# --- inclusive coordination and the collective trademark (issue #20), for AdPack2 -----------------
+# A second version is in draft and shared: two partners commented, two endorsed it. Three meetings
+# of the partnership with their decisions. A collective mark whose seven steps all rest with the
+# coordinating partner (so the balance view names it), and three licensed members: two of the
+# demo manager's cluster, one of another partner cluster (the manager sees it without its name).
+
+MEETINGS = [
+    (
+        "Kick-off of the partnership (demo)",
+        date(2018, 2, 6),
+        PartnershipMeeting.Format.IN_PERSON,
+        ["Each partner presents its members' packaging competences.", "O1"],
+    ),
+    (
+        "Steering committee: choosing the target markets (demo)",
+        date(2018, 6, 12),
+        PartnershipMeeting.Format.ONLINE,
+        ["Canada and China first; Mexico is studied for the second year.", "O2"],
+    ),
+    (
+        "Steering committee: the collective mark (demo)",
+        date(2019, 1, 22),
+        PartnershipMeeting.Format.HYBRID,
+        ["Apply for a collective EU trade mark for the partners' smart packaging.", None],
+    ),
+]
+
+
+def load_coordination(partnership: Partnership) -> bool:
+    """Once: a shared draft with feedback, the meeting log, a trademark project."""
+    adopted = partnership.strategies.filter(status=Strategy.Status.ADOPTED).first()
+    if adopted is None or partnership.coordination_meetings.exists():
+        return False
+    partners = list(partnership.partners.select_related("cluster").order_by("pk"))
+    draft = Strategy.objects.create(
+        partnership=partnership,
+        version=adopted.version + 1,
+        status=Strategy.Status.DRAFT,
+        vision=adopted.vision,
+        mission=adopted.mission + " Second version: adds a collective mark. (demo)",
+        shared_at=timezone.now(),
+    )
+    for objective in adopted.objectives.order_by("order"):
+        Objective.objects.create(
+            strategy=draft,
+            code=objective.code,
+            statement=objective.statement,
+            order=objective.order,
+            start_date=objective.start_date,
+            target_date=objective.target_date,
+            owner=objective.owner,
+        )
+    feedback = [
+        (partners[1], "comment", "Please give the mission to China a date before the fair. (demo)"),
+        (partners[1], "endorsement", ""),
+        (
+            partners[2],
+            "comment",
+            "Our members would like the mark to cover recyclable trays too. (demo)",
+        ),
+        (partners[0], "endorsement", "We support this version. (demo)"),
+    ]
+    for partner, kind, text in feedback:
+        StrategyFeedback.objects.create(
+            strategy=draft, partner=partner, feedback_kind=kind, text=text
+        )
+    objectives = {o.code: o for o in adopted.objectives.all()}
+    for index, (title, held_on, meeting_format, (decided, code)) in enumerate(MEETINGS):
+        meeting = PartnershipMeeting.objects.create(
+            partnership=partnership,
+            title=title,
+            held_on=held_on,
+            meeting_format=meeting_format,
+            people="Project managers of the partner clusters (demo)",
+            notes="Minutes kept by the coordinator. (demo)",
+        )
+        meeting.attendees.set(partners if index != 1 else partners[:-1])
+        objective = objectives.get(code) if code else None
+        Decision.objects.create(
+            meeting=meeting,
+            text=f"{decided} (demo)",
+            objective=objective,
+            task=objective.tasks.order_by("pk").first() if objective else None,
+        )
+    _trademark(partnership, adopted, partners)
+    return True
+
+
+def _trademark(partnership, strategy, partners):
+    from partnerships.demo import MANAGED_CLUSTER
+    from partnerships.models import Member
+
+    start = date(2019, 2, 1)
+    objective = Objective.objects.create(
+        strategy=strategy,
+        code="TM",
+        statement="Register AdPack Smart Pack as a collective EU trade mark and license the "
+        "partners' members to use it. (demo)",
+        order=strategy.objectives.count() + 1,
+        start_date=start,
+        target_date=partnership.end_date,
+    )
+    trademark = Trademark.objects.create(
+        partnership=partnership,
+        name="AdPack Smart Pack (demo)",
+        goods_and_services="Active and intelligent packaging, smart labels, recyclable trays.",
+        objective=objective,
+    )
+    for number, (title, weeks) in enumerate(STEPS):
+        due = start + timedelta(weeks=weeks)
+        done = number < 3
+        task = Task.objects.create(
+            objective=objective,
+            title=str(title),
+            due_date=due,
+            status=Task.Status.DONE if done else Task.Status.PLANNED,
+            completed_on=due if done else None,
+        )
+        task.responsible.set([partners[0]])
+    own = Member.objects.filter(
+        memberships__cluster__name=MANAGED_CLUSTER[0],
+        memberships__cluster__country=MANAGED_CLUSTER[1],
+    ).order_by("pk")[:2]
+    other = Member.objects.filter(memberships__cluster=partners[0].cluster).order_by("pk")[:1]
+    for n, member in enumerate([*own, *other]):
+        TrademarkLicence.objects.create(
+            trademark=trademark,
+            member=member,
+            licensed_on=date(2019, 9, 1) + timedelta(days=30 * n),
+            scope="Smart labels sold in Canada (demo)" if n % 2 else "Recyclable trays (demo)",
         )

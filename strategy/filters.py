@@ -4,7 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
-from .models import KPI, Measurement, Objective, Strategy, TargetMarket, Task, ValueChain
+from .models import (
+    KPI,
+    Decision,
+    Measurement,
+    Objective,
+    PartnershipMeeting,
+    Strategy,
+    StrategyFeedback,
+    TargetMarket,
+    Task,
+    Trademark,
+    TrademarkLicence,
+    ValueChain,
+)
 
 
 class StrategyFilterSet(django_filters.FilterSet):
@@ -82,3 +95,60 @@ class ValueChainFilterSet(django_filters.FilterSet):
         model = ValueChain
         form = FilterForm
         fields = ["partnership"]
+
+
+# --- inclusive coordination, collective trademark (issue #20) ------------------------------------
+
+
+class StrategyFeedbackFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="strategy__partnership_id", label=_("Partnership"))
+    strategy = id_filter(field_name="strategy_id", label=_("Strategy"))
+    partner = id_filter(field_name="partner_id", label=_("Partner"))
+    feedback_kind = django_filters.ChoiceFilter(choices=StrategyFeedback.Kind.choices)
+
+    class Meta:
+        model = StrategyFeedback
+        form = FilterForm
+        fields = ["partnership", "strategy", "partner", "feedback_kind"]
+
+
+class PartnershipMeetingFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = PartnershipMeeting
+        form = FilterForm
+        fields = ["partnership", "held_after", "held_before"]
+
+
+class DecisionFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="meeting__partnership_id", label=_("Partnership"))
+    meeting = id_filter(field_name="meeting_id", label=_("Meeting"))
+    objective = id_filter(field_name="objective_id", label=_("Objective"))
+    task = id_filter(field_name="task_id", label=_("Task"))
+
+    class Meta:
+        model = Decision
+        form = FilterForm
+        fields = ["partnership", "meeting", "objective", "task"]
+
+
+class TrademarkFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
+
+    class Meta:
+        model = Trademark
+        form = FilterForm
+        fields = ["partnership"]
+
+
+class TrademarkLicenceFilterSet(django_filters.FilterSet):
+    partnership = id_filter(field_name="trademark__partnership_id", label=_("Partnership"))
+    trademark = id_filter(field_name="trademark_id", label=_("Trademark"))
+
+    class Meta:
+        model = TrademarkLicence
+        form = FilterForm
+        fields = ["partnership", "trademark"]

@@ -7,21 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
+from partnerships.models import Partner
 
 from . import services
 from .models import (
     KPI,
     Breakdown,
     CoreIndicator,
+    Decision,
     MarketStudy,
     Milestone,
     Objective,
+    PartnershipMeeting,
     SmeSize,
     Strategy,
+    StrategyFeedback,
     TargetMarket,
     Task,
+    TrademarkLicence,
     ValueChainStage,
 )
+from .services import coordination as services_coordination
+from .services import trademark as services_trademark
 from .sources import source_choices
 
 
@@ -272,3 +279,101 @@ class MarketStudyForm(BootstrapFormMixin, forms.ModelForm):
                 "sources",
             )
         }
+
+
+# --- inclusive coordination, the meeting log, the collective trademark ---------------------------
+
+
+class FeedbackForm(BootstrapFormMixin, forms.Form):
+    """A partner's comment on a shared draft, or its endorsement."""
+
+    creates = True
+
+    partner = forms.ModelChoiceField(label=_("On behalf of"), queryset=None)
+    feedback_kind = forms.ChoiceField(
+        label=_("What you give"),
+        choices=StrategyFeedback.Kind.choices,
+        initial=StrategyFeedback.Kind.COMMENT,
+    )
+    text = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed for a comment; optional with an endorsement."),
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        field.queryset = Partner.objects.filter(pk__in=[p.pk for p in partners]).select_related(
+            "cluster"
+        )
+        field.label_from_instance = lambda p: str(p.cluster)
+        if len(partners) == 1:
+            field.initial = partners[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("feedback_kind") == StrategyFeedback.Kind.COMMENT and not data.get("text"):
+            self.add_error("text", _("Write the comment."))
+        return data
+
+
+class MeetingForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+    partner_fields = ("attendees",)
+
+    class Meta:
+        model = PartnershipMeeting
+        fields = [*services_coordination.MEETING_FIELDS, "attendees"]
+        widgets = {
+            "held_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple(),
+            "people": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class DecisionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = list(services_coordination.DECISION_FIELDS)
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def limit_to(self, partnership):
+        self.fields["objective"].queryset = Objective.objects.filter(
+            strategy__partnership=partnership
+        ).exclude(strategy__status=Strategy.Status.REVISED)
+        self.fields["task"].queryset = Task.objects.filter(
+            objective__strategy__partnership=partnership
+        ).exclude(objective__strategy__status=Strategy.Status.REVISED)
+
+
+class TrademarkStartForm(PartnerChoiceMixin, BootstrapFormMixin, forms.Form):
+    creates = True
+    partner_fields = ("responsible",)
+
+    name = forms.CharField(label=_("Name of the mark"), max_length=120)
+    goods_and_services = forms.CharField(
+        label=_("Goods and services covered"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Responsible partners"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(),
+        help_text=_("They are made responsible for every step; change each step later."),
+    )
+
+
+class LicenceForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = TrademarkLicence
+        fields = ["member", *services_trademark.LICENCE_FIELDS]
+        widgets = {"licensed_on": DateInput()}
+
+    def limit_members(self, members):
+        self.fields["member"].queryset = members

@@ -8,7 +8,9 @@ from django.db.models import Exists, OuterRef, Value
 
 from escp_portal.accounts.policy import (
     coordinates,
+    coordinates_strictly,
     everything,
+    insiders_visible,
     nobody,
     partnership_id_of,
     partnership_rule,
@@ -29,6 +31,9 @@ for _model_label, _partnership_path in {
     "strategy.StageAssignment": "stage__chain__partnership_id",
     "strategy.TargetMarket": "partnership_id",
     "strategy.MarketStudy": "target_market__partnership_id",
+    "strategy.PartnershipMeeting": "partnership_id",
+    "strategy.Decision": "meeting__partnership_id",
+    "strategy.Trademark": "partnership_id",
 }.items():
     partnership_rule(_model_label, _partnership_path)
 
@@ -142,3 +147,87 @@ def placement_access(user, chain, assignments) -> dict[int, tuple[bool, bool]]:
         else (a.member_id in visible, coordinator or bool(visible.get(a.member_id)))
         for a in assignments
     }
+
+
+# --- inclusive coordination: a shared draft, comments and endorsements ---------------------------
+# The partnership's insiders read the feedback on its drafts; a partner speaks through its
+# cluster's managers, or through the coordinators for the coordinator's own partner. Feedback is
+# a record of what was said: nobody edits it afterwards.
+rule(
+    "strategy.StrategyFeedback",
+    visible=insiders_visible("strategy__partnership_id"),
+    edit=nobody,
+    create=nobody,  # ``can_give_feedback`` decides, per partner
+)
+
+
+def speaks_for(user, partner) -> bool:
+    """May the user speak for this partner of the partnership: a manager of its cluster, or a
+    coordinator of the partnership when the partner is the coordinating one."""
+    from partnerships.models import Partner
+
+    if partner.cluster_id in scope_for(user).managed_clusters:
+        return True
+    return partner.role == Partner.Role.COORDINATOR and coordinates_strictly(
+        user, partner.partnership_id
+    )
+
+
+def can_give_feedback(user, strategy, partner) -> bool:
+    """Comment on or endorse a draft once it is shared, for a current partner the user speaks
+    for."""
+    return (
+        strategy.status == "draft"
+        and strategy.shared_at is not None
+        and partner.partnership_id == strategy.partnership_id
+        and partner.left_on is None
+        and partner.sharing_ended_at is None
+        and speaks_for(user, partner)
+    )
+
+
+def partners_spoken_for(user, partners):
+    """Of ``partners`` (a list), those the user may speak for."""
+    return [p for p in partners if speaks_for(user, p)]
+
+
+# --- collective trademark: the register of licensed members ---------------------------------------
+# A licence is the partnership's working data (its insiders see that a member holds one); the
+# member is named only to those who may see that member (``member_named``). Coordinators keep the
+# register; a cluster's managers add and change the licences of their own members.
+
+
+def _licence_edit(scope, licence):
+    if licence.trademark.partnership_id in scope.coordinated_partnerships:
+        return True
+    return bool(
+        scope.managed_clusters
+        and licence.member.memberships.filter(cluster_id__in=scope.managed_clusters).exists()
+    )
+
+
+rule(
+    "strategy.TrademarkLicence",
+    visible=insiders_visible("trademark__partnership_id"),
+    edit=_licence_edit,
+    create=lambda scope, trademark: (
+        trademark is not None
+        and (
+            trademark.partnership_id in scope.coordinated_partnerships
+            or bool(scope.managed_clusters)
+        )
+    ),
+)
+
+
+def can_license(user, trademark, member) -> bool:
+    """May the user put this member on the mark's register: the partnership's coordinators for
+    the members of its current partner clusters, a manager for their own cluster's members."""
+    from escp_portal.accounts.policy import partner_clusters_of
+
+    clusters = member.memberships.filter(
+        cluster_id__in=partner_clusters_of([trademark.partnership_id])
+    )
+    if coordinates(user, trademark.partnership_id):
+        return clusters.exists()
+    return clusters.filter(cluster_id__in=scope_for(user).managed_clusters).exists()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import markets, reporting, roadmap, value_chain, versions
+from .views import coordination, markets, reporting, roadmap, trademark, value_chain, versions
 
 app_name = "strategy"
 
@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path("strategies/<int:pk>/edit/", versions.StrategyEditView.as_view(), name="strategy_edit"),
     re_path(
-        r"^strategies/(?P<pk>[0-9]+)/(?P<action>adopt|revise)/$",
+        r"^strategies/(?P<pk>[0-9]+)/(?P<action>adopt|revise|share)/$",
         versions.StrategyActionView.as_view(),
         name="strategy_action",
     ),
@@ -51,4 +51,52 @@ urlpatterns = [
     path("value-chains/<int:pk>/", value_chain.ValueChainView.as_view(), name="value_chain"),
     path("partnerships/<int:pk>/markets/", markets.TargetMarketListView.as_view(), name="markets"),
     path("target-markets/<int:pk>/", markets.TargetMarketView.as_view(), name="market"),
+    # --- inclusive coordination, balance, collective trademark (issue #20: actions 2, 7, 13) ---
+    path(
+        "strategies/<int:pk>/feedback/",
+        coordination.FeedbackView.as_view(),
+        name="strategy_feedback",
+    ),
+    path(
+        "partnerships/<int:pk>/meetings/",
+        coordination.MeetingListView.as_view(),
+        name="coordination_meetings",
+    ),
+    path(
+        "partnerships/<int:pk>/meetings/add/",
+        coordination.MeetingCreateView.as_view(),
+        name="coordination_meeting_add",
+    ),
+    path(
+        "partnership-meetings/<int:pk>/",
+        coordination.MeetingDetailView.as_view(),
+        name="coordination_meeting",
+    ),
+    path(
+        "partnership-meetings/<int:pk>/edit/",
+        coordination.MeetingEditView.as_view(),
+        name="coordination_meeting_edit",
+    ),
+    path(
+        "partnership-meetings/<int:pk>/decisions/add/",
+        coordination.DecisionCreateView.as_view(),
+        name="decision_add",
+    ),
+    path("partnerships/<int:pk>/balance/", coordination.BalanceView.as_view(), name="balance"),
+    path(
+        "partnerships/<int:pk>/trademarks/",
+        trademark.TrademarkListView.as_view(),
+        name="trademarks",
+    ),
+    path(
+        "partnerships/<int:pk>/trademarks/start/",
+        trademark.TrademarkStartView.as_view(),
+        name="trademark_start",
+    ),
+    path("trademarks/<int:pk>/", trademark.TrademarkView.as_view(), name="trademark"),
+    path(
+        "trademarks/<int:pk>/licences/add/",
+        trademark.LicenceCreateView.as_view(),
+        name="licence_add",
+    ),
 ]

@@ -40,6 +40,10 @@ ABOVE_TARGET: dict[str, str] = {
     "them (matchmaking's section): the findable members and the clusters of other partnerships "
     "that fit, two queries for every such stage at once (three when a stage of several words "
     "has too few members holding two of them)",
+    "strategy:balance": "one grouped query per column of the balance (tasks, reports on time, "
+    "missions organised, missions joined, outcomes; the missions' own columns map clusters to "
+    "partners with one more each), flat as the data grows",
+    "api:balance": "the balance page's queries (strategy:balance), as JSON",
 }
 POST_ONLY = None
 
@@ -299,6 +303,35 @@ BUDGETS = {
     "api:fundingcall-list": 6,
     "api:fundingcall-detail": 6,
     "api:funding-call-matching": 10,
+    # --- inclusive coordination, balance, collective trademark (the coordination block) ---
+    "strategy:strategy_feedback": 10,
+    "strategy:coordination_meetings": 10,
+    "strategy:coordination_meeting_add": 10,
+    "strategy:coordination_meeting": 10,
+    "strategy:coordination_meeting_edit": 10,
+    "strategy:decision_add": 10,
+    "strategy:balance": 14,
+    "strategy:trademarks": 10,
+    "strategy:trademark_start": 10,
+    "strategy:trademark": 10,
+    "strategy:licence_add": 10,
+    "partnerships:expectations": 10,
+    "partnerships:expectation_add": 10,
+    "partnerships:expectation_edit": 10,
+    "api:strategy-share": POST_ONLY,
+    "api:strategyfeedback-list": 10,
+    "api:strategyfeedback-detail": 10,
+    "api:partnershipmeeting-list": 10,
+    "api:partnershipmeeting-detail": 10,
+    "api:decision-list": 10,
+    "api:decision-detail": 10,
+    "api:partnerexpectation-list": 10,
+    "api:partnerexpectation-detail": 10,
+    "api:trademark-list": 10,
+    "api:trademark-detail": 10,
+    "api:trademarklicence-list": 10,
+    "api:trademarklicence-detail": 10,
+    "api:balance": 14,
 }
 
 # URLs the matrix asks with a made-up key, which no role gets: here with a real one. The

@@ -18,8 +18,8 @@ DEFAULT_PASSWORD = "escp-demo-2026"
 INVITED_PERSON = "invited.coordinator@demo.escp.eu"
 COORDINATED = ("MobiGoIn-Action", "AdPack2")
 # A partner cluster of AdPack2 other than its coordinator, so that the coordinator sees members
-# of clusters the manager does not manage.
-MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
+# of clusters the manager does not manage (partnerships.demo.MANAGED_CLUSTER).
+MANAGED_CLUSTER = partnerships_demo.MANAGED_CLUSTER
 # CURRENT_ACRONYM: an ongoing partnership with this year's synthetic activity (``load_current``
 # in evaluation/demo.py): the coordinator runs it too, and the manager looks after its partner
 # cluster of the same name (CURRENT_CLUSTER) in another spelling (the published data spells that

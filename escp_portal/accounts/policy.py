@@ -375,6 +375,7 @@ def partnership_id_of(obj) -> int | None:
         "stage",
         "target_market",
         "mission",  # a participation's; a strategy's mission is text, not a parent
+        "meeting",  # a decision's (its partnership meeting)
     ):
         value = getattr(obj, attribute, None)
         if attribute == "partnership_id":

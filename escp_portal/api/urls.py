@@ -12,6 +12,7 @@ from missions import api as missions_api
 from opportunities.api import brokers as opportunities_brokers
 from opportunities.api import investment as opportunities_investment
 from partnerships.api import consent as partnerships_consent
+from partnerships.api import expectations as partnerships_expectations
 from partnerships.api import viewsets as partnerships_api
 from strategy import api as strategy_api
 
@@ -71,6 +72,23 @@ router.register(
     opportunities_investment.InvestmentProjectViewSet,
     basename="investmentproject",
 )
+# Inclusive coordination, balanced partnership, collective trademark (issue #20).
+router.register(
+    "strategy-feedback", strategy_api.StrategyFeedbackViewSet, basename="strategyfeedback"
+)
+router.register(
+    "partnership-meetings", strategy_api.PartnershipMeetingViewSet, basename="partnershipmeeting"
+)
+router.register("decisions", strategy_api.DecisionViewSet, basename="decision")
+router.register(
+    "partner-expectations",
+    partnerships_expectations.PartnerExpectationViewSet,
+    basename="partnerexpectation",
+)
+router.register("trademarks", strategy_api.TrademarkViewSet, basename="trademark")
+router.register(
+    "trademark-licences", strategy_api.TrademarkLicenceViewSet, basename="trademarklicence"
+)
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 
@@ -82,6 +100,7 @@ urlpatterns = [
         evaluation_api.ScoreboardAPIView.as_view(),
         name="scoreboard",
     ),
+    path("balance/<int:partnership_id>/", strategy_api.BalanceAPIView.as_view(), name="balance"),
     path("statistics/", evaluation_api.StatisticsAPIView.as_view(), name="statistics"),
     path("core-indicators/", evaluation_api.CoreIndicatorAPIView.as_view(), name="core-indicators"),
     path("oversight/", evaluation_api.OversightAPIView.as_view(), name="oversight"),

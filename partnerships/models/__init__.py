@@ -1,6 +1,7 @@
 """The app's models, by subdomain: the directory (public) and member data (cluster managers')."""
 
 from .directory import ClusterOrganisation, Partner, Partnership, Programme, Sector
+from .expectations import PartnerExpectation
 from .invitations import PartnerInvitation
 from .members import ClusterMembership, Competence, Member, MemberImport
 
@@ -11,6 +12,7 @@ __all__ = [
     "Member",
     "MemberImport",
     "Partner",
+    "PartnerExpectation",
     "PartnerInvitation",
     "Partnership",
     "Programme",

@@ -13,6 +13,7 @@ from partnerships.models import Partner, Partnership
 from .. import selectors, services
 from ..filters import ObjectiveFilterSet, StrategyFilterSet
 from ..models import Objective, Strategy
+from ..services import coordination as services_coordination
 
 
 class StrategySerializer(PolicySerializer):
@@ -29,9 +30,18 @@ class StrategySerializer(PolicySerializer):
             "vision",
             "mission",
             "adopted_on",
+            "shared_at",
+            "adoption_record",
             "updated_at",
         ]
-        read_only_fields = ["version", "status", "adopted_on", "updated_at"]
+        read_only_fields = [
+            "version",
+            "status",
+            "adopted_on",
+            "shared_at",
+            "adoption_record",
+            "updated_at",
+        ]
         validators = []  # the version is numbered by the service
 
 
@@ -57,6 +67,15 @@ class StrategyViewSet(PolicyViewSet):
     @action(detail=True, methods=["post"])
     def adopt(self, request, pk=None):
         strategy = services.strategy_adopt(actor=request.user, strategy=self.get_object())
+        return Response(self.get_serializer(strategy).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        """Put the draft before every partner for comments and endorsement (they are emailed)."""
+        strategy = services_coordination.strategy_share(
+            actor=request.user, strategy=self.get_object()
+        )
         return Response(self.get_serializer(strategy).data)
 
     @extend_schema(request=None)

@@ -5,6 +5,7 @@ One module per part; every model is exported here (Django and the migrations fin
 """
 
 from .breakdowns import Breakdown, MeasurementPart, SmeSize, validate_breakdowns
+from .coordination import Decision, PartnershipMeeting, StrategyFeedback, StrategyNotice
 from .indicators import CoreIndicator
 from .markets import MarketStudy, TargetMarket
 from .reporting import (
@@ -24,6 +25,7 @@ from .reporting import (
     validate_evidence_size,
 )
 from .roadmap import Task
+from .trademark import Trademark, TrademarkLicence
 from .value_chain import StageAssignment, ValueChain, ValueChainStage
 from .versions import Objective, Strategy
 
@@ -34,19 +36,25 @@ __all__ = [
     "REPORTING_GRACE",
     "Breakdown",
     "CoreIndicator",
+    "Decision",
     "MarketStudy",
     "Measurement",
     "MeasurementPart",
     "MeasurementRevision",
     "Milestone",
     "Objective",
+    "PartnershipMeeting",
     "PeriodLock",
     "ReportingReminder",
     "SmeSize",
     "StageAssignment",
     "Strategy",
+    "StrategyFeedback",
+    "StrategyNotice",
     "TargetMarket",
     "Task",
+    "Trademark",
+    "TrademarkLicence",
     "ValueChain",
     "ValueChainStage",
     "evidence_path",

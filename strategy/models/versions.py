@@ -33,6 +33,14 @@ class Strategy(models.Model):
         _("mission"), blank=True, help_text=_("What it does to get there, and for whom.")
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    shared_at = models.DateTimeField(
+        _("shared with the partners"),
+        null=True,
+        blank=True,
+        help_text=_("When the draft was put before every partner for comments and endorsement."),
+    )
+    # Written when the version is adopted: each partner of the time, and whether it endorsed.
+    adoption_record = models.JSONField(_("endorsements at adoption"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

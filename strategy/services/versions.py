@@ -15,6 +15,7 @@ from escp_portal.services import apply_fields, delete_audited, require, save_aud
 from ..models import KPI, Measurement, Objective, Strategy
 from .breakdowns import copy_parts
 from .common import ensure_editable, ensure_partner_of
+from .coordination import adoption_recorded
 
 STRATEGY_FIELDS = ("vision", "mission")
 
@@ -67,6 +68,7 @@ def strategy_adopt(*, actor, strategy: Strategy) -> Strategy:
             adopted.save(update_fields=["status", "updated_at"])
         strategy.status = Strategy.Status.ADOPTED
         strategy.adopted_on = timezone.localdate()
+        adoption_recorded(strategy)
         strategy.save()
     return strategy
 

@@ -14,6 +14,8 @@ from escp_portal.pages import InsiderMixin, ObjectMixin
 from .. import selectors, services
 from ..forms import ObjectiveForm, StrategyForm
 from ..models import Objective, Strategy
+from ..selectors import coordination as selectors_coordination
+from ..services import coordination as services_coordination
 from .common import FormPage, form_fields
 
 
@@ -27,6 +29,9 @@ class StrategyOverviewView(InsiderMixin, TemplateView):
             version = None
         overview = selectors.strategy_overview(self.partnership, version)
         strategy = overview["strategy"]
+        if strategy is not None and strategy.shared_at is not None:
+            # Comments and endorsements exist only on a version that was shared.
+            overview.update(selectors_coordination.draft_feedback(strategy, self.request.user))
         return super().get_context_data(
             **overview,
             smart_rules=selectors.SMART_RULES,
@@ -77,6 +82,15 @@ class StrategyActionView(ObjectMixin, View):
                 messages.success(
                     request,
                     _("Version %(v)s is now the adopted strategy.") % {"v": self.object.version},
+                )
+            elif action == "share":
+                services_coordination.strategy_share(actor=request.user, strategy=self.object)
+                messages.success(
+                    request,
+                    _(
+                        "The draft is shared: every partner is emailed and may comment on it "
+                        "and endorse it."
+                    ),
                 )
             elif action == "revise":
                 draft = services.strategy_revise(actor=request.user, strategy=self.object)

@@ -51,6 +51,19 @@ EDIT_PAGES = {
     "opportunities:opportunity_edit": (lambda s: s.opps.opportunity, "manager_a", "form", {}),
     "opportunities:investor_edit": (lambda s: s.opps.investor, "coord_a", "form", {}),
     "opportunities:project_edit": (lambda s: s.opps.project, "coord_a", "form", {}),
+    # --- inclusive coordination, balance (the coordination block) ---
+    "strategy:coordination_meeting_edit": (
+        lambda s: s.coordination.a.meeting,
+        "coord_a",
+        "form",
+        {},
+    ),
+    "partnerships:expectation_edit": (
+        lambda s: s.coordination.a.expectation,
+        "manager_a",
+        "form",
+        {},
+    ),
 }
 
 

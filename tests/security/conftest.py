@@ -177,8 +177,10 @@ def two_of_everything(world):
     find = _finding_partners(world, today)
     fund = _funding(world, member_a, member_a2, member_b)
     opps = _opportunities(world, partner_a, missions["a"].mission)
+    coordination = _coordination(world, a, b, partner_a, partner_b, member_a)
     return SimpleNamespace(
         fund=fund,
+        coordination=coordination,
         find=find,
         opps=opps,
         partner_invitation=partner_invitation,
@@ -202,6 +204,69 @@ def two_of_everything(world):
             for role in ROLES[1:]
         },
     )
+
+
+# --- inclusive coordination, balance, collective trademark (issue #20): the coordination block ---
+# Each partnership has a meeting with a decision, a partner's comment on its strategy and an
+# expectation; A has a collective mark whose register licenses Alder GmbH (named to A's
+# coordinator and cluster manager only; officers read that a member company holds a licence).
+
+
+def _coordination(world, a, b, partner_a, partner_b, member_a):
+    from partnerships.models import PartnerExpectation
+    from strategy.models import (
+        Decision,
+        PartnershipMeeting,
+        StrategyFeedback,
+        Trademark,
+        TrademarkLicence,
+    )
+
+    made = {}
+    for key, partnership, version, partner in (
+        ("a", world.a, a, partner_a),
+        ("b", world.b, b, partner_b),
+    ):
+        acronym = partnership.acronym
+        meeting = PartnershipMeeting.objects.create(
+            partnership=partnership, title=f"Minutes {acronym}", held_on=date(2025, 2, 3)
+        )
+        meeting.attendees.set([partner])
+        decision = Decision.objects.create(
+            meeting=meeting,
+            text=f"Decided {acronym}",
+            objective=version.objective,
+            task=version.task,
+        )
+        feedback = StrategyFeedback.objects.create(
+            strategy=version.strategy,
+            partner=partner,
+            feedback_kind="comment",
+            text=f"Said {acronym}",
+        )
+        expectation = PartnerExpectation.objects.create(
+            partner=partner,
+            entry_kind="expectation",
+            text=f"Hopes {acronym}",
+            recorded_on=date(2024, 1, 10),
+        )
+        trademark = Trademark.objects.create(
+            partnership=partnership, name=f"Mark {acronym}", objective=version.objective
+        )
+        made[key] = SimpleNamespace(
+            meeting=meeting,
+            decision=decision,
+            feedback=feedback,
+            expectation=expectation,
+            trademark=trademark,
+        )
+    made["a"].licence = TrademarkLicence.objects.create(
+        trademark=made["a"].trademark,
+        member=member_a,
+        licensed_on=date(2025, 6, 1),
+        scope="Trays",
+    )
+    return SimpleNamespace(**made)
 
 
 # --- finding partners (matchmaking): data for test_access_matrix's block -----------------------

@@ -134,6 +134,20 @@ for _role in ("anonymous", "coord_b", "manager_x", "officer"):
     SECRETS[_role] = SECRETS[_role] + OPPS_NAMED + OPPS_PIPELINE
 for _role in ("anonymous", "coord_b", "manager_x"):
     SECRETS[_role] = SECRETS[_role] + OPPS_PROJECT
+# --- inclusive coordination, balance, collective trademark (the coordination block, issue #20):
+# a partnership's meetings, decisions, comments on its strategy, partners' expectations and marks
+# stay with its insiders.
+COORD_A = ["Minutes ALPHA", "Decided ALPHA", "Said ALPHA", "Hopes ALPHA", "Mark ALPHA"]
+COORD_B = ["Minutes BETA", "Decided BETA", "Said BETA", "Hopes BETA", "Mark BETA"]
+for _role, _secrets in {
+    "anonymous": COORD_A + COORD_B,
+    "coord_a": COORD_B,
+    "coord_b": COORD_A,
+    "manager_a": COORD_B,
+    "manager_x": COORD_A + COORD_B,
+    "officer": [],
+}.items():
+    SECRETS[_role] = SECRETS[_role] + _secrets
 
 # Where each secret above is shown to a role that may see it: were one shown nowhere, the
 # searches for it would pass whatever the policy did.
@@ -161,6 +175,11 @@ SHOWN_AT = [
     ("manager_a", "opportunities:investors"),  # Ines Investor, her email
     ("manager_a", "opportunities:opportunities"),  # the opportunity's title
     ("officer", "opportunities:projects"),  # the project's title
+    # --- the coordination block ---
+    ("officer", "api:partnershipmeeting-list"),  # Minutes and Decided, ALPHA and BETA
+    ("officer", "api:strategyfeedback-list"),  # Said ALPHA, Said BETA
+    ("officer", "api:partnerexpectation-list"),  # Hopes ALPHA, Hopes BETA
+    ("officer", "api:trademark-list"),  # Mark ALPHA, Mark BETA
 ]
 
 OK = 200
@@ -190,6 +209,8 @@ REQUESTER_A = ("login", OK, 404, 404, 404, 404)  # A's coordinator's contact req
 NAMED_A_COORD_EDITS = ("login", OK, 404, 403, 404, 404)
 ADD_NAMED_A = ("login", OK, 404, OK, 404, 403)  # the officer reads figures, adds nothing
 POST_ONLY = None
+# A's coordinators and the managers of its partner clusters write (officers read).
+PARTNER_SIDE_A = ("login", OK, 404, OK, 404, 403)
 
 
 def kw(**values):
@@ -322,6 +343,51 @@ MATRIX = {
     "api:meeting-outcome": (kw(pk=lambda s: s.ma.b2b.meeting.pk), POST_ONLY),
     "api:mission-schedule-meetings": (kw(pk=lambda s: s.ma.mission.pk), POST_ONLY),
     "api:participation-agenda": (kw(pk=lambda s: s.ma.participation.pk), B2B_SIDE_A),
+    # --- inclusive coordination, balance, collective trademark (the coordination block) ---
+    # A's strategy is adopted, not a shared draft: nobody comments on it any more.
+    "strategy:strategy_feedback": (
+        kw(pk=lambda s: s.a.strategy.pk),
+        ("login", 403, 404, 403, 404, 403),
+    ),
+    "strategy:coordination_meetings": (A, INSIDER_A),
+    "strategy:coordination_meeting_add": (A, COORD_A_INSIDE),
+    "strategy:coordination_meeting": (kw(pk=lambda s: s.coordination.a.meeting.pk), INSIDER_A),
+    "strategy:coordination_meeting_edit": (
+        kw(pk=lambda s: s.coordination.a.meeting.pk),
+        COORD_A_INSIDE,
+    ),
+    "strategy:decision_add": (kw(pk=lambda s: s.coordination.a.meeting.pk), COORD_A_INSIDE),
+    "strategy:balance": (A, INSIDER_A),
+    "strategy:trademarks": (A, INSIDER_A),
+    "strategy:trademark_start": (A, COORD_A_INSIDE),
+    "strategy:trademark": (kw(pk=lambda s: s.coordination.a.trademark.pk), INSIDER_A),
+    "strategy:licence_add": (kw(pk=lambda s: s.coordination.a.trademark.pk), PARTNER_SIDE_A),
+    "partnerships:expectations": (A, INSIDER_A),
+    "partnerships:expectation_add": (kw(pk=lambda s: s.partner_a.pk), PARTNER_SIDE_A),
+    "partnerships:expectation_edit": (
+        kw(pk=lambda s: s.coordination.a.expectation.pk),
+        PARTNER_SIDE_A,
+    ),
+    "api:strategy-share": (kw(pk=lambda s: s.a.strategy.pk), POST_ONLY),
+    "api:strategyfeedback-list": (NONE, LOGGED_IN),
+    "api:strategyfeedback-detail": (kw(pk=lambda s: s.coordination.a.feedback.pk), INSIDER_A),
+    "api:partnershipmeeting-list": (NONE, LOGGED_IN),
+    "api:partnershipmeeting-detail": (
+        kw(pk=lambda s: s.coordination.a.meeting.pk),
+        INSIDER_A,
+    ),
+    "api:decision-list": (NONE, LOGGED_IN),
+    "api:decision-detail": (kw(pk=lambda s: s.coordination.a.decision.pk), INSIDER_A),
+    "api:partnerexpectation-list": (NONE, LOGGED_IN),
+    "api:partnerexpectation-detail": (
+        kw(pk=lambda s: s.coordination.a.expectation.pk),
+        INSIDER_A,
+    ),
+    "api:trademark-list": (NONE, LOGGED_IN),
+    "api:trademark-detail": (kw(pk=lambda s: s.coordination.a.trademark.pk), INSIDER_A),
+    "api:trademarklicence-list": (NONE, LOGGED_IN),
+    "api:trademarklicence-detail": (kw(pk=lambda s: s.coordination.a.licence.pk), INSIDER_A),
+    "api:balance": (kw(partnership_id=lambda s: s.world.a.pk), INSIDER_A),
     "evaluation:scoreboard": (A, INSIDER_A),
     "evaluation:scoreboard_export": (kw(pk=lambda s: s.world.a.pk, fmt="xlsx"), INSIDER_A),
     "evaluation:targets": (A, INSIDER_A),
@@ -688,6 +754,50 @@ WRITES = [
         None,
         {"coord_a"},
     ),
+    # --- the coordination block ---
+    ("post", "api:strategy-share", kw(pk=lambda s: s.a.strategy.pk), None, {"coord_a"}),
+    (
+        "patch",
+        "api:partnershipmeeting-detail",
+        kw(pk=lambda s: s.coordination.a.meeting.pk),
+        {"notes": "X"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:decision-detail",
+        kw(pk=lambda s: s.coordination.a.decision.pk),
+        {"text": "X"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:partnerexpectation-detail",
+        kw(pk=lambda s: s.coordination.a.expectation.pk),
+        {"review_note": "X"},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "patch",
+        "api:trademark-detail",
+        kw(pk=lambda s: s.coordination.a.trademark.pk),
+        {"name": "X"},
+        {"coord_a"},
+    ),
+    (
+        "patch",
+        "api:trademarklicence-detail",
+        kw(pk=lambda s: s.coordination.a.licence.pk),
+        {"scope": "X"},
+        {"coord_a", "manager_a"},
+    ),
+    (
+        "post",
+        "strategy:decision_add",
+        kw(pk=lambda s: s.coordination.a.meeting.pk),
+        {"text": "X"},
+        {"coord_a"},
+    ),
     # --- finding partners (matchmaking) ---
     (
         "post",
@@ -829,6 +939,8 @@ SEEN_AT = {
     "api:broker-erase": "api:broker-detail",
     "api:investorcontact-erase": "api:investorcontact-detail",
     "api:opportunity-agree": "api:opportunity-detail",
+    # the coordination block
+    "api:strategy-share": "api:strategy-detail",
 }
 
 

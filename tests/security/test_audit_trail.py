@@ -64,6 +64,7 @@ NOT_AUDITED = {
     "missions.MeetingNotice",
     # Vouchers and EU funding: which call was announced to whom, so that each is sent once.
     "funding.CallNotice",
+    "strategy.StrategyNotice",  # what the strategy emails sent (shared, adopted), once each
 }
 AUDITED_APPS = ("partnerships", "strategy", "missions", "matchmaking", "funding")
 
@@ -672,6 +673,15 @@ def _export_group_members(s):
     return group, s.world.coord_a, [third], [s.member_a2]
 
 
+def _meeting_attendees(s):
+    from strategy.services.coordination import meeting_update
+
+    meeting = s.coordination.a.meeting  # partner_a attended
+    other = s.world.a.partners.exclude(pk=s.partner_a.pk).first()
+    meeting_update(actor=s.world.coord_a, meeting=meeting, attendees=[other])
+    return meeting, s.world.coord_a, [other], [s.partner_a]
+
+
 # "app.Model.field": how a user changes it (through its service); answers the record, the
 # actor, the choices added by the last change and the choices it removed.
 M2M_CHANGES = {
@@ -680,6 +690,7 @@ M2M_CHANGES = {
     "partnerships.Member.competences": _member_competences,
     "strategy.Task.responsible": _task_responsible,
     "strategy.ValueChainStage.depends_on": _stage_depends_on,
+    "strategy.PartnershipMeeting.attendees": _meeting_attendees,
     "missions.Outcome.members": _outcome_members,
     "missions.ExportGroup.members": _export_group_members,
     "missions.MeetingProfile.competences": _profile_competences,
