@@ -18,12 +18,14 @@ from .models import (
     Competence,
     Member,
     MemberImport,
+    MemberLink,
     Partner,
     PartnerInvitation,
     Partnership,
     Programme,
     Sector,
 )
+from .services.groups import link_add, link_remove
 from .services.member_uploads import import_give_up
 
 
@@ -105,6 +107,39 @@ class MemberAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "size_class", "is_sme", "country"]
     search_fields = ["name", "city", "nace_code"]
     date_hierarchy = "created_at"
+
+
+@admin.register(MemberLink)
+class MemberLinkAdmin(admin.ModelAdmin):
+    """Partner and linked enterprises, added and taken away through the services, which compute
+    both enterprises' SME status again; a link is never changed in place (take it away and add
+    the right one)."""
+
+    list_display = ["member", "other", "relation", "share", "created_at"]
+    list_filter = ["relation"]
+    search_fields = ["member__name", "other__name"]
+    autocomplete_fields = ["member", "other"]
+    list_select_related = ["member", "other"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = link_add(
+            actor=request.user,
+            member=obj.member,
+            other=obj.other,
+            relation=obj.relation,
+            share=obj.share,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        link_remove(actor=request.user, link=obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("member", "other"):
+            link_remove(actor=request.user, link=link)
 
 
 @admin.register(ClusterMembership)

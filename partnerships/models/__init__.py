@@ -1,6 +1,7 @@
 """The app's models, by subdomain: the directory (public) and member data (cluster managers')."""
 
 from .directory import ClusterOrganisation, Partner, Partnership, Programme, Sector
+from .groups import MemberLink
 from .invitations import PartnerInvitation
 from .members import ClusterMembership, Competence, Member, MemberImport
 
@@ -10,6 +11,7 @@ __all__ = [
     "Competence",
     "Member",
     "MemberImport",
+    "MemberLink",
     "Partner",
     "PartnerInvitation",
     "Partnership",
