@@ -318,6 +318,13 @@ def kpi_measurements(kpi: KPI) -> list[Measurement]:
     return measurements
 
 
+def measurement_revision(measurement: Measurement, revision_id: str):
+    """One correction of the measurement (``None`` for an id that is not one of them)."""
+    if not str(revision_id).isdigit() or len(str(revision_id)) > 18:
+        return None
+    return measurement.revisions.filter(pk=int(revision_id)).first()
+
+
 def named_parts(kpi: KPI):
     """Parts of values with the name of the partner a part by partner is about (``name``), read
     in the same query."""

@@ -283,11 +283,18 @@ class EvidenceView(ObjectMixin, View):
     related = ("kpi__objective__strategy__partnership",)
 
     def get(self, request, pk):
-        if not self.object.evidence_file:
+        # ``?revision=<id>``: the evidence a value had before one of its corrections.
+        file = self.object.evidence_file
+        if "revision" in request.GET:
+            revision = selectors.measurement_revision(self.object, request.GET["revision"])
+            if revision is None:
+                raise Http404
+            file = revision.old_evidence_file
+        if not file:
             raise Http404
-        name = self.object.evidence_file.name.rsplit("/", 1)[-1]
+        name = file.name.rsplit("/", 1)[-1]
         response = FileResponse(
-            self.object.evidence_file.open("rb"),
+            file.open("rb"),
             as_attachment=True,
             filename=name,
             content_type="application/octet-stream",
