@@ -353,17 +353,30 @@ def breakdown_of(measurement: Measurement) -> list[tuple[str, list]]:
     return [(Breakdown(dimension).label, rows) for dimension, rows in groups.items()]
 
 
-def derived_trace(kpi: KPI, periods: list[date], user):
-    """``(source, records)`` of a derived KPI: its source and the records the value of the last
-    period was computed from — only those the user may see (the records name members: none for
-    an officer), 50 at most. ``(None, None)`` for a KPI reported by hand."""
+def trace_period(periods: list[date], asked) -> date | None:
+    """The period whose sources are explained: the one asked for (``YYYY-MM-DD``, one of
+    ``periods``), else the latest; ``None`` when no period has ended."""
+    if not periods:
+        return None
+    try:
+        chosen = date.fromisoformat(str(asked or "")[:10])
+    except ValueError:
+        return periods[-1]
+    return chosen if chosen in periods else periods[-1]
+
+
+def derived_trace(kpi: KPI, periods: list[date], user, period: date | None = None):
+    """``(source, records)`` of a derived KPI: its source and the records the value of a period
+    (``period``, one of ``periods``; the latest when not given) was computed from — only those
+    the user may see (the records name members: none for an officer), 50 at most. ``(None,
+    None)`` for a KPI reported by hand."""
     if kpi.is_manual:
         return None, None
     source = registry().get(kpi.source)
     if not (source and source.records and periods):
         return source, None
-    last = periods[-1]
-    records = source.records(kpi, period_start(kpi.frequency, last), last)
+    end = period if period in periods else periods[-1]
+    records = source.records(kpi, period_start(kpi.frequency, end), end)
     return source, visible_to(records, user)[:50]
 
 
