@@ -17,10 +17,10 @@ from .reporting import (
     overdue_reports,
     period_locks,
     register_kpi_page_section,
-    trace_period,
     reminder_recipients,
     reporting_completeness,
     reports_to_remind,
+    trace_period,
 )
 from .roadmap import tasks_for
 from .value_chain import (
@@ -64,7 +64,6 @@ __all__ = [
     "period_locks",
     "placeable_members",
     "register_kpi_page_section",
-    "trace_period",
     "register_value_chain_section",
     "reminder_recipients",
     "reporting_completeness",
@@ -74,6 +73,7 @@ __all__ = [
     "strategy_versions",
     "target_markets_of",
     "tasks_for",
+    "trace_period",
     "value_chain_page_sections",
     "value_chains_of",
     "with_smart_counts",
