@@ -22,17 +22,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='member',
             name='group_balance',
-            field=models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=15, verbose_name='balance-sheet total of partner and linked enterprises (EUR)'),
+            field=models.DecimalField(decimal_places=2, db_default=0, default=0, editable=False, max_digits=15, verbose_name='balance-sheet total of partner and linked enterprises (EUR)'),
         ),
         migrations.AddField(
             model_name='member',
             name='group_employees',
-            field=models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=12, verbose_name='employees of partner and linked enterprises'),
+            field=models.DecimalField(decimal_places=2, db_default=0, default=0, editable=False, max_digits=12, verbose_name='employees of partner and linked enterprises'),
         ),
         migrations.AddField(
             model_name='member',
             name='group_turnover',
-            field=models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=15, verbose_name='turnover of partner and linked enterprises (EUR)'),
+            field=models.DecimalField(decimal_places=2, db_default=0, default=0, editable=False, max_digits=15, verbose_name='turnover of partner and linked enterprises (EUR)'),
         ),
         migrations.RemoveField(model_name='member', name='is_sme'),
         migrations.AddField(

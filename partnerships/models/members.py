@@ -234,6 +234,7 @@ class Member(models.Model):
         max_digits=12,
         decimal_places=2,
         default=0,
+        db_default=0,
         editable=False,
     )
     group_turnover = models.DecimalField(
@@ -241,6 +242,7 @@ class Member(models.Model):
         max_digits=15,
         decimal_places=2,
         default=0,
+        db_default=0,
         editable=False,
     )
     group_balance = models.DecimalField(
@@ -248,6 +250,7 @@ class Member(models.Model):
         max_digits=15,
         decimal_places=2,
         default=0,
+        db_default=0,
         editable=False,
     )
     # Derived by the database from the figures above: never typed in. Only an enterprise has a
