@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from escp_portal.accounts.models import RoleAssignment, User
-from missions.models import Mission, Outcome, Participation
+from missions.models import ExportGroup, Mission, Outcome, Participation
 from partnerships.models import (
     ClusterAlias,
     ClusterOrganisation,
@@ -16,7 +16,7 @@ from partnerships.models import (
     Partnership,
     Programme,
 )
-from strategy.models import KPI, Measurement, Strategy, TargetMarket, Task
+from strategy.models import KPI, MarketStudy, Measurement, Milestone, Strategy, TargetMarket, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,9 @@ def counts():
             Mission,
             Participation,
             Outcome,
+            MarketStudy,
+            ExportGroup,
+            Milestone,
         )
     }
 
@@ -74,6 +77,20 @@ def test_load_demo_loads_the_real_partnerships_and_twice_changes_nothing():
     assert first["Strategy"] == 3 and first["KPI"] == 12 and first["Measurement"] > 0
     assert first["Mission"] == 12 and first["Outcome"] == 10 and first["Participation"] > 0
     assert Partner.objects.filter(cluster__name="Aerospace Valley").count() == 5
+    # The market studies, export groups and milestones pages of the demo coordinator's
+    # partnerships open with content: a study per target market, two export groups each, and
+    # milestones on the KPIs of their strategies.
+    for acronym in ("AdPack2", "MobiGoIn-Action"):
+        partnership = Partnership.objects.get(acronym=acronym, generation=2)
+        markets = partnership.target_markets.count()
+        assert MarketStudy.objects.filter(target_market__partnership=partnership).count() == (
+            markets
+        )
+        assert partnership.export_groups.count() == 2
+        kpis = KPI.objects.filter(objective__strategy__partnership=partnership)
+        # (The B2B meetings KPI is added later by the missions' demo, without milestones.)
+        assert not kpis.filter(milestones=None).exclude(source="b2b_meetings_held").exists()
+    assert first["ExportGroup"] == 4 and first["MarketStudy"] > 0 and first["Milestone"] > 0
     assert Partnership.objects.filter(acronym__in=["GIVE", "PERES", "FoodPackLab"]).count() == 6
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
