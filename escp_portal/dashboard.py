@@ -323,9 +323,11 @@ def officer(today: date) -> dict:
     from evaluation.models import Review
     from evaluation.selectors import oversight
     from partnerships.models import Partnership
-    from partnerships.selectors import ended_q
+    from partnerships.selectors import running_q
 
-    current = Partnership.objects.filter(status=Partnership.Status.ACTIVE).exclude(ended_q(today))
+    # Shown as active (partnerships.selectors): not ended, and with recent activity when it has
+    # no end date; the quiet ones are counted apart.
+    current = Partnership.objects.filter(running_q(today))
     rows = [row for row in oversight(current, today=today) if row.silent or row.troubled]
     answered = (
         Review.objects.filter(state=Review.State.ANSWERED)

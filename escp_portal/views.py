@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views import defaults
@@ -21,6 +21,7 @@ from funding import selectors as funding_selectors
 from funding.rules import call_partnerships
 from partnerships.filters import PartnershipFilterSet
 from partnerships.models import ClusterOrganisation, Partner, Partnership, Programme
+from partnerships.selectors import quiet_q, running_q
 
 
 class HomeView(TemplateView):
@@ -73,9 +74,8 @@ class HomeView(TemplateView):
                     partnership_count=Count("pk", distinct=True),
                     cluster_count=Count("partners__cluster", distinct=True),
                     country_count=Count("partners__cluster__country", distinct=True),
-                    active_count=Count(
-                        "pk", filter=Q(status=Partnership.Status.ACTIVE), distinct=True
-                    ),
+                    active_count=Count("pk", filter=running_q(today), distinct=True),
+                    quiet_count=Count("pk", filter=quiet_q(today), distinct=True),
                 )
                 .order_by("programme__code", "generation")
             )

@@ -157,7 +157,21 @@ def _store(ids, today, computed, totals) -> int:
             "activity",
         ],
     )
+    _record_activity(rows)
     return len(ids)
+
+
+def _record_activity(rows) -> None:
+    """The day of each partnership's latest activity, on the partnership itself: what the
+    partnerships app's one rule of "active or no recent activity" reads."""
+    from partnerships.models import Partnership
+
+    days = {r.partnership_id: timezone.localdate(r.last_activity) for r in rows if r.last_activity}
+    current = Partnership.objects.filter(pk__in=list(days)).values_list("pk", "last_activity_on")
+    changed = [
+        Partnership(pk=pk, last_activity_on=days[pk]) for pk, day in current if day != days[pk]
+    ]
+    Partnership.objects.bulk_update(changed, ["last_activity_on"], batch_size=500)
 
 
 def scoreboard_recompute(*, actor, partnership) -> dict:

@@ -14,6 +14,7 @@ from partnerships.models import ClusterMembership, Partnership
 
 from . import scheduling
 from .models import (
+    ExportGroup,
     LocalCounterpart,
     Meeting,
     MeetingProfile,
@@ -133,10 +134,40 @@ def load(*, stdout=None, **options) -> None:
             outcome.members.set([m.member for m in chosen[:2]])
             created += 1
     meetings = load_b2b()
+    groups = sum(load_export_groups(acronym) for acronym in DEMO_COORDINATED)
+    if stdout and groups:
+        stdout.write(f"Synthetic export groups: {groups} new (marked (demo)).")
     if stdout:
         stdout.write(f"Synthetic missions: {created} new (marked (demo)).")
         if meetings:
             stdout.write(f"Synthetic B2B meetings: {meetings} at {B2B_MISSION} (demo).")
+
+
+EXPORT_GROUPS = [
+    ("Joint offer for North American retail (demo)", "Answer retail tenders together: one "
+     "catalogue, one distributor, shared samples. (demo)"),
+    ("Shared booth at the next trade fair (demo)", "Book and staff one stand for the members "
+     "that exhibit, and split the cost. (demo)"),
+]  # fmt: skip
+
+
+def load_export_groups(acronym: str) -> int:
+    """Two export groups of members of the partnership's clusters, once."""
+    partnership = Partnership.objects.get(acronym=acronym, generation=2)
+    if partnership.export_groups.exists():
+        return 0
+    members = [
+        m.member
+        for m in ClusterMembership.objects.filter(
+            cluster__in=partnership.partners.values("cluster")
+        )
+        .select_related("member")
+        .order_by("pk")[:8]
+    ]
+    for index, (name, goal) in enumerate(EXPORT_GROUPS):
+        group = ExportGroup.objects.create(partnership=partnership, name=name, goal=goal)
+        group.members.set(members[index * 4 : index * 4 + 4])
+    return len(EXPORT_GROUPS)
 
 
 # --- B2B meetings at AdPack2's matchmaking mission ---------------------------------------------

@@ -6,25 +6,50 @@ auditlog registration, with the staff member as the actor. Member data, member f
 partner invitations are written by their services (rules, checks, consent, audit) and are
 read-only here."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from escp_portal.admin import ReadOnlyAdmin
 
 from .models import (
+    ClusterAlias,
     ClusterMembership,
     ClusterOrganisation,
     Competence,
     Member,
     MemberImport,
+    MemberLink,
     Partner,
     PartnerInvitation,
     Partnership,
     Programme,
     Sector,
 )
+from .services.groups import link_add, link_remove
 from .services.member_uploads import import_give_up
+from .services.merge import cluster_merge
+
+
+class ClusterMergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=ClusterOrganisation.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Keep this record"),
+        help_text=_(
+            "The other record goes: its partners, memberships, roles, invitations, missions, "
+            "profiles and audit trail move to the one kept, and its name becomes an alias."
+        ),
+    )
+
+    def __init__(self, *args, chosen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = ClusterOrganisation.objects.filter(
+            pk__in=[c.pk for c in chosen]
+        )
 
 
 @admin.register(Programme)
@@ -73,15 +98,65 @@ class PartnershipAdmin(admin.ModelAdmin):
     inlines = [PartnerInline]
 
 
+class ClusterAliasInline(admin.TabularInline):
+    model = ClusterAlias
+    fields = ["name", "country"]
+    extra = 0
+    verbose_name = _("other spelling")
+    verbose_name_plural = _("other spellings (the published data and imports match these too)")
+
+
 @admin.register(ClusterOrganisation)
 class ClusterOrganisationAdmin(admin.ModelAdmin):
     """Editable: staff correct a cluster's profile (duplicates, spelling); changes are
-    audited."""
+    audited. Two records of one organisation are merged with the "merge" action, which keeps
+    every link and the audit trail of both."""
 
     list_display = ["name", "acronym", "country", "city", "declared_member_count"]
     list_filter = ["country", "share_member_contacts"]
-    search_fields = ["name", "acronym", "city"]
+    search_fields = ["name", "acronym", "city", "aliases__name"]
     filter_horizontal = ["sectors"]
+    inlines = [ClusterAliasInline]
+    actions = ["merge_clusters"]
+
+    @admin.action(description=_("Merge two records of one cluster organisation"))
+    def merge_clusters(self, request, queryset):
+        chosen = list(queryset.order_by("pk")[:3])
+        if len(chosen) != 2:
+            self.message_user(
+                request, _("Choose exactly two cluster organisations to merge."), messages.ERROR
+            )
+            return None
+        form = ClusterMergeForm(request.POST if "keep" in request.POST else None, chosen=chosen)
+        if form.is_bound and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            drop = next(c for c in chosen if c.pk != keep.pk)
+            try:
+                moved = cluster_merge(actor=request.user, keep=keep, drop=drop)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("%(drop)s was merged into %(keep)s (%(rows)s records moved).")
+                % {"drop": drop.name, "keep": keep.name, "rows": sum(moved.values())},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/partnerships/merge_clusters.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge two records of one cluster organisation"),
+                "form": form,
+                "chosen": chosen,
+                "opts": self.model._meta,
+                "action": "merge_clusters",
+                "selected": [c.pk for c in chosen],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Partner)
@@ -105,6 +180,39 @@ class MemberAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "size_class", "is_sme", "country"]
     search_fields = ["name", "city", "nace_code"]
     date_hierarchy = "created_at"
+
+
+@admin.register(MemberLink)
+class MemberLinkAdmin(admin.ModelAdmin):
+    """Partner and linked enterprises, added and taken away through the services, which compute
+    both enterprises' SME status again; a link is never changed in place (take it away and add
+    the right one)."""
+
+    list_display = ["member", "other", "relation", "share", "created_at"]
+    list_filter = ["relation"]
+    search_fields = ["member__name", "other__name"]
+    autocomplete_fields = ["member", "other"]
+    list_select_related = ["member", "other"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = link_add(
+            actor=request.user,
+            member=obj.member,
+            other=obj.other,
+            relation=obj.relation,
+            share=obj.share,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        link_remove(actor=request.user, link=obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("member", "other"):
+            link_remove(actor=request.user, link=link)
 
 
 @admin.register(ClusterMembership)

@@ -2,14 +2,21 @@
 programme's first calls, from the project's own copy of the published list."""
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ClusterOrganisation, Partner, PartnerInvitation, Partnership, Programme
+from .models import (
+    ClusterAlias,
+    ClusterOrganisation,
+    Partner,
+    PartnerInvitation,
+    Partnership,
+    Programme,
+)
+from .models.directory import alias_key
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "escp_partnerships.json"
 
@@ -38,7 +45,7 @@ CALL_PERIODS = {
 DEMO_COORDINATED = ("MobiGoIn-Action", "AdPack2")
 # The partner cluster of AdPack2 the demo cluster manager looks after (escp_portal.accounts.demo):
 # not its coordinator, so that the coordinator sees members of clusters the manager does not.
-MANAGED_CLUSTER = ("Secured Communicating Solutions cluster", "FR")
+MANAGED_CLUSTER = ("Secured Communication Solutions", "FR")
 
 MONTHS = {
     name: number
@@ -63,9 +70,39 @@ MONTHS = {
 
 
 def cluster_key(name: str, country: str) -> tuple[str, str]:
-    """Spellings that differ only in case, spacing or a trailing full stop are one cluster."""
-    cleaned = re.sub(r"\s+", " ", name).strip().rstrip(".").casefold()
-    return cleaned, country.upper()
+    """Spellings that differ only in case, spacing or punctuation are one cluster; others are
+    matched through the cluster's aliases (the data file's ``clusters`` list)."""
+    return alias_key(name), country.upper()
+
+
+def cluster_index() -> dict[tuple[str, str], ClusterOrganisation]:
+    """Every cluster by its name and by each of its aliases."""
+    index = {cluster_key(c.name, str(c.country)): c for c in ClusterOrganisation.objects.all()}
+    for alias in ClusterAlias.objects.select_related("cluster"):
+        index.setdefault((alias.key, str(alias.country).upper()), alias.cluster)
+    return index
+
+
+def load_clusters(listed: list[dict]) -> None:
+    """The organisations the published lists spell in several ways: one record each, with the
+    other spellings as its aliases."""
+    index = cluster_index()
+    for entry in listed:
+        names = [entry["name"], *entry["aliases"]]
+        found = [index[k] for n in names if (k := cluster_key(n, entry["country"])) in index]
+        cluster = found[0] if found else None
+        if cluster is None:
+            cluster = ClusterOrganisation.objects.create(
+                name=entry["name"], country=entry["country"]
+            )
+            index[cluster_key(cluster.name, entry["country"])] = cluster
+        for name in names:
+            key = cluster_key(name, entry["country"])
+            if key != cluster_key(cluster.name, entry["country"]) and not (
+                ClusterAlias.objects.filter(key=key[0], country=entry["country"]).exists()
+            ):
+                ClusterAlias.objects.create(cluster=cluster, name=name, country=entry["country"])
+            index.setdefault(key, cluster)
 
 
 def parse_period(text: str | None) -> tuple[date | None, date | None]:
@@ -109,11 +146,16 @@ def load(*, stdout=None, scale: int = 1, **options) -> dict:
             code=code, defaults={"name": name, "description": description}
         )
 
-    clusters = {cluster_key(c.name, str(c.country)): c for c in ClusterOrganisation.objects.all()}
+    load_clusters(data.get("clusters", []))
+    clusters = cluster_index()
     for record in data["partnerships"]:
         programme = programmes[record["programme"]]
         generation = record["generation"] or 1
         start, end = parse_period(record["period"])
+        if start is None and record.get("launched"):
+            # Published launch date and no published end (the ESCP-S3 partnerships): active
+            # only while activity is recorded (partnerships.selectors.quiet_q).
+            start, end = date.fromisoformat(record["launched"]), None
         if start is None:
             start, end = CALL_PERIODS.get((programme.code, generation), (None, None))
         status = Partnership.Status.COMPLETED if end and end < today else Partnership.Status.ACTIVE

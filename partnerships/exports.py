@@ -33,8 +33,17 @@ COLUMNS = [
     ("contact_email", gettext_lazy("Contact email")),
     ("contact_phone", gettext_lazy("Contact phone")),
     ("member_since", gettext_lazy("Date it joined the cluster, YYYY-MM-DD")),
-    ("is_sme", gettext_lazy("Derived from the figures; ignored on import")),
-    ("size_class", gettext_lazy("Derived from the figures; ignored on import")),
+    (
+        "is_sme",
+        gettext_lazy(
+            "Derived, ignored on import: only an enterprise can be an SME (its figures with "
+            "those of its partner and linked enterprises)"
+        ),
+    ),
+    (
+        "size_class",
+        gettext_lazy("Derived, ignored on import; empty for other kinds than enterprise"),
+    ),
 ]
 COLUMN_NAMES = [name for name, _help in COLUMNS]
 

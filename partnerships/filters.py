@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -27,6 +28,7 @@ from .models import (
     Programme,
     Sector,
 )
+from .selectors import ended_q, quiet_q, running_q
 
 
 class SearchFilterMixin:
@@ -55,7 +57,19 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     )
     generation = django_filters.NumberFilter(min_value=1, max_value=99, label=_("Generation"))
     phase = django_filters.ChoiceFilter(choices=Partnership.Phase.choices, label=_("Phase"))
-    status = django_filters.ChoiceFilter(choices=Partnership.Status.choices, label=_("Status"))
+    # What the partnership is shown as (partnerships.selectors: active, no recent activity,
+    # completed), not the stored status alone: a partnership without an end date and without
+    # recent activity is not among the active ones.
+    status = django_filters.ChoiceFilter(
+        choices=[
+            ("active", _("Active")),
+            ("quiet", _("No recent activity")),
+            ("completed", _("Completed")),
+            ("draft", _("Draft")),
+        ],
+        method="filter_status",
+        label=_("Status"),
+    )
     country = django_filters.ChoiceFilter(
         choices=_country_choices, method="filter_country", label=_("Partner country")
     )
@@ -98,6 +112,16 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
         return queryset.filter(
             Exists(Partner.objects.filter(partnership=OuterRef("pk"), cluster__country=value))
         )
+
+    def filter_status(self, queryset, name, value: str):
+        today = timezone.localdate()
+        condition = {
+            "active": running_q(today),
+            "quiet": quiet_q(today),
+            "completed": ended_q(today),
+            "draft": Q(status=Partnership.Status.DRAFT),
+        }[value]
+        return queryset.filter(condition)
 
     def filter_cluster(self, queryset, name, value):
         return queryset.filter(

@@ -77,6 +77,11 @@ def can_set_programme_fields(user) -> bool:
     return scope_for(user).is_staff
 
 
+def can_merge_clusters(user) -> bool:
+    """Two records of one cluster organisation are merged by staff only."""
+    return scope_for(user).is_staff
+
+
 def can_delete_partnership(user, partnership) -> bool:
     """Only staff delete a partnership; its coordinators end it with a status and dates."""
     return scope_for(user).is_staff

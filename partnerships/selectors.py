@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escp_portal.accounts.policy import visible_to, with_insider
 
@@ -438,3 +439,60 @@ def expectations_by_partner(partnership, user) -> list[dict]:
         entry.partner = rows[entry.partner_id]["partner"]  # the rules read it: no query each
         rows[entry.partner_id]["entries"].append(entry)
     return list(rows.values())
+
+
+# The one rule of what is shown as active. A partnership with no end date (the ESCP-S3
+# partnerships have none published) is active while something happens: with no activity recorded
+# on the portal (``last_activity_on``) for QUIET_MONTHS — counted from its start when nothing was
+# ever recorded — it shows as "no recent activity" instead, on its page, in the directory and its
+# filter, on the dashboards and in the officers' counts. One with an end date is active until then.
+QUIET_MONTHS = 18
+
+
+def quiet_since(today):
+    """The day before which the latest activity must fall for a partnership to be quiet."""
+    months = today.year * 12 + today.month - 1 - QUIET_MONTHS
+    year, month = divmod(months, 12)
+    return today.replace(year=year, month=month + 1, day=min(today.day, 28))
+
+
+def quiet_q(today, path: str = "") -> Q:
+    """Active partnerships without an end date and without recent activity (see QUIET_MONTHS)."""
+    since = quiet_since(today)
+    p = path
+    return Q(**{f"{p}status": Partnership.Status.ACTIVE, f"{p}end_date__isnull": True}) & (
+        Q(**{f"{p}last_activity_on__lt": since})
+        | Q(**{f"{p}last_activity_on__isnull": True, f"{p}start_date__lt": since})
+    )
+
+
+def running_q(today, path: str = "") -> Q:
+    """Partnerships shown as active: active, not ended, not quiet."""
+    return (
+        Q(**{f"{path}status": Partnership.Status.ACTIVE})
+        & ~ended_q(today, path)
+        & ~quiet_q(today, path)
+    )
+
+
+def activity_state(partnership, today) -> str:
+    """What a partnership is shown as: ``draft``, ``active``, ``quiet`` (no recent activity) or
+    ``ended`` (completed or past its end date) — the same rule as the queries above."""
+    if partnership.status == Partnership.Status.DRAFT:
+        return "draft"
+    if has_ended(status=partnership.status, end_date=partnership.end_date, today=today):
+        return "ended"
+    if partnership.end_date is None:
+        since = quiet_since(today)
+        latest = partnership.last_activity_on or partnership.start_date
+        if latest is not None and latest < since:
+            return "quiet"
+    return "active"
+
+
+ACTIVITY_LABELS = {
+    "draft": gettext_lazy("Draft"),
+    "active": gettext_lazy("Active"),
+    "quiet": gettext_lazy("No recent activity"),
+    "ended": gettext_lazy("Completed"),
+}

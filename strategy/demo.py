@@ -15,7 +15,9 @@ from .models import (
     KPI,
     CoreIndicator,
     Decision,
+    MarketStudy,
     Measurement,
+    Milestone,
     Objective,
     PartnershipMeeting,
     PeriodLock,
@@ -242,12 +244,56 @@ def _measurements(kpi, partner, target):
 
 
 @transaction.atomic
+def load_market_studies(partnership: Partnership) -> int:
+    """A synthetic study of each of the partnership's target markets that has none, so that
+    the market pages show what a study holds."""
+    created = 0
+    for market in partnership.target_markets.filter(study__isnull=True).order_by("country"):
+        MarketStudy.objects.create(
+            target_market=market,
+            segments="Retail chains and their private-label suppliers (demo)",
+            market_size_total=Decimal(2_400_000_000),
+            market_size_serviceable=Decimal(310_000_000),
+            target_share=Decimal("0.5"),
+            growth="About 4 % a year over the last five years (demo).",
+            trends="Buyers ask for recyclable materials and traceable supply chains (demo).",
+            key_success_factors="A local distributor, certified products, samples on site (demo).",
+            sources="Synthetic figures for the demonstration.",
+        )
+        created += 1
+    return created
+
+
+def load_milestones(partnership: Partnership) -> int:
+    """Two milestones on the way to each target of the live strategy's KPIs that have none:
+    a third and two thirds of the way, on the way's dates."""
+    created = 0
+    kpis = KPI.objects.filter(objective__strategy__partnership=partnership, milestones=None)
+    for kpi in kpis.order_by("pk"):
+        span = (kpi.target_date - kpi.baseline_date).days
+        Milestone.objects.bulk_create(
+            Milestone(
+                kpi=kpi,
+                date=date.fromordinal(kpi.baseline_date.toordinal() + span * part // 3),
+                value=(kpi.target_value * part / 3).quantize(Decimal(1)),
+            )
+            for part in (1, 2)
+        )
+        created += 2
+    return created
+
+
 def load(*, stdout=None, **options) -> None:
     created = load_target_markets()
     strategies = 0
     for acronym in DEMO_COORDINATED:
         partnership = Partnership.objects.get(acronym=acronym, generation=2)
-        strategies += load_strategy(partnership, PLANS[acronym])
+        made = load_strategy(partnership, PLANS[acronym])
+        strategies += made
+        load_market_studies(partnership)
+        if made:
+            # Once, with the strategy: KPIs added later by other demos keep none.
+            load_milestones(partnership)
     coordination = load_coordination(Partnership.objects.get(acronym="AdPack2", generation=2))
     if stdout:
         stdout.write(

@@ -193,7 +193,11 @@ register(
 register(
     "partner_smes",
     label=_("SMEs in the partner clusters"),
-    description=_("Members that are SMEs by the EU definition, at the end of the period."),
+    description=_(
+        "Enterprises that are SMEs by the EU definition (their figures with those of their "
+        "partner and linked enterprises), at the end of the period; universities, research "
+        "centres and public bodies never count."
+    ),
     series_many=lambda ids, periods: _members_series(ids, periods, smes=True),
     records=lambda kpi, start, end: _members_records(kpi, start, end, smes=True),
     stock=True,

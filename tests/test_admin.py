@@ -32,6 +32,7 @@ from partnerships.models import (
     ClusterMembership,
     Competence,
     MemberImport,
+    MemberLink,
     PartnerInvitation,
     Sector,
 )
@@ -153,6 +154,12 @@ BUILDERS = {
         partnership=w.b, cluster=factories.cluster()
     ),
     "partnerships.Member": lambda w, i: factories.member(w.cluster_a, name=f"Acme {i}"),
+    # Partner and linked enterprises (issue #20, SME status).
+    "partnerships.MemberLink": lambda w, i: MemberLink.objects.create(
+        member=factories.member(w.cluster_a, name=f"Linked {i}"),
+        other=factories.member(w.cluster_a, name=f"Holder {i}"),
+        relation="linked",
+    ),
     "partnerships.ClusterMembership": lambda w, i: ClusterMembership.objects.get(
         member=factories.member(w.cluster_a)
     ),

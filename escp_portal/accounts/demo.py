@@ -22,8 +22,8 @@ COORDINATED = ("MobiGoIn-Action", "AdPack2")
 MANAGED_CLUSTER = partnerships_demo.MANAGED_CLUSTER
 # CURRENT_ACRONYM: an ongoing partnership with this year's synthetic activity (``load_current``
 # in evaluation/demo.py): the coordinator runs it too, and the manager looks after its partner
-# cluster of the same name (CURRENT_CLUSTER) in another spelling (the published data spells that
-# cluster three ways).
+# cluster (CURRENT_CLUSTER): the published data spells that organisation four ways, which the data
+# file's aliases make one record, the same as MANAGED_CLUSTER.
 
 
 def _user(email, *, password, password_given, **fields):
@@ -64,7 +64,7 @@ def load_users(*, password: str, password_given: bool) -> list[tuple[str, str]]:
     second = ClusterOrganisation.objects.filter(
         name=CURRENT_CLUSTER[0], country=CURRENT_CLUSTER[1]
     ).first()
-    if second is not None:
+    if second is not None and second != cluster:
         RoleAssignment.objects.get_or_create(
             user=manager, role=Role.CLUSTER_MANAGER, cluster=second
         )

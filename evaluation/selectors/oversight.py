@@ -12,11 +12,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partnerships.selectors import activity_state
 
 from ..models import Review, Status
 
@@ -38,6 +41,9 @@ class OversightRow:
     phase: str
     status: str
     end_date: date | None
+    # What it is shown as (partnerships.selectors.activity_state): active, quiet (no recent
+    # activity), ended or draft.
+    activity: str = "active"
     has_strategy: bool = False
     adopted: bool = False
     kpis: int = 0
@@ -192,7 +198,9 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             "generation",
             "phase",
             "status",
+            "start_date",
             "end_date",
+            "last_activity_on",
             "adopted",
             "has_strategy",
             "open_review_count",
@@ -211,6 +219,7 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
             phase=row["phase"],
             status=row["status"],
             end_date=row["end_date"],
+            activity=activity_state(SimpleNamespace(**row), today),
             adopted=row["adopted"],
             has_strategy=row["has_strategy"],
             open_reviews=row["open_review_count"],
@@ -380,6 +389,7 @@ def row_data(row: OversightRow) -> dict:
         "generation": row.generation,
         "phase": row.phase,
         "end_date": row.end_date,
+        "activity": row.activity,
         "strategy_adopted": row.adopted,
         "live_kpis": row.kpis,
         "off_track": row.off_track,

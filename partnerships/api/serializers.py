@@ -203,6 +203,14 @@ class MemberSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["is_sme", "size_class", "erased_at", "updated_at"]
+        extra_kwargs = {
+            "is_sme": {
+                "help_text": "Derived, never written: only an enterprise (kind) can be an SME, "
+                "tested with the figures of its partner and linked enterprises; false for every "
+                "other kind whatever its figures."
+            },
+            "size_class": {"help_text": "Derived, never written; empty for other kinds."},
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_clusters(self, obj):

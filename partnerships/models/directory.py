@@ -77,6 +77,13 @@ class Partnership(models.Model):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # The day of the latest activity recorded on the portal (a report, a mission, an outcome, a
+    # change to its strategy), written by the nightly recompute. A partnership with no end date
+    # and nothing recorded for a long time is shown as having no recent activity
+    # (partnerships.selectors.quiet_q), not as active.
+    last_activity_on = models.DateField(
+        _("latest recorded activity"), null=True, blank=True, editable=False
+    )
     eu_funding = models.DecimalField(
         _("EU funding (EUR)"),
         max_digits=12,
@@ -266,3 +273,50 @@ class Partner(models.Model):
     def get_additional_data(self):
         # Lets the audit trail of a partnership include changes to its partners.
         return {"partnership_id": self.partnership_id}
+
+
+def alias_key(name: str) -> str:
+    """How names are compared: case, spacing, punctuation between words and a trailing full stop
+    do not count ("BalticNet - PlasmaTec e.V." and "BalticNet-PlasmaTec e.V" are one)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", " ", text.casefold()).strip()
+
+
+class ClusterAlias(models.Model):
+    """Another spelling of a cluster organisation's name (published lists spell the same
+    organisation in several ways): imports and the published data match a cluster by its name
+    or any of its aliases, in its country."""
+
+    cluster = models.ForeignKey(
+        ClusterOrganisation,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("cluster organisation"),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    country = CountryField(_("country"))
+    key = models.CharField(max_length=300, editable=False)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        verbose_name = _("cluster alias")
+        verbose_name_plural = _("cluster aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "country"],
+                name="cluster_alias_once_per_country",
+                violation_error_message=_("This spelling already names a cluster in this country."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = alias_key(self.name)
+        super().save(*args, **kwargs)

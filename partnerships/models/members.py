@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,24 +43,37 @@ class Competence(models.Model):
 # an annual turnover not above EUR 50 m or a balance-sheet total not above EUR 43 m. The smaller
 # classes use 10 / EUR 2 m and 50 / EUR 10 m. When no financial figure is given, the headcount
 # decides; without a headcount the size is unknown.
+# Only enterprises can be SMEs: a university, a research centre or a public body never is, and has
+# no size class. An enterprise's figures are tested together with those of its linked enterprises
+# (in full) and its partner enterprises (in proportion to the share), which services keep in the
+# ``group_*`` fields (see partnerships.models.groups).
 SIZE_LIMITS = (
     ("micro", 10, Decimal("2000000"), Decimal("2000000")),
     ("small", 50, Decimal("10000000"), Decimal("10000000")),
     ("medium", 250, Decimal("50000000"), Decimal("43000000")),
 )
+ENTERPRISE = "enterprise"
+
+
+def _sum(own: str, added: str, digits: int):
+    return ExpressionWrapper(
+        F(own) + F(added),
+        output_field=models.DecimalField(max_digits=digits, decimal_places=2),
+    )
 
 
 def _within(headcount: int, turnover: Decimal, balance: Decimal) -> Q:
     financial = (
-        Q(annual_turnover__lte=turnover)
-        | Q(balance_sheet_total__lte=balance)
+        Q(LessThanOrEqual(_sum("annual_turnover", "group_turnover", 17), turnover))
+        | Q(LessThanOrEqual(_sum("balance_sheet_total", "group_balance", 17), balance))
         | Q(annual_turnover__isnull=True, balance_sheet_total__isnull=True)
     )
-    return Q(employees__lt=headcount) & financial
+    return Q(LessThan(_sum("employees", "group_employees", 14), headcount)) & financial
 
 
 def size_class_expression():
     return Case(
+        When(~Q(kind=ENTERPRISE), then=Value("")),
         When(employees__isnull=True, then=Value("")),
         *[When(_within(n, t, b), then=Value(name)) for name, n, t, b in SIZE_LIMITS],
         default=Value("large"),
@@ -67,10 +81,25 @@ def size_class_expression():
     )
 
 
-def size_class_of(employees, turnover, balance) -> str:
-    """The same rule in Python, for rows not yet saved (import previews)."""
-    if employees is None:
+def sme_expression():
+    return Case(
+        When(~Q(kind=ENTERPRISE), then=Value(False)),
+        When(employees__isnull=True, then=Value(None)),
+        When(_within(*SIZE_LIMITS[-1][1:]), then=Value(True)),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
+def size_class_of(employees, turnover, balance, kind=ENTERPRISE, group=None) -> str:
+    """The same rule in Python, for rows not yet saved (import previews). ``group``: the
+    ``(employees, turnover, balance)`` added from partner and linked enterprises."""
+    if kind != ENTERPRISE or employees is None:
         return ""
+    added = [Decimal(v or 0) for v in (group or (0, 0, 0))]
+    employees = employees + added[0]
+    turnover = None if turnover is None else Decimal(turnover) + added[1]
+    balance = None if balance is None else Decimal(balance) + added[2]
     for name, headcount, turnover_limit, balance_limit in SIZE_LIMITS:
         financial = (
             (turnover is not None and turnover <= turnover_limit)
@@ -80,6 +109,14 @@ def size_class_of(employees, turnover, balance) -> str:
         if employees < headcount and financial:
             return name
     return "large"
+
+
+def is_sme_of(employees, turnover, balance, kind=ENTERPRISE, group=None) -> bool | None:
+    """Whether such a row is an SME (``None``: unknown, an enterprise without a headcount)."""
+    if kind != ENTERPRISE:
+        return False
+    size = size_class_of(employees, turnover, balance, kind, group)
+    return None if size == "" else size != "large"
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -121,7 +158,17 @@ class Member(models.Model):
         LARGE = "large", _("Large")
 
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.ENTERPRISE,
+        help_text=_(
+            "Only an enterprise can be an SME. For a university, a research centre, a public "
+            'body or another kind of body the portal always records "not an SME" and no size '
+            "class, whatever its staff and turnover; the figures are kept all the same."
+        ),
+    )
     country = CountryField(_("country"))
     nuts_region = models.CharField(
         _("NUTS region"),
@@ -179,7 +226,35 @@ class Member(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    # Derived by the database from the figures above: never typed in.
+    # What the member's partner and linked enterprises add to its figures for the SME test
+    # (linked in full, partners in proportion to the share); written by the services that keep
+    # the links (partnerships.services.groups), never typed in.
+    group_employees = models.DecimalField(
+        _("employees of partner and linked enterprises"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        db_default=0,
+        editable=False,
+    )
+    group_turnover = models.DecimalField(
+        _("turnover of partner and linked enterprises (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        default=0,
+        db_default=0,
+        editable=False,
+    )
+    group_balance = models.DecimalField(
+        _("balance-sheet total of partner and linked enterprises (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        default=0,
+        db_default=0,
+        editable=False,
+    )
+    # Derived by the database from the figures above: never typed in. Only an enterprise has a
+    # size class and can be an SME.
     size_class = models.GeneratedField(
         expression=size_class_expression(),
         output_field=models.CharField(max_length=6, choices=Size.choices),
@@ -187,12 +262,7 @@ class Member(models.Model):
         verbose_name=_("size class"),
     )
     is_sme = models.GeneratedField(
-        expression=Case(
-            When(employees__isnull=True, then=Value(None)),
-            When(_within(*SIZE_LIMITS[-1][1:]), then=Value(True)),
-            default=Value(False),
-            output_field=models.BooleanField(),
-        ),
+        expression=sme_expression(),
         output_field=models.BooleanField(null=True),
         db_persist=True,
         verbose_name=_("SME"),

@@ -178,6 +178,7 @@ def plan_to_json(plan: Plan) -> list[dict]:
                 r.values.get("employees"),
                 r.values.get("annual_turnover"),
                 r.values.get("balance_sheet_total"),
+                r.values.get("kind") or Member.Kind.ENTERPRISE,
             )
             if r.values
             else "",

@@ -22,6 +22,7 @@ from ..imports import check_competences
 from ..models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport
 from ..models.members import MEMBER_FIELDS
 from ..rules import can_manage_members
+from .groups import recompute_groups, related_enterprises
 
 
 def _competences(names) -> list[Competence]:
@@ -92,7 +93,9 @@ def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> boo
         if not deleted:
             raise ValidationError(_("This member does not belong to the cluster."))
         if not ClusterMembership.objects.filter(member=member).exists():
+            related = related_enterprises(member.pk)
             member.delete()
+            members_changed(related)
             return True
         members_changed([member.pk])
     return False
@@ -170,7 +173,9 @@ def register_member_change(callback) -> None:
 
 
 def members_changed(member_ids) -> None:
-    ids = sorted(set(member_ids))
+    # A member's figures count in the SME test of its partner and linked enterprises: those are
+    # computed again, and heard of too.
+    ids = sorted(recompute_groups(member_ids))
     if ids:
         for callback in _change_listeners:
             callback(ids)

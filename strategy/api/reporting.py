@@ -111,7 +111,24 @@ class MeasurementPartSerializer(serializers.ModelSerializer):
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasurementRevision
-        fields = ["old_value", "new_value", "old_status", "reason", "changed_at"]
+        fields = [
+            "old_value",
+            "new_value",
+            "old_status",
+            "old_note",
+            "old_evidence_url",
+            "has_old_evidence_file",
+            "reason",
+            "changed_at",
+        ]
+
+    has_old_evidence_file = serializers.SerializerMethodField(
+        help_text="Whether the value had an evidence file before the correction (downloaded "
+        "from the KPI's page)."
+    )
+
+    def get_has_old_evidence_file(self, obj) -> bool:
+        return bool(obj.old_evidence_file)
 
 
 class MeasurementSerializer(PolicySerializer):

@@ -342,12 +342,18 @@ class Measurement(models.Model):
 
 
 class MeasurementRevision(models.Model):
-    """A value as it was before a correction, with the reason given."""
+    """A value as it was before a correction, with the reason given: the value, its note and
+    its evidence (link and file: the file stays stored, downloaded from the KPI's page)."""
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="revisions")
     old_value = models.DecimalField(max_digits=15, decimal_places=2)
     new_value = models.DecimalField(max_digits=15, decimal_places=2)
     old_status = models.CharField(max_length=10, choices=Measurement.Status.choices)
+    old_note = models.TextField(_("note before the correction"), blank=True)
+    old_evidence_url = models.URLField(_("evidence (link) before the correction"), blank=True)
+    old_evidence_file = models.FileField(
+        _("evidence (file) before the correction"), upload_to=evidence_path, blank=True
+    )
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -13,12 +13,14 @@ from .reporting import (
     kpi_values,
     kpis_for,
     locked_until,
+    measurement_revision,
     overdue_reports,
     period_locks,
     register_kpi_page_section,
     reminder_recipients,
     reporting_completeness,
     reports_to_remind,
+    trace_period,
 )
 from .roadmap import tasks_for
 from .value_chain import (
@@ -56,6 +58,7 @@ __all__ = [
     "live_strategy_id",
     "live_strategy_subquery",
     "locked_until",
+    "measurement_revision",
     "objectives_for",
     "overdue_reports",
     "period_locks",
@@ -70,6 +73,7 @@ __all__ = [
     "strategy_versions",
     "target_markets_of",
     "tasks_for",
+    "trace_period",
     "value_chain_page_sections",
     "value_chains_of",
     "with_smart_counts",

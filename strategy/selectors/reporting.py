@@ -321,6 +321,13 @@ def kpi_measurements(kpi: KPI) -> list[Measurement]:
     return measurements
 
 
+def measurement_revision(measurement: Measurement, revision_id: str):
+    """One correction of the measurement (``None`` for an id that is not one of them)."""
+    if not str(revision_id).isdigit() or len(str(revision_id)) > 18:
+        return None
+    return measurement.revisions.filter(pk=int(revision_id)).first()
+
+
 def named_parts(kpi: KPI):
     """Parts of values with the name of the partner a part by partner is about (``name``), read
     in the same query."""
@@ -349,17 +356,30 @@ def breakdown_of(measurement: Measurement) -> list[tuple[str, list]]:
     return [(Breakdown(dimension).label, rows) for dimension, rows in groups.items()]
 
 
-def derived_trace(kpi: KPI, periods: list[date], user):
-    """``(source, records)`` of a derived KPI: its source and the records the value of the last
-    period was computed from — only those the user may see (the records name members: none for
-    an officer), 50 at most. ``(None, None)`` for a KPI reported by hand."""
+def trace_period(periods: list[date], asked) -> date | None:
+    """The period whose sources are explained: the one asked for (``YYYY-MM-DD``, one of
+    ``periods``), else the latest; ``None`` when no period has ended."""
+    if not periods:
+        return None
+    try:
+        chosen = date.fromisoformat(str(asked or "")[:10])
+    except ValueError:
+        return periods[-1]
+    return chosen if chosen in periods else periods[-1]
+
+
+def derived_trace(kpi: KPI, periods: list[date], user, period: date | None = None):
+    """``(source, records)`` of a derived KPI: its source and the records the value of a period
+    (``period``, one of ``periods``; the latest when not given) was computed from — only those
+    the user may see (the records name members: none for an officer), 50 at most. ``(None,
+    None)`` for a KPI reported by hand."""
     if kpi.is_manual:
         return None, None
     source = registry().get(kpi.source)
     if not (source and source.records and periods):
         return source, None
-    last = periods[-1]
-    records = source.records(kpi, period_start(kpi.frequency, last), last)
+    end = period if period in periods else periods[-1]
+    records = source.records(kpi, period_start(kpi.frequency, end), end)
     return source, visible_to(records, user)[:50]
 
 

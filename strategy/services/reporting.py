@@ -285,6 +285,11 @@ def measurement_report(
                 old_value=measurement.value,
                 new_value=value,
                 old_status=measurement.status,
+                old_note=measurement.note,
+                old_evidence_url=measurement.evidence_url,
+                # The same stored file: a new one is saved under another name, so the approved
+                # evidence stays downloadable from the history.
+                old_evidence_file=measurement.evidence_file.name or "",
                 reason=reason.strip(),
                 changed_by=actor,
             )

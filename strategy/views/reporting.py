@@ -101,7 +101,9 @@ class KPIDetailView(ObjectMixin, TemplateView):
         reportable = kpi.is_manual and rules.can_report(user, kpi)
         locked = selectors.locked_until(self.partnership.pk)
         open_periods = [p for p in values.periods if locked is None or p > locked]
-        source, trace = selectors.derived_trace(kpi, values.periods, user)
+        # Where the value of any period comes from (``?period=``), the latest by default.
+        traced = selectors.trace_period(values.periods, self.request.GET.get("period"))
+        source, trace = selectors.derived_trace(kpi, values.periods, user, traced)
         return super().get_context_data(
             kpi=kpi,
             kpi_sections=selectors.kpi_page_sections(kpi, user),
@@ -112,6 +114,7 @@ class KPIDetailView(ObjectMixin, TemplateView):
             locked_until=locked,
             source=source,
             trace=trace,
+            traced_period=traced,
             breakdowns=[Breakdown(d).label for d in kpi.breakdowns],
             milestone_rows=milestone_rows,
             milestone_add=milestone_add,
@@ -283,11 +286,18 @@ class EvidenceView(ObjectMixin, View):
     related = ("kpi__objective__strategy__partnership",)
 
     def get(self, request, pk):
-        if not self.object.evidence_file:
+        # ``?revision=<id>``: the evidence a value had before one of its corrections.
+        file = self.object.evidence_file
+        if "revision" in request.GET:
+            revision = selectors.measurement_revision(self.object, request.GET["revision"])
+            if revision is None:
+                raise Http404
+            file = revision.old_evidence_file
+        if not file:
             raise Http404
-        name = self.object.evidence_file.name.rsplit("/", 1)[-1]
+        name = file.name.rsplit("/", 1)[-1]
         response = FileResponse(
-            self.object.evidence_file.open("rb"),
+            file.open("rb"),
             as_attachment=True,
             filename=name,
             content_type="application/octet-stream",
