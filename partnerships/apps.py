@@ -46,6 +46,10 @@ class PartnershipsConfig(AppConfig):
         )
         # Which member belongs to which cluster, since when: member data too.
         auditlog.register(models.ClusterMembership, exclude_fields=["created_at"])
+        # Partner and linked enterprises: they change a member's SME status.
+        auditlog.register(models.MemberLink, exclude_fields=["created_at"])
+        # Other spellings of a cluster's name: what the loader and the merge tool match on.
+        auditlog.register(models.ClusterAlias)
         # Not audited (tests/security/test_audit_trail.py keeps the list): Sector and Competence
         # are shared vocabularies (a member's or partnership's choice of them is audited as its
         # m2m change); MemberImport is the upload's own record, its effects on members are

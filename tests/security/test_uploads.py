@@ -51,7 +51,12 @@ def test_the_evidence_file_is_the_only_file_field():
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     }
-    assert fields == {"strategy.Measurement.evidence_file"}
+    # A correction's revision keeps the name of the file the value had (stored through the
+    # measurement's upload, with its checks): nothing is ever uploaded into it.
+    assert fields == {
+        "strategy.Measurement.evidence_file",
+        "strategy.MeasurementRevision.old_evidence_file",
+    }
 
 
 # --- KPI evidence --------------------------------------------------------------------------------
