@@ -50,7 +50,7 @@ def test_a_partner_endorses_the_draft_and_the_coordinator_adopts_it(page, live_s
     page.get_by_role("link", name="Record a meeting").click()
     page.get_by_label("Title").fill("Steering committee: version 2")
     page.get_by_label("Date").fill("2026-11-20")
-    page.get_by_label("Secured Communicating Solutions cluster").check()
+    page.get_by_label("Secured Communication Solutions").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Steering committee: version 2")).to_be_visible()
     page.get_by_role("link", name="Record a decision").click()
@@ -66,7 +66,7 @@ def test_a_partner_endorses_the_draft_and_the_coordinator_adopts_it(page, live_s
     page.goto(f"{base}/partnerships/{adpack2.pk}/strategy/?version=2")
     page.get_by_role("button", name="Adopt this version").click()
     expect(page.get_by_text("Endorsements when this version was adopted")).to_be_visible()
-    expect(page.get_by_text("Secured Communicating Solutions cluster — endorsed")).to_be_visible()
+    expect(page.get_by_text("Secured Communication Solutions — endorsed")).to_be_visible()
     expect(page.get_by_text("did not endorse").first).to_be_visible()
 
 
@@ -80,7 +80,7 @@ def test_the_balance_names_an_imbalance_and_an_expectation_is_reviewed(page, liv
         "Packaging Cluster has more than twice the average share of tasks owned"
     )
     page.get_by_role("link", name="Expectations and commitments of each partner").click()
-    section = page.get_by_role("region", name="Secured Communicating Solutions cluster")
+    section = page.get_by_role("region", name="Secured Communication Solutions")
     expect(section.get_by_role("table")).to_be_visible()
     section.get_by_role("link", name="Review").first.click()
     page.get_by_label("Review", exact=True).select_option(label="Met")
