@@ -44,9 +44,9 @@ def many_due_reminders(world, missions=6):
     return missions * 4
 
 
-def wait_until_consuming(workers, queue, timeout=60):
-    """A worker answers a ping before it consumes its queue: wait until both consume it, so
-    that each takes one of the two jobs (one job at a time, one prefetched) at once."""
+def wait_until_consuming(workers, queues, timeout=60):
+    """A worker answers a ping before it consumes its queue: wait until each consumes its own,
+    so that the two jobs (one sent to each queue) run at once."""
     import time
 
     from escp_portal.celery import app
@@ -54,10 +54,13 @@ def wait_until_consuming(workers, queue, timeout=60):
     names = [worker.name for worker in workers]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        queues = app.control.inspect(destination=names, timeout=1).active_queues() or {}
-        if all(any(q["name"] == queue for q in queues.get(name, [])) for name in names):
+        active = app.control.inspect(destination=names, timeout=1).active_queues() or {}
+        if all(
+            any(q["name"] == queue for q in active.get(name, []))
+            for name, queue in zip(names, queues, strict=True)
+        ):
             return
-    pytest.fail(f"the workers did not consume {queue} within {timeout} s")
+    pytest.fail(f"the workers did not consume {queues} within {timeout} s")
 
 
 def mail_env(tmp_path, delay):
@@ -72,16 +75,18 @@ def test_two_workers_running_the_job_at_once_send_each_email_once(
     world, broker_tasks, redis_url, tmp_path
 ):
     expected = many_due_reminders(world)
-    queue = f"reminders-{os.getpid()}-concurrent"
-    # Each message takes 0.25 s to send, so a run lasts about 6 s: time enough for the second
-    # worker to start its run while the first is in the middle of its own, even on a busy
+    # A queue for each worker and a job sent to each: on one shared queue, a worker could take
+    # both jobs (one running, one prefetched) and run them one after the other. Each message
+    # takes 0.25 s to send, so a run lasts about 6 s: the two runs overlap even on a busy
     # machine.
+    queues = [f"reminders-{os.getpid()}-concurrent-{i}" for i in range(2)]
     workers = [
-        WorkerProcess(f"twin{i}", queue, redis_url, mail_env(tmp_path, 0.25)) for i in range(2)
+        WorkerProcess(f"twin{i}", queue, redis_url, mail_env(tmp_path, 0.25))
+        for i, queue in enumerate(queues)
     ]
     try:
-        wait_until_consuming(workers, queue)
-        results = [send_mission_reminders.apply_async(queue=queue) for _ in range(2)]
+        wait_until_consuming(workers, queues)
+        results = [send_mission_reminders.apply_async(queue=queue) for queue in queues]
         counts = [r.get(timeout=120) for r in results]
     finally:
         for worker in workers:
