@@ -304,15 +304,17 @@ def walk_coordinator(session, state):
             continue
         s.visit("KPI report form", f"{kpi}report/")
         page = s.page
-        page.get_by_label("Period").select_option(index=0)
-        page.get_by_label("Value", exact=True).fill("7")
-        page.get_by_label("Evidence (file)").set_input_files(
+        # The report form (the page also has the KPI's milestone forms, with values and buttons).
+        form = page.locator(f'form[action$="{kpi}report/"]')
+        form.get_by_label("Period").select_option(index=0)
+        form.get_by_label("Value", exact=True).fill("7")
+        form.get_by_label("Evidence (file)").set_input_files(
             files=[
                 {"name": "smoke-evidence.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
             ]
         )
-        page.get_by_label("Reason for a correction").fill("Production smoke check")
-        page.get_by_role("button", name=re.compile("Submit|Save")).first.click()
+        form.get_by_label("Reason for a correction").fill("Production smoke check")
+        form.get_by_role("button", name=re.compile("Submit|Save")).first.click()
         page.wait_for_load_state()
         s.visit("KPI with the new value", kpi)
         files = s.links(r"/measurements/\d+/evidence/")
