@@ -60,7 +60,7 @@ class StrategySteps:
             if made >= missing:
                 break
             strategies.append(
-                (strategy_id, partnership_id, 1, "adopted", "", "", start, self.now, self.now)
+                (strategy_id, partnership_id, 1, "adopted", "", "", start, self.now, self.now, "[]")
             )
             for o in range(objectives_each):
                 if made >= missing:
@@ -110,7 +110,10 @@ class StrategySteps:
                     made += 1
                 objective_id += 1
             strategy_id += 1
-        columns = "id partnership_id version status vision mission adopted_on created_at updated_at"
+        columns = (
+            "id partnership_id version status vision mission adopted_on created_at updated_at "
+        )
+        columns += "adoption_record"
         self.step("strategies", "strategy_strategy", columns.split(), strategies)
         columns = "id strategy_id code statement start_date target_date owner_id benefits_smes "
         columns += '"order"'
