@@ -84,7 +84,7 @@ def kpi_statuses_many(partnership_ids, *, as_of=None) -> Computed:
     kpis = list(live_kpis_many(ids)) if ids else []
     reports = Reports()
     values = kpi_values(kpis, until=today, reports=reports)
-    milestones = milestones_of(kpis) if kpis else {}
+    milestones = milestones_of(kpis)
     statuses = {pk: [] for pk in ids}
     for kpi in kpis:
         current = values[kpi.pk].current

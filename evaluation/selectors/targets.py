@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ..scoring import planned_value, progress_between
-from .scoreboards import live_kpis
+from .scoreboards import live_kpis, milestones_of
 
 CENT = Decimal("0.01")
 
@@ -48,13 +48,14 @@ def target_table(partnership_id: int, *, today: date | None = None) -> list[KpiT
     from strategy.selectors import KpiValues, kpi_values
 
     today = today or timezone.localdate()
-    kpis = list(live_kpis(partnership_id).prefetch_related("milestones"))
+    kpis = list(live_kpis(partnership_id))
     values = kpi_values(kpis, until=today)
+    milestones_by_kpi = milestones_of(kpis)
     table = []
     for kpi in kpis:
         known = values[kpi.pk]
         ended = set(known.periods)
-        milestones = [(m.date, m.value) for m in kpi.milestones.all()]
+        milestones = milestones_by_kpi.get(kpi.pk, [])
         adds_up = kpi.aggregation == KPI.Aggregation.SUM
         previous = kpi.baseline_value
         so_far, rows = [], []

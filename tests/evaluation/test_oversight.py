@@ -84,6 +84,27 @@ def test_reports_are_counted_on_time_late_or_missing(world, plan):
     assert row.adopted and row.has_strategy and not row.silent
 
 
+def test_a_report_is_on_time_until_the_due_day_ends_in_the_portal_time_zone(world, plan):
+    """March's report is due on 30 April: on time until midnight in Brussels (22:00 UTC in
+    summer), whatever the database's clock says."""
+    from zoneinfo import ZoneInfo
+
+    kpi, partner_a = plan["kpi"], plan["partner_a"]
+    brussels = ZoneInfo("Europe/Brussels")
+    march = _report(kpi, date(2025, 3, 31), partner_a, date(2025, 4, 1))
+    june = _report(kpi, date(2025, 6, 30), partner_a, date(2025, 7, 1))
+    # 23:30 in Brussels on the due day (21:30 UTC): on time.
+    Measurement.objects.filter(pk=march.pk).update(
+        reported_at=datetime(2025, 4, 30, 23, 30, tzinfo=brussels)
+    )
+    # 00:30 in Brussels the day after June's due day (22:30 UTC on the due day): late.
+    Measurement.objects.filter(pk=june.pk).update(
+        reported_at=datetime(2025, 7, 31, 0, 30, tzinfo=brussels)
+    )
+    row = _rows(today=TODAY)["ALPHA"]
+    assert (row.expected, row.on_time, row.late) == (2, 1, 1)
+
+
 def test_silent_partnerships_come_first_with_their_reason(world, plan):
     quiet = factories.partnership("QUIET")  # no strategy
     empty = factories.partnership("EMPTY")
