@@ -85,13 +85,10 @@ class ControlCharacterMiddleware:
         if request.path.startswith("/api/"):
             from django.http import JsonResponse
 
+            from escp_portal.api.exceptions import error_body
+
             # The API's shape of a validation error.
-            body = {
-                "status": 400,
-                "code": "invalid",
-                "detail": message,
-                "errors": {"non_field_errors": [message]},
-            }
+            body = error_body(400, "invalid", message, {"non_field_errors": [message]})
             return JsonResponse(body, status=400)
         return HttpResponseBadRequest(
             render_to_string("400.html", {"message": message}, request=request)

@@ -37,7 +37,9 @@ def lockout_response(request, original_response=None, credentials=None):
     retry_after = str(int(cool_off.total_seconds())) if cool_off else None
     if request.path.startswith("/api/"):
         detail = _("Too many failed attempts. Try again in 15 minutes.")
-        response = JsonResponse({"status": 429, "code": "locked_out", "detail": detail}, status=429)
+        from escp_portal.api.exceptions import error_body
+
+        response = JsonResponse(error_body(429, "locked_out", detail), status=429)
     else:
         response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
     if retry_after:

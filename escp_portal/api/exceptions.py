@@ -3,7 +3,9 @@
     {"status": 400, "code": "invalid", "detail": "…", "errors": {"field": ["…"]}}
 
 ``errors`` is present for validation errors only: field name to messages, ``non_field_errors``
-for the object as a whole, and ``rows`` (index to field errors) for bulk writes.
+for the object as a whole, and ``rows`` for bulk writes: a list of ``{"index", "field",
+"message"}`` (the index of the row in what was sent; ``null`` when the list as a whole is
+refused). ``ErrorSerializer`` is that shape in the API schema: every error answer refers to it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,12 +13,73 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from escp_portal.services import RowErrors
+
+
+class RowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(
+        allow_null=True,
+        help_text="Index (from 0) of the row in the list sent; null when the list as a whole "
+        "is refused.",
+    )
+    field = serializers.CharField(
+        help_text="The column at fault, or `row` for the row as a whole."
+    )
+    message = serializers.CharField(help_text="What is wrong, in the user's language.")
+
+
+class ValidationErrorsSerializer(serializers.Serializer):
+    """Field name to its messages (a nested object's errors for a nested field)."""
+
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Errors of the object (or the request) as a whole.",
+    )
+    rows = RowErrorSerializer(
+        many=True, required=False, help_text="Errors of a bulk write, one entry per problem."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one JSON body of every error answer of the API."""
+
+    status = serializers.IntegerField(help_text="The HTTP status code of the answer, repeated.")
+    code = serializers.CharField(
+        help_text="A stable, machine-readable code: `invalid`, `not_authenticated`, "
+        "`authentication_failed`, `permission_denied`, `not_found`, `method_not_allowed`, "
+        "`unsupported_media_type`, `in_progress`, `precondition_failed`, `throttled`, "
+        "`locked_out`."
+    )
+    detail = serializers.CharField(
+        help_text="What went wrong, for people, in the language of the request."
+    )
+    errors = ValidationErrorsSerializer(
+        required=False,
+        help_text="Only in 400 answers (`code` `invalid`): what is wrong with each field.",
+    )
+
+
+def error_body(status_code: int, code: str, detail, errors=None) -> dict:
+    """The body of every error answer (handler, middleware, lockout)."""
+    body = {"status": status_code, "code": code, "detail": str(detail)}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _rows(errors):
+    """A list field's errors (``{index: [messages]}``) as the rows of a bulk write."""
+    return [
+        {"index": int(index), "field": "row", "message": str(message)}
+        for index, messages in errors.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
 
 
 def _code(exc: exceptions.APIException) -> str:
@@ -29,12 +92,7 @@ def _code(exc: exceptions.APIException) -> str:
 def exception_handler(exc, context):
     if isinstance(exc, RowErrors):
         # The shape of every 400, with the row errors as a list (indexes stay numbers).
-        body = {
-            "status": 400,
-            "code": "invalid",
-            "detail": exc.message,
-            "errors": {"rows": exc.row_errors},
-        }
+        body = error_body(400, "invalid", exc.message, {"rows": exc.row_errors})
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
@@ -58,18 +116,17 @@ def exception_handler(exc, context):
                 "non_field_errors": detail["__all__"],
                 **{k: v for k, v in detail.items() if k != "__all__"},
             }
-        body = {
-            "status": response.status_code,
-            "code": "invalid",
-            "detail": _("The request has invalid data."),
-            "errors": detail,
-        }
+        if isinstance(detail.get("rows"), dict):  # a list field's errors, by index
+            detail = {**detail, "rows": _rows(detail["rows"])}
+        body = error_body(
+            response.status_code, "invalid", _("The request has invalid data."), detail
+        )
     else:
-        body = {
-            "status": response.status_code,
-            "code": _code(exc),
-            "detail": response.data.get("detail", "") if isinstance(response.data, dict) else "",
-        }
+        body = error_body(
+            response.status_code,
+            _code(exc),
+            response.data.get("detail", "") if isinstance(response.data, dict) else "",
+        )
     return Response(body, status=response.status_code, headers=_headers(response))
 
 
@@ -78,7 +135,7 @@ def _headers(response):
 
 
 def json_error(request, status_code: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"status": status_code, "code": code, "detail": detail}, status=status_code)
+    return JsonResponse(error_body(status_code, code, detail), status=status_code)
 
 
 def api_not_found(request, exception=None):

@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "escp_portal.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "escp_portal.api.schema.ContractSchema",
     "EXCEPTION_HANDLER": "escp_portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "escp_portal.api.throttling.AnonRateThrottle",

@@ -265,7 +265,7 @@ class MeasurementViewSet(PolicyViewSet):
             rows = rows.get("rows")
         if not isinstance(rows, list) or not rows or len(rows) > 1000:
             message = _("Send a list of 1 to 1000 rows.")
-            raise RowErrors([message], message)
+            raise RowErrors([{"index": None, "field": "rows", "message": message}], message)
 
         def write():
             measurements = services.measurements_bulk(actor=request.user, rows=rows)
