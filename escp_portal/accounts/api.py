@@ -1,7 +1,7 @@
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from escp_portal.api.exceptions import error_body
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
 from escp_portal.api.viewsets import (
@@ -38,6 +39,11 @@ class TokenResponseSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
+UNKNOWN_TOKEN = OpenApiResponse(
+    description="No invitation has this token (or it is no longer open): `code` `not_found`."
+)
+
+
 class TokenView(APIView):
     """Issue an API token for an email and password (POST), or revoke the token in use (DELETE).
 
@@ -51,7 +57,14 @@ class TokenView(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
+    @extend_schema(
+        summary="Issue an API token",
+        description="Issues a token for an email and password; the token is shown once. A "
+        "wrong email or password answers 400 (`code` `invalid_credentials`), a user with "
+        "too many tokens 403 (`code` `token_limit_reached`).",
+        request=TokenRequestSerializer,
+        responses={201: TokenResponseSerializer},
+    )
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -63,20 +76,24 @@ class TokenView(APIView):
             )
         except services.TokenLimitReached as exc:
             return Response(
-                {"status": 403, "code": "token_limit_reached", "detail": str(exc)},
-                status=status.HTTP_403_FORBIDDEN,
+                error_body(403, "token_limit_reached", exc), status=status.HTTP_403_FORBIDDEN
             )
         except PermissionDenied as exc:
             if getattr(request._request, "axes_locked_out", False):
                 return lockout_response(request._request)
             return Response(
-                {"status": 400, "code": "invalid_credentials", "detail": str(exc)},
-                status=status.HTTP_400_BAD_REQUEST,
+                error_body(400, "invalid_credentials", exc), status=status.HTTP_400_BAD_REQUEST
             )
         body = {"token": token, "token_key": instance.token_key, "expiry": instance.expiry}
         return Response(TokenResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        summary="Revoke the token in use",
+        description="Revokes the token that authenticates this request; the answer is a 204 "
+        "with no body.",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request):
         services.token_revoke(actor=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -154,7 +171,7 @@ class MeView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(summary="Read the user the token acts as", responses=UserSerializer)
     def get(self, request):
         return Response(UserSerializer(request.user).data)
 
@@ -270,14 +287,22 @@ class InvitationViewSet(
             raise NotFound
         return invitation
 
-    @extend_schema(request=InvitationTokenSerializer, responses={200: InvitationSerializer})
+    @extend_schema(
+        summary="Accept an invitation by its token",
+        request=InvitationTokenSerializer,
+        responses={200: InvitationSerializer, 404: UNKNOWN_TOKEN},
+    )
     @action(detail=False, methods=["post"])
     def accept(self, request):
         return self._done(
             services.invitation_accept(actor=request.user, invitation=self._by_token(request))
         )
 
-    @extend_schema(request=InvitationTokenSerializer, responses={200: InvitationSerializer})
+    @extend_schema(
+        summary="Decline an invitation by its token",
+        request=InvitationTokenSerializer,
+        responses={200: InvitationSerializer, 404: UNKNOWN_TOKEN},
+    )
     @action(detail=False, methods=["post"])
     def decline(self, request):
         return self._done(

@@ -27,9 +27,7 @@ class RowErrorSerializer(serializers.Serializer):
         help_text="Index (from 0) of the row in the list sent; null when the list as a whole "
         "is refused.",
     )
-    field = serializers.CharField(
-        help_text="The column at fault, or `row` for the row as a whole."
-    )
+    field = serializers.CharField(help_text="The column at fault, or `row` for the row as a whole.")
     message = serializers.CharField(help_text="What is wrong, in the user's language.")
 
 
@@ -54,7 +52,7 @@ class ErrorSerializer(serializers.Serializer):
         help_text="A stable, machine-readable code: `invalid`, `not_authenticated`, "
         "`authentication_failed`, `permission_denied`, `not_found`, `method_not_allowed`, "
         "`unsupported_media_type`, `in_progress`, `precondition_failed`, `throttled`, "
-        "`locked_out`."
+        "`locked_out`; at token issue `invalid_credentials` and `token_limit_reached`."
     )
     detail = serializers.CharField(
         help_text="What went wrong, for people, in the language of the request."

@@ -8,7 +8,6 @@ answers each operation can give, all in the one shape of ``escp_portal.api.excep
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 from .exceptions import ErrorSerializer, ValidationErrorsSerializer
@@ -23,9 +22,7 @@ ERRORS = {
         "No valid credentials (`code` is `not_authenticated` or `authentication_failed`): send "
         "`Authorization: Token <key>` with a token that is neither expired nor revoked."
     ),
-    "403": (
-        "The access policy refuses this to the token's user (`code` is `permission_denied`)."
-    ),
+    "403": ("The access policy refuses this to the token's user (`code` is `permission_denied`)."),
     "404": (
         "No such object, or one the token's user may not see (`code` is `not_found`): the two "
         "cases are not told apart."
@@ -118,7 +115,7 @@ ACTION_SUMMARIES = {
     "bulk": "Write many {plural} at once",
     "personal_data": "Export the personal data of {a} {name}",
     "return_": "Return {a} {name} for revision",
-    "overlaps": "List the missions overlapping {a} {name}",
+    "overlaps": "List overlapping missions of different partnerships",
     "schedule_meetings": "Schedule the B2B meetings of {a} {name}",
     "agenda": "Read the meeting agenda of {a} {name}",
     "outcome": "Record what came of {a} {name}",
@@ -145,7 +142,7 @@ def first_paragraph(doc: str) -> str:
 
 
 class ContractSchema(AutoSchema):
-    # --- summary and description ------------------------------------------------------------------
+    # --- summary and description ----------------------------------------------------------------
 
     def _model(self):
         queryset = getattr(self.view, "queryset", None)
@@ -209,12 +206,10 @@ class ContractSchema(AutoSchema):
                 lead = self.get_summary() + "."
         return lead if not view_doc or view_doc == lead else f"{lead}\n\n{view_doc}"
 
-    # --- error answers ------------------------------------------------------------------------------
+    # --- error answers --------------------------------------------------------------------------
 
     def _error_codes(self, operation) -> list[str]:
-        headers = {
-            p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"
-        }
+        headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
         queries = {
             p["name"]
             for p in operation.get("parameters", [])
@@ -236,21 +231,21 @@ class ContractSchema(AutoSchema):
         if operation is None:
             return None
         responses = operation["responses"]
-        for code in self._error_codes(operation):
+        # Every 4xx, whether given by extend_schema or by the rules, has the one error body.
+        codes = set(self._error_codes(operation)) | {c for c in responses if c.startswith("4")}
+        for code in codes:
             given = responses.get(code, {}).get("description")
-            example = OpenApiExample(
-                f"Error {code}", value=ERROR_EXAMPLES[code], response_only=True, status_codes=[code]
-            )
-            responses[code] = self._get_response_for_code(ErrorSerializer, code, direction="response")
-            responses[code]["description"] = given or ERRORS[code]
-            for media in responses[code].get("content", {}).values():
-                media["examples"] = {
-                    example.name.replace(" ", ""): {"value": example.value, "summary": example.name}
-                }
+            responses[code] = self._get_response_for_code(ErrorSerializer, code)
+            responses[code]["description"] = given or ERRORS.get(code, "")
+            if code in ERROR_EXAMPLES:
+                for media in responses[code].get("content", {}).values():
+                    media["examples"] = {
+                        f"Error{code}": {"value": ERROR_EXAMPLES[code], "summary": f"Error {code}"}
+                    }
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
-    # --- property descriptions ----------------------------------------------------------------------
+    # --- property descriptions ------------------------------------------------------------------
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -315,5 +310,5 @@ def _related_model(model, source):
         return None
     try:
         return model._meta.get_field(source).related_model
-    except Exception:  # noqa: BLE001 - not a model field: no description rather than a guess
+    except Exception:
         return None

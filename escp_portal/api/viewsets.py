@@ -48,7 +48,8 @@ IF_MATCH = OpenApiParameter(
     ),
 )
 STALE = OpenApiResponse(description="If-Match names an older version: nothing was written.")
-VERSIONED_WRITE = extend_schema(parameters=[IF_MATCH], responses={412: STALE})
+# The 412 answer is documented by ``escp_portal.api.schema`` for every operation taking If-Match.
+VERSIONED_WRITE = extend_schema(parameters=[IF_MATCH])
 
 
 class VersionedMixin:

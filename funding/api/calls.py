@@ -71,7 +71,10 @@ class PartnershipCallsAPIView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MatchSerializer(many=True))
+    @extend_schema(
+        summary="List the funding calls that fit a partnership",
+        responses=MatchSerializer(many=True),
+    )
     def get(self, request, partnership_id):
         user = request.user
         partnership = get_object_or_404(

@@ -122,7 +122,11 @@ class PartnerSearchView(generics.GenericAPIView):
     def get_queryset(self):
         return searchable_profiles()
 
-    @extend_schema(operation_id="partner_search", responses=ResultSerializer(many=True))
+    @extend_schema(
+        operation_id="partner_search",
+        summary="Search partners: cluster organisations and findable members",
+        responses=ResultSerializer(many=True),
+    )
     def get(self, request, *args, **kwargs):
         if not can_search_partners(request.user):
             raise PermissionDenied

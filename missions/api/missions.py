@@ -1,5 +1,10 @@
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -20,6 +25,7 @@ from ..filters import (
 from ..models import ExportGroup, Mission, Outcome, Participation
 from ..rules import can_name_members
 from ..services import missions as services
+from .examples import MISSION_EXAMPLES, PARTICIPATION_EXAMPLES
 from .meetings import AgendaMixin, MissionMeetingsMixin
 
 # Erased members keep their place in the counts but cannot be named in new records.
@@ -65,6 +71,7 @@ class MembersCount(serializers.Serializer):
         return len(obj.members.all())  # prefetched
 
 
+@extend_schema_serializer(examples=MISSION_EXAMPLES)
 class MissionSerializer(PolicySerializer):
     partnership = VisibleField(Partnership)
     organiser = VisibleField(Partner, allow_null=True, required=False)
@@ -155,6 +162,7 @@ class MissionViewSet(MissionMeetingsMixin, PolicyViewSet):
         )
 
 
+@extend_schema_serializer(examples=PARTICIPATION_EXAMPLES)
 class ParticipationSerializer(NamesOrFigures, PolicySerializer):
     """A registration. To a reader of the partnership's figures only, ``member`` is null and
     ``note`` empty (``names_hidden``); the mission's ``places_taken`` and ``waiting`` count

@@ -3,7 +3,7 @@ at ``/api/v1/``, and the checks of a request body before a service sees it."""
 
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from escp_portal.api.serializers import PolicySerializer, VisibleField
@@ -13,6 +13,7 @@ from ..models import ClusterOrganisation, Member, Partner, Partnership, Programm
 from ..models.members import CONTACT_FIELDS
 from ..rules import can_set_programme_fields
 from ..services.partnerships import PARTNERSHIP_COORDINATOR_FIELDS, PARTNERSHIP_STAFF_FIELDS
+from .examples import CLUSTER_EXAMPLES, MEMBER_EXAMPLES, PARTNERSHIP_EXAMPLES
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -32,6 +33,7 @@ class PartnerInlineSerializer(serializers.ModelSerializer):
         fields = ["id", "cluster", "cluster_name", "country", "role", "joined_on", "left_on"]
 
 
+@extend_schema_serializer(examples=PARTNERSHIP_EXAMPLES)
 class PartnershipSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     sectors = serializers.SlugRelatedField(
@@ -90,6 +92,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_serializer(examples=CLUSTER_EXAMPLES)
 class ClusterSerializer(serializers.ModelSerializer):
     country = CountryField()
     sectors = serializers.SlugRelatedField(
@@ -161,6 +164,7 @@ class CountryCodesField(serializers.ListField):
         return [c.code for c in data]
 
 
+@extend_schema_serializer(examples=MEMBER_EXAMPLES)
 class MemberSerializer(serializers.ModelSerializer):
     country = CountryField()
     export_markets = CountryCodesField(required=False, help_text="ISO country codes.")
@@ -237,6 +241,84 @@ class MemberSerializer(serializers.ModelSerializer):
         if self.instance is None and "cluster" not in attrs:
             raise serializers.ValidationError({"cluster": [_("Name the cluster to add to.")]})
         return attrs
+
+
+class MemberBulkRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Index (from 0) of the row in `rows`.")
+    action = serializers.CharField(
+        help_text="What writing the row would do: `create`, `update` or `unchanged`."
+    )
+    member_id = serializers.IntegerField(
+        allow_null=True, help_text="Id of the member the row updates; null for a new one."
+    )
+    name = serializers.CharField(help_text="The member's name as sent.")
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="Field name to `[before, after]` for an update (contact persons left out).",
+    )
+    size_class = serializers.CharField(
+        help_text="EU size class derived from employees, turnover and balance sheet "
+        "(`micro`, `small`, `medium`, `large`), empty if unknown."
+    )
+
+
+class MemberBulkResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(help_text="True when nothing was written (a preview).")
+    create = serializers.IntegerField(help_text="Rows that create a member.")
+    update = serializers.IntegerField(help_text="Rows that change an existing member.")
+    unchanged = serializers.IntegerField(help_text="Rows equal to the member already held.")
+    rows = MemberBulkRowSerializer(
+        many=True, required=False, help_text="Only for a dry run: what each row would do."
+    )
+    members = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Only when written: the id of the member of each row, in the order sent.",
+    )
+
+
+class MemberClusterSerializer(serializers.Serializer):
+    cluster = serializers.CharField(help_text="Name of the cluster organisation.")
+    member_since = serializers.DateField(allow_null=True, help_text="Date the member joined.")
+
+
+class MemberPersonalDataSerializer(serializers.Serializer):
+    """Everything the portal holds on a member (``partnerships.exports.member_personal_data``)."""
+
+    id = serializers.IntegerField(help_text="Id of the member.")
+    name = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="`enterprise`, `research`, `university`, `public_body` or `other`."
+    )
+    country = serializers.CharField(help_text="ISO 3166 alpha-2 code.")
+    nuts_region = serializers.CharField(help_text="NUTS code of the region, e.g. DE21.")
+    city = serializers.CharField()
+    nace_code = serializers.CharField(help_text="NACE Rev. 2 code of the main activity.")
+    employees = serializers.IntegerField(allow_null=True, help_text="Persons employed.")
+    annual_turnover = serializers.CharField(
+        allow_null=True, help_text="Annual turnover in EUR (a decimal as a string)."
+    )
+    balance_sheet_total = serializers.CharField(
+        allow_null=True, help_text="Balance sheet total in EUR (a decimal as a string)."
+    )
+    founded_year = serializers.IntegerField(allow_null=True)
+    export_markets = serializers.ListField(
+        child=serializers.CharField(), help_text="ISO 3166 codes of the countries it exports to."
+    )
+    website = serializers.CharField()
+    contact_name = serializers.CharField(help_text="Contact person (personal data).")
+    contact_email = serializers.CharField(help_text="Contact person's email (personal data).")
+    contact_phone = serializers.CharField(help_text="Contact person's phone (personal data).")
+    is_sme = serializers.BooleanField(
+        allow_null=True, help_text="Derived from the EU SME definition, never typed in."
+    )
+    size_class = serializers.CharField(help_text="EU size class derived from the figures.")
+    competences = serializers.ListField(child=serializers.CharField())
+    clusters = MemberClusterSerializer(many=True, help_text="The clusters it belongs to.")
+    erased_at = serializers.DateTimeField(allow_null=True, help_text="When it was erased.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    exported_at = serializers.DateTimeField(help_text="When this export was made.")
 
 
 class MemberBulkSerializer(serializers.Serializer):

@@ -1,6 +1,5 @@
 """The API's viewsets: reads through the selectors, writes through the services, as the pages."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -25,9 +24,12 @@ from ..rules import member_clusters_shown
 from ..services import member_import, members
 from ..services import partnerships as services
 from .consent import EndSharingMixin
+from .examples import MEMBER_BULK_EXAMPLES
 from .serializers import (
     ClusterSerializer,
+    MemberBulkResultSerializer,
     MemberBulkSerializer,
+    MemberPersonalDataSerializer,
     MemberSerializer,
     PartnerSerializer,
     PartnershipSerializer,
@@ -174,8 +176,10 @@ class MemberViewSet(PolicyViewSet):
 
     @extend_schema(
         request=MemberBulkSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: MemberBulkResultSerializer},
         parameters=[IDEMPOTENCY_KEY],
+        summary="Create or update many members of a cluster at once",
+        examples=MEMBER_BULK_EXAMPLES,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
@@ -199,7 +203,7 @@ class MemberViewSet(PolicyViewSet):
 
         return run_once(request, write)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: MemberPersonalDataSerializer})
     @action(detail=True, methods=["get"], url_path="personal-data")
     def personal_data(self, request, pk=None):
         """Everything held on the member, for a data-access request (its cluster managers)."""

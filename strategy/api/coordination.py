@@ -3,8 +3,8 @@ endorsements of a shared draft, the meeting log and its decisions, the balance f
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -130,13 +130,50 @@ class DecisionViewSet(PolicyViewSet):
         services.decision_delete(actor=self.request.user, decision=instance)
 
 
+class BalanceColumnSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Name of the figure, a key of `counts` and `averages`.")
+    label = serializers.CharField(help_text="The figure's label, in the request's language.")
+
+
+class BalancePartnerSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(help_text="Id of the partner (see /partners/).")
+    cluster = serializers.CharField(help_text="Name of the partner's cluster organisation.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="The partner's count per figure (`key`)."
+    )
+    flags = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Per figure out of balance: `low` (below half the average) or `high` (above "
+        "twice the average).",
+    )
+
+
+class ImbalanceSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(help_text="Id of the partner.")
+    figure = serializers.CharField(help_text="`key` of the figure out of balance.")
+    direction = serializers.CharField(help_text="`low` or `high`.")
+    count = serializers.IntegerField(help_text="The partner's count.")
+    message = serializers.CharField(help_text="The imbalance in words.")
+
+
+class BalanceSerializer(serializers.Serializer):
+    columns = BalanceColumnSerializer(many=True, help_text="The figures, in display order.")
+    partners = BalancePartnerSerializer(many=True, help_text="One row per current partner.")
+    averages = serializers.DictField(
+        child=serializers.FloatField(), help_text="Average count per partner, per figure."
+    )
+    imbalances = ImbalanceSerializer(many=True)
+
+
 class BalanceAPIView(APIView):
     """How tasks, missions, reports and outcomes are spread across a partnership's partners,
     and the partners below half or above twice the average share. For its insiders."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Read the balance of a partnership's partners", responses={200: BalanceSerializer}
+    )
     def get(self, request, partnership_id):
         partnership = get_object_or_404(
             with_insider(Partnership.objects.visible_to(request.user), request.user),

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from ..models import (
     Objective,
 )
 from ..sources import source_choices
+from .examples import KPI_EXAMPLES, MEASUREMENT_BULK_EXAMPLES, MEASUREMENT_EXAMPLES
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -33,6 +34,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["date", "value"]
 
 
+@extend_schema_serializer(examples=KPI_EXAMPLES)
 class KPISerializer(PolicySerializer):
     objective = VisibleField(Objective)
     responsible = VisibleField(Partner, allow_null=True, required=False)
@@ -131,6 +133,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         return bool(obj.old_evidence_file)
 
 
+@extend_schema_serializer(examples=MEASUREMENT_EXAMPLES)
 class MeasurementSerializer(PolicySerializer):
     kpi = VisibleField(KPI)
     partner = VisibleField(Partner, allow_null=True, required=False)
@@ -254,6 +257,8 @@ class MeasurementViewSet(PolicyViewSet):
         request=serializers.ListSerializer(child=serializers.DictField()),
         responses={201: MeasurementSerializer(many=True)},
         parameters=[IDEMPOTENCY_KEY],
+        summary="Report many measurements at once",
+        examples=MEASUREMENT_BULK_EXAMPLES,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
