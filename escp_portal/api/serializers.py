@@ -38,3 +38,25 @@ class PolicySerializer(BoundedSerializerMixin, serializers.ModelSerializer):
             for name in self.create_only:
                 fields[name].read_only = True
         return fields
+
+
+def described(**help_texts):
+    """Class decorator: the help text of a serializer's fields, declared or built from the model
+    (through ``Meta.extra_kwargs``), for what a newcomer to the API could not guess."""
+
+    def apply(cls):
+        meta = cls.__dict__.get("Meta")
+        if meta is None:  # never change the Meta of a parent class
+            meta = type("Meta", (cls.Meta,), {})
+            cls.Meta = meta
+        extra = {k: dict(v) for k, v in (getattr(meta, "extra_kwargs", None) or {}).items()}
+        for name, text in help_texts.items():
+            declared = cls._declared_fields.get(name)
+            if declared is not None:
+                declared.help_text = text
+            else:
+                extra.setdefault(name, {})["help_text"] = text
+        meta.extra_kwargs = extra
+        return cls
+
+    return apply

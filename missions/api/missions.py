@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.api.serializers import CountryCodesField
 from partnerships.models import ClusterOrganisation, Member, Partner, Partnership
@@ -71,6 +71,19 @@ class MembersCount(serializers.Serializer):
         return len(obj.members.all())  # prefetched
 
 
+@described(
+    kind="Kind of mission or event (`trade_mission`, `b2b`, `webinar`, …).",
+    country="ISO 3166 alpha-2 code of the country it takes place in.",
+    registration_deadline="Last day to register.",
+    status="`planned`, `confirmed`, `done` or `cancelled`.",
+    meeting_minutes="Length of one B2B meeting, in minutes.",
+    meeting_day_start="Time the meetings start each day (local time of the mission).",
+    meeting_day_end="Time the meetings end each day (local time of the mission).",
+    meeting_tables="Tables available for meetings at the same time.",
+    places_taken="Registrations holding a place (not waiting, not cancelled).",
+    waiting="Registrations on the waiting list.",
+    updated_at="When the mission was last changed.",
+)
 @extend_schema_serializer(examples=MISSION_EXAMPLES)
 class MissionSerializer(PolicySerializer):
     partnership = VisibleField(Partnership)
@@ -162,6 +175,10 @@ class MissionViewSet(MissionMeetingsMixin, PolicyViewSet):
         )
 
 
+@described(
+    status="`registered`, `confirmed`, `waiting` (beyond the capacity), `cancelled` or `attended`.",
+    registered_at="When the registration was made; the waiting list moves up in this order.",
+)
 @extend_schema_serializer(examples=PARTICIPATION_EXAMPLES)
 class ParticipationSerializer(NamesOrFigures, PolicySerializer):
     """A registration. To a reader of the partnership's figures only, ``member`` is null and
@@ -231,6 +248,13 @@ class ParticipationViewSet(AgendaMixin, PolicyViewSet):
         return Response(self.get_serializer(participation).data)
 
 
+@described(
+    kind="What came of the work: `mou`, `contract`, `project`, `opportunity` or `investment`.",
+    counterpart_country="ISO 3166 alpha-2 code of the counterpart's country.",
+    value="Value in EUR, a decimal as a string.",
+    date="Date the outcome was reached (e.g. the contract signed).",
+    members_count="How many members the outcome names, for every reader.",
+)
 class OutcomeSerializer(NamesOrFigures, MembersCount, PolicySerializer):
     """An outcome. To a reader of the partnership's figures only, ``members`` is an empty list
     and the free-text ``description`` (which names the companies) is empty (``names_hidden``);

@@ -6,7 +6,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 
 from .. import nace
 from ..models import ClusterOrganisation, Member, Partner, Partnership, Programme, Sector
@@ -24,6 +24,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "description", "partnership_count"]
 
 
+@described(
+    cluster_name="Name of the cluster organisation.",
+    country="ISO 3166 alpha-2 code of the cluster's country.",
+    role="`coordinator` (at most one at a time), `partner` or `affiliated`.",
+    joined_on="Date the cluster joined the partnership.",
+    left_on="Date it left; null while it takes part.",
+)
 class PartnerInlineSerializer(serializers.ModelSerializer):
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
     country = CountryField(source="cluster.country", read_only=True)
@@ -33,6 +40,19 @@ class PartnerInlineSerializer(serializers.ModelSerializer):
         fields = ["id", "cluster", "cluster_name", "country", "role", "joined_on", "left_on"]
 
 
+@described(
+    url="Address of the partnership in the API.",
+    acronym="Short name, unique within a programme and generation.",
+    phase="`preparatory`, `implementation`, `investment` or `voluntary` (the 4i strands 1 "
+    "and 2 map onto preparatory and implementation).",
+    status="`draft` (not public), `active` or `completed`.",
+    start_date="First day of the partnership's period (ISO 8601 date).",
+    end_date="Last day of the partnership's period (ISO 8601 date).",
+    eu_funding='EU funding in EUR, a decimal as a string (e.g. "495000.00").',
+    objectives="The partnership's objectives, as published in the directory.",
+    partners="The partner clusters, with their role and dates.",
+    updated_at="When the partnership was last changed.",
+)
 @extend_schema_serializer(examples=PARTNERSHIP_EXAMPLES)
 class PartnershipSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
@@ -92,6 +112,12 @@ class PartnershipSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@described(
+    country="ISO 3166 alpha-2 country code.",
+    declared_member_count="Members the cluster declares (its own count, not the portal's).",
+    partnership_count="Partnerships the cluster takes part in now.",
+    updated_at="When the profile was last changed.",
+)
 @extend_schema_serializer(examples=CLUSTER_EXAMPLES)
 class ClusterSerializer(serializers.ModelSerializer):
     country = CountryField()
@@ -164,6 +190,20 @@ class CountryCodesField(serializers.ListField):
         return [c.code for c in data]
 
 
+@described(
+    country="ISO 3166 alpha-2 country code.",
+    nuts_region="NUTS code of the region, e.g. DE21.",
+    nace_title="Title of the NACE Rev. 2 code, in the request's language.",
+    annual_turnover="Annual turnover in EUR, a decimal as a string.",
+    balance_sheet_total="Balance sheet total in EUR, a decimal as a string.",
+    competences="Free tags, matched by their slug (case and spelling of spaces do not matter).",
+    contact_name="Contact person (personal data): empty for readers not allowed to see it.",
+    contact_email="Contact person's email (personal data), as contact_name.",
+    contact_phone="Contact person's phone (personal data), as contact_name.",
+    clusters="Ids of the cluster organisations the member belongs to (that you may see).",
+    erased_at="When the member's personal data was erased; null otherwise.",
+    updated_at="When the member was last changed.",
+)
 @extend_schema_serializer(examples=MEMBER_EXAMPLES)
 class MemberSerializer(serializers.ModelSerializer):
     country = CountryField()

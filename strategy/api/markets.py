@@ -3,7 +3,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.models import Partner, Partnership
 
@@ -19,6 +19,10 @@ class MarketStudySerializer(serializers.ModelSerializer):
         read_only_fields = ["target_market", "updated_at"]
 
 
+@described(
+    country="ISO 3166 alpha-2 code of the third country targeted.",
+    priority="`high`, `medium` or `low`.",
+)
 class TargetMarketSerializer(PolicySerializer):
     partnership = VisibleField(Partnership)
     country = CountryField()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, STALE, PolicyViewSet, run_once
 from escp_portal.services import RowErrors
 from partnerships.models import Partner
@@ -28,12 +28,29 @@ from ..sources import source_choices
 from .examples import KPI_EXAMPLES, MEASUREMENT_BULK_EXAMPLES, MEASUREMENT_EXAMPLES
 
 
+@described(
+    date="Date by which the value should be reached.",
+    value="Value expected at that date, in the KPI's unit.",
+)
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["date", "value"]
 
 
+@described(
+    kind="`output`, `outcome` or `impact`.",
+    aggregation="How the values of the periods combine: `sum`, `latest` or `max`.",
+    direction="`increase` or `decrease`: which way is progress.",
+    baseline_value="Value at the baseline date, a decimal as a string, in `unit`.",
+    baseline_date="Date of the baseline value; progress is measured from it.",
+    target_value="Value to reach by the target date, a decimal as a string, in `unit`.",
+    target_date="Date by which the target should be reached.",
+    frequency="How often values are reported: `monthly`, `quarterly`, `semiannual`, `annual`.",
+    source="`manual` (reported by partners) or the name of a portal record it is derived from.",
+    milestones="Intermediate targets: a value to reach by a date.",
+    current_value="Value reached so far from the approved measurements (read-only).",
+)
 @extend_schema_serializer(examples=KPI_EXAMPLES)
 class KPISerializer(PolicySerializer):
     objective = VisibleField(Objective)
@@ -104,12 +121,24 @@ class KPIViewSet(PolicyViewSet):
         services.kpi_delete(actor=self.request.user, kpi=instance)
 
 
+@described(
+    dimension="The breakdown: `partner`, `country` or `sme_size`.",
+    key="The part within the breakdown (a partner id, an ISO country code, a size class).",
+    value="The part's value, in the KPI's unit.",
+)
 class MeasurementPartSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasurementPart
         fields = ["dimension", "key", "value"]
 
 
+@described(
+    old_value="The value before the change.",
+    new_value="The value after it.",
+    old_status="The status before the change.",
+    reason="Why the value was changed.",
+    changed_at="When the change was made.",
+)
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasurementRevision
@@ -133,6 +162,17 @@ class RevisionSerializer(serializers.ModelSerializer):
         return bool(obj.old_evidence_file)
 
 
+@described(
+    period_end="Last day of the reporting period the value is for.",
+    value="Value for the period, a decimal as a string, in the KPI's unit.",
+    evidence_url="Where the evidence of the value can be read.",
+    status="`submitted` (waits for the coordinator), `approved` (counts on the scoreboard) "
+    "or `returned` (for revision).",
+    review_comment="The coordinator's comment when returning the value.",
+    reported_at="When the value was last reported.",
+    reviewed_at="When the coordinator approved or returned it.",
+    revisions="Earlier values of this measurement, each with the reason of the change.",
+)
 @extend_schema_serializer(examples=MEASUREMENT_EXAMPLES)
 class MeasurementSerializer(PolicySerializer):
     kpi = VisibleField(KPI)

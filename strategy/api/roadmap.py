@@ -1,6 +1,6 @@
 """The API of the roadmap."""
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.models import Partner
 
@@ -9,6 +9,10 @@ from ..filters import TaskFilterSet
 from ..models import Objective, Task
 
 
+@described(
+    due_date="When the task should be done.",
+    completed_on="When it was done.",
+)
 class TaskSerializer(PolicySerializer):
     objective = VisibleField(Objective)
     responsible = VisibleField(Partner, many=True, required=False)

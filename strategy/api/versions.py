@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.models import Partner, Partnership
 
@@ -16,6 +16,11 @@ from ..models import Objective, Strategy
 from ..services import coordination as services_coordination
 
 
+@described(
+    version="Number of the version, from 1.",
+    status="`draft`, `adopted` or `revised`: `adopt` and `revise` move it on.",
+    adopted_on="Date the version was adopted.",
+)
 class StrategySerializer(PolicySerializer):
     partnership = VisibleField(Partnership)
     create_only = ("partnership",)
@@ -85,6 +90,12 @@ class StrategyViewSet(PolicyViewSet):
         return Response(self.get_serializer(draft).data, status=201)
 
 
+@described(
+    start_date="When work towards the objective starts (inside the partnership's period).",
+    target_date="When the objective should be met (inside the partnership's period).",
+    benefits_smes="The objective benefits SMEs.",
+    order="Position of the objective in the strategy.",
+)
 class ObjectiveSerializer(PolicySerializer):
     strategy = VisibleField(Strategy)
     owner = VisibleField(Partner, allow_null=True, required=False)
