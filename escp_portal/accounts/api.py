@@ -2,7 +2,6 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from escp_portal.api.authentication import ScopedTokenAuthentication
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
 from escp_portal.api.viewsets import (
@@ -44,7 +44,7 @@ class TokenView(APIView):
     The token acts with exactly the rights of its user.
     """
 
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [ScopedTokenAuthentication]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token_issue"
 
