@@ -68,6 +68,7 @@ class TokenLimit:
     read_only: bool = False
     partnerships: frozenset[int] = field(default_factory=frozenset)
     clusters: frozenset[int] = field(default_factory=frozenset)
+    token_key: str = ""  # the token itself, which it may always revoke
 
     @property
     def narrows(self) -> bool:
@@ -244,6 +245,32 @@ def within_token_limit(user, partnership_id: int | None = None, cluster_id: int 
     if partnership_id is not None:
         return partnerships.filter(pk=partnership_id).exists()
     return cluster_id is not None and clusters.filter(pk=cluster_id).exists()
+
+
+def token_limit_choices(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The partnerships and clusters (ids) the user may limit a new token to: those they act in
+    by role — the partnerships they coordinate, the clusters they manage. Staff and EC officers
+    act in none of their own (they may still issue read-only tokens)."""
+    scope = scope_for(user)
+    return scope.coordinated_partnerships, scope.managed_clusters
+
+
+def may_issue_tokens(user) -> bool:
+    """A token that is read only or limited issues no token (it would escape its limit)."""
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    return scope.limit is None or not (scope.limit.read_only or scope.limit.narrows)
+
+
+def can_revoke_token(user, token) -> bool:
+    """The user's own tokens; through a read-only or limited token, that token alone."""
+    scope = scope_for(user)
+    if not scope.authenticated or token.user_id != scope.user_id:
+        return scope.is_staff and not scope.read_only
+    if may_issue_tokens(user):
+        return True
+    return token.token_key == scope.limit.token_key
 
 
 def may_write(user) -> bool:

@@ -38,6 +38,7 @@ def load_limit(auth_token) -> TokenLimit | None:
         read_only=rows[0][0],
         partnerships=frozenset(p for _r, p, _c in rows if p is not None),
         clusters=frozenset(c for _r, _p, c in rows if c is not None),
+        token_key=auth_token.token_key,
     )
 
 
