@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TokenScope',
             fields=[
-                ('token', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='scope', serialize=False, to=settings.KNOX_TOKEN_MODEL)),
+                ('token', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='scope', serialize=False, to='knox.authtoken')),
                 ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
                 ('read_only', models.BooleanField(default=False, verbose_name='read only')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
