@@ -47,7 +47,7 @@ def rows(client, url, token):
 
 
 def _list_endpoints():
-    for prefix, viewset, basename in router.registry:
+    for _prefix, viewset, basename in router.registry:
         yield pytest.param(viewset, basename, id=basename)
 
 
@@ -392,7 +392,7 @@ def test_a_token_with_only_a_name_acts_with_its_users_rights(client, s):
     assert call(client, "patch", objective, token, {}).status_code == 200
 
 
-# --- the cost of a scope ---------------------------------------------------------------------------
+# --- the cost of a scope --------------------------------------------------------------------------
 
 
 def _queries(client, url, token):
@@ -414,8 +414,7 @@ def test_a_scoped_token_list_costs_the_same_whatever_the_rows(
     for index in range(3):
         factories.member(s.world.cluster_a, f"More {index}")
         factories.partnership(f"MORE{index}", coordinator=s.world.cluster_a)
-        factories.make_strategy_with_kpi(
-            s.world.a, status="draft", name=f"KPI {index}", version=index + 2
-        )
+        goal = factories.objective(s.a.strategy, code=f"O{index + 2}")
+        factories.kpi(goal, name=f"KPI {index}")
     with django_assert_max_num_queries(limited):
         assert call(client, "get", url, a_only.limited).status_code == 200
