@@ -418,3 +418,17 @@ def test_a_scoped_token_list_costs_the_same_whatever_the_rows(
         factories.kpi(goal, name=f"KPI {index}")
     with django_assert_max_num_queries(limited):
         assert call(client, "get", url, a_only.limited).status_code == 200
+
+
+def test_the_schema_documents_the_token_and_its_scope(client, world):
+    schema = client.get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200
+    body = schema.json()
+    token_scheme = body["components"]["securitySchemes"]["apiToken"]
+    assert token_scheme["type"] == "apiKey" and token_scheme["name"] == "Authorization"
+    assert "Token <key>" in token_scheme["description"]
+    create = body["paths"]["/api/v1/auth/tokens/"]["post"]
+    assert {"apiToken": []} in create["security"]
+    request = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = body["components"]["schemas"][request.rsplit("/", 1)[1]]["properties"]
+    assert {"name", "read_only", "partnerships", "clusters"} <= set(fields)
