@@ -235,18 +235,6 @@ def _within_limit(queryset: models.QuerySet, scope: Scope) -> models.QuerySet:
     return narrow(queryset, *limit_reach(scope.limit))
 
 
-def within_token_limit(user, partnership_id: int | None = None, cluster_id: int | None = None):
-    """Does the token the user acts through reach this partnership (or cluster)? True without a
-    limit. For decisions that take an id rather than a queryset."""
-    limit = scope_for(user).limit
-    if limit is None or not limit.narrows:
-        return True
-    partnerships, clusters = limit_reach(limit)
-    if partnership_id is not None:
-        return partnerships.filter(pk=partnership_id).exists()
-    return cluster_id is not None and clusters.filter(pk=cluster_id).exists()
-
-
 def token_limit_choices(user) -> tuple[frozenset[int], frozenset[int]]:
     """The partnerships and clusters (ids) the user may limit a new token to: those they act in
     by role — the partnerships they coordinate, the clusters they manage. Staff and EC officers
