@@ -7,10 +7,16 @@ A read-only token is refused every unsafe method here, before any view runs, so 
 can forget it — except revoking the token itself.
 """
 
+import binascii
+from hmac import compare_digest
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS
 
@@ -24,13 +30,16 @@ class ReadOnlyToken(exceptions.PermissionDenied):
 
 
 def load_limit(auth_token) -> TokenLimit | None:
-    """The token's limit, in one query (None for a token without a scope)."""
+    """The token's limit: None for a token without a scope (its scope row came with the token,
+    no query); one query for the partnerships and clusters of a token that has one."""
     from escp_portal.accounts.models import TokenScope
 
+    try:
+        scope = auth_token.scope
+    except TokenScope.DoesNotExist:
+        return None
     rows = list(
-        TokenScope.objects.filter(token_id=auth_token.digest).values_list(
-            "read_only", "partnerships", "clusters"
-        )
+        TokenScope.objects.filter(pk=scope.pk).values_list("read_only", "partnerships", "clusters")
     )
     if not rows:
         return None
@@ -52,6 +61,28 @@ def revokes_itself(request, auth_token) -> bool:
 
 class ScopedTokenAuthentication(TokenAuthentication):
     """knox's token authentication, narrowed by the token's scope."""
+
+    def authenticate_credentials(self, token):
+        """knox's, with the token's scope row loaded by the same query as the token and user."""
+        msg = _("Invalid token.")
+        token = token.decode("utf-8")
+        candidates = (
+            get_token_model()
+            .objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user", "scope")
+        )
+        for auth_token in candidates:
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(token)
+            except (TypeError, binascii.Error) as exc:
+                raise exceptions.AuthenticationFailed(msg) from exc
+            if compare_digest(digest, auth_token.digest):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(msg)
 
     def authenticate(self, request):
         result = super().authenticate(request)
