@@ -17,6 +17,7 @@ from django.db import models
 from escp_portal.accounts.policy import (
     coordinates,
     insider_q,
+    limited_by,
     nobody,
     partnership_rule,
     rule,
@@ -106,3 +107,9 @@ def call_partnerships(user):
     """The partnerships (ids) whose matching calls the user is shown on the home page and
     emailed about: those they coordinate by role."""
     return scope_for(user).coordinated_partnerships
+
+
+# What a token limited to partnerships or clusters reads (``policy.limited_by``).
+limited_by("funding.Voucher", partnership="scheme__partnership_id")
+limited_by("funding.FundingCall", unlimited=True)  # the programme's calls, no partnership's data
+limited_by("funding.CallNotice", partnership="partnership_id")

@@ -15,7 +15,7 @@ The named decisions below are the only place that reads a user's scope for this 
 
 from django.db import models
 
-from escp_portal.accounts.policy import coordinates, nobody, rule, scope_for
+from escp_portal.accounts.policy import coordinates, limited_by, nobody, rule, scope_for
 
 # --- findable profiles --------------------------------------------------------------------------
 
@@ -170,3 +170,15 @@ def sees_gap_suggestions(user) -> bool:
 def can_suggest_export_groups(user, partnership_id: int) -> bool:
     """Export groups are made by the partnership's coordinators (``export_group_save``)."""
     return coordinates(user, partnership_id)
+
+
+# What a token limited to partnerships or clusters reads (``policy.limited_by``): findable
+# profiles and contact requests of the clusters it reaches, posts of its partnerships and clusters.
+limited_by("matchmaking.FindableProfile", cluster="cluster_id")
+limited_by("matchmaking.ContactRequest", cluster="cluster_id")
+limited_by("matchmaking.PartnerRequest", partnership="partnership_id", cluster="cluster_id")
+limited_by(
+    "matchmaking.PartnerRequestAnswer",
+    partnership="request__partnership_id",
+    cluster="request__cluster_id",
+)

@@ -16,6 +16,7 @@ from escp_portal.accounts.policy import (
     coordinates,
     insider_q,
     is_insider,
+    limited_by,
     nobody,
     partner_clusters_of,
     partnership_rule,
@@ -282,3 +283,13 @@ def parties_acted_for(user, mission, participations, counterparts):
     organiser = organises_meetings(user, mission)
     mine = [p for p in participations if organiser or p.cluster_id in scope.managed_clusters]
     return mine + (list(counterparts) if organiser else [])
+
+
+# What a token limited to partnerships or clusters reads (``policy.limited_by``); the models of
+# ``partnership_rule`` above registered their path already.
+limited_by("missions.Mission", partnership="partnership_id")
+limited_by("missions.ReminderLog", partnership="mission__partnership_id")
+limited_by("missions.MeetingProfile", partnership="participation__mission__partnership_id")
+limited_by("missions.LocalCounterpart", partnership="mission__partnership_id")
+limited_by("missions.Meeting", partnership="mission__partnership_id")
+limited_by("missions.MeetingNotice", partnership="meeting__mission__partnership_id")

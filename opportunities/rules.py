@@ -19,6 +19,7 @@ from escp_portal.accounts.policy import (
     insider_q,
     insiders_visible,
     is_insider,
+    limited_by,
     managed_partner_partnerships,
     rule,
     scope_for,
@@ -125,3 +126,13 @@ def can_erase(user, obj) -> bool:
 def followers(queryset, user):
     """The opportunities the user follows (their own pipeline)."""
     return queryset.filter(models.Q(owner_id=getattr(user, "pk", None)))
+
+
+# What a token limited to partnerships or clusters reads (``policy.limited_by``).
+for _label in (
+    "opportunities.Broker",
+    "opportunities.InvestorContact",
+    "opportunities.Opportunity",
+    "opportunities.InvestmentProject",
+):
+    limited_by(_label, partnership="partnership_id")

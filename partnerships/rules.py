@@ -16,6 +16,7 @@ from escp_portal.accounts.policy import (
     can_edit,
     everything,
     insiders_visible,
+    limited_by,
     model,
     nobody,
     partner_clusters_of,
@@ -325,3 +326,23 @@ rule(
     edit=lambda scope, entry: _speaks_for_partner(scope, entry.partner),
     create=_speaks_for_partner,
 )
+
+
+# --- what a token limited to partnerships or clusters reads (``policy.limited_by``) -------------
+
+
+def _members_of_reached_clusters(qs, partnerships, clusters):
+    memberships = model("partnerships.ClusterMembership").objects.filter(cluster_id__in=clusters)
+    return qs.filter(models.Exists(memberships.filter(member=models.OuterRef("pk"))))
+
+
+for _label in ("partnerships.Programme", "partnerships.Sector", "partnerships.Competence"):
+    limited_by(_label, unlimited=True)  # reference data of the whole programme
+limited_by("partnerships.Partnership", partnership="pk")
+limited_by("partnerships.Partner", partnership="partnership_id", cluster="cluster_id")
+limited_by("partnerships.ClusterOrganisation", cluster="pk")
+limited_by("partnerships.Member", custom=_members_of_reached_clusters)
+limited_by("partnerships.ClusterMembership", cluster="cluster_id")
+limited_by("partnerships.MemberImport", cluster="cluster_id")
+limited_by("partnerships.PartnerInvitation", partnership="partnership_id", cluster="cluster_id")
+limited_by("partnerships.PartnerExpectation", partnership="partner__partnership_id")

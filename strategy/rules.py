@@ -11,6 +11,7 @@ from escp_portal.accounts.policy import (
     coordinates_strictly,
     everything,
     insiders_visible,
+    limited_by,
     nobody,
     partnership_id_of,
     partnership_rule,
@@ -231,3 +232,10 @@ def can_license(user, trademark, member) -> bool:
     if coordinates(user, trademark.partnership_id):
         return clusters.exists()
     return clusters.filter(cluster_id__in=scope_for(user).managed_clusters).exists()
+
+
+# What a token limited to partnerships or clusters reads (``policy.limited_by``); the models of
+# ``partnership_rule`` above registered their path already.
+limited_by("strategy.CoreIndicator", unlimited=True)
+limited_by("strategy.StrategyFeedback", partnership="strategy__partnership_id")
+limited_by("strategy.TrademarkLicence", partnership="trademark__partnership_id")

@@ -58,7 +58,7 @@ BUDGETS = {
     "accounts:password_reset_done": 3,
     "accounts:password_reset_confirm": 4,
     "accounts:password_reset_complete": 3,
-    "accounts:tokens": 4,
+    "accounts:tokens": 5,  # + the partnerships (or clusters) a new token may be limited to
     "accounts:preferences": 3,
     "accounts:token_revoke": POST_ONLY,
     "accounts:invitations": 10,

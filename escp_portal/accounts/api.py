@@ -2,7 +2,6 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from escp_portal.api.authentication import ScopedTokenAuthentication
 from escp_portal.api.exceptions import error_body
 from escp_portal.api.serializers import VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
@@ -50,7 +50,7 @@ class TokenView(APIView):
     The token acts with exactly the rights of its user.
     """
 
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [ScopedTokenAuthentication]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token_issue"
 
@@ -100,9 +100,56 @@ class TokenView(APIView):
 
 
 class AuthTokenSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="scope.name", default="", read_only=True)
+    read_only = serializers.BooleanField(source="scope.read_only", default=False, read_only=True)
+    partnerships = serializers.SerializerMethodField(
+        help_text="The partnerships the token is limited to (empty: not limited by partnership)."
+    )
+    clusters = serializers.SerializerMethodField(
+        help_text="The clusters the token is limited to (empty: not limited by cluster)."
+    )
+
     class Meta:
         model = AuthToken
-        fields = ["token_key", "created", "expiry"]
+        fields = ["token_key", "name", "read_only", "partnerships", "clusters", "created", "expiry"]
+
+    def _ids(self, token, name) -> list[int]:
+        scope = getattr(token, "scope", None)  # a token issued with a password has none
+        return sorted(item.pk for item in getattr(scope, name).all()) if scope else []
+
+    def get_partnerships(self, token) -> list[int]:
+        return self._ids(token, "partnerships")
+
+    def get_clusters(self, token) -> list[int]:
+        return self._ids(token, "clusters")
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    read_only = serializers.BooleanField(required=False, default=False)
+    partnerships = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Limit the token to these partnerships (of those you coordinate).",
+    )
+    clusters = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Limit the token to these clusters (of those you manage).",
+    )
+
+
+class TokenCreatedSerializer(AuthTokenSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="Shown once: only its digest is stored."
+    )
+
+    class Meta(AuthTokenSerializer.Meta):
+        fields = ["token", *AuthTokenSerializer.Meta.fields]
 
 
 class AuthTokenViewSet(
@@ -112,7 +159,10 @@ class AuthTokenViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The caller's own API tokens; DELETE revokes one. Another user's token answers 404."""
+    """The caller's own API tokens (never their keys); POST creates one with a scope — a name,
+    read only, limited to some of the partnerships you coordinate or clusters you manage — and
+    answers its key once; DELETE revokes one. Another user's token answers 404. A read-only or
+    limited token creates none."""
 
     queryset = AuthToken.objects.all()
     serializer_class = AuthTokenSerializer
@@ -123,7 +173,30 @@ class AuthTokenViewSet(
     def get_queryset(self):
         from escp_portal.accounts.policy import visible_to
 
-        return visible_to(AuthToken.objects.order_by("-created"), self.request.user)
+        tokens = AuthToken.objects.select_related("scope").prefetch_related(
+            "scope__partnerships", "scope__clusters"
+        )
+        return visible_to(tokens.order_by("-created"), self.request.user)
+
+    @extend_schema(request=TokenCreateSerializer, responses={201: TokenCreatedSerializer})
+    def create(self, request):
+        form = TokenCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            instance, token = services.token_create(actor=request.user, **form.validated_data)
+        except services.TokenLimitReached as exc:
+            return Response(
+                {"status": 403, "code": "token_limit_reached", "detail": str(exc)},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        except services.LimitedTokenCannotIssue as exc:
+            return Response(
+                {"status": 403, "code": "limited_token", "detail": str(exc)},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        instance = self.get_queryset().get(pk=instance.pk)
+        instance.token = token
+        return Response(TokenCreatedSerializer(instance).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
         services.token_revoke(actor=self.request.user, token=instance)

@@ -160,3 +160,53 @@ class InvitationSignUpForm(BootstrapFormMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class TokenForm(BootstrapFormMixin, forms.Form):
+    """A new API token and its scope. The partnerships and clusters offered are those the user
+    may limit a token to (``policy.token_limit_choices``); a field with nothing to offer is
+    left out."""
+
+    creates = False  # a token is shown once: sending the form twice makes two, both listed
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("To recognise the token in the list, e.g. the system that uses it."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        help_text=_("The token may read, never change anything (it may still revoke itself)."),
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label=_("Limited to partnerships"),
+        queryset=None,
+        required=False,
+        help_text=_("None chosen: not limited by partnership."),
+    )
+    clusters = forms.ModelMultipleChoiceField(
+        label=_("Limited to cluster organisations"),
+        queryset=None,
+        required=False,
+        help_text=_("None chosen: not limited by cluster."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from partnerships.models import ClusterOrganisation, Partnership
+
+        from .policy import token_limit_choices
+
+        super().__init__(*args, **kwargs)
+        partnership_ids, cluster_ids = token_limit_choices(user)
+        self.fields["partnerships"].queryset = Partnership.objects.filter(
+            pk__in=partnership_ids
+        ).order_by("acronym")
+        self.fields["clusters"].queryset = ClusterOrganisation.objects.filter(
+            pk__in=cluster_ids
+        ).order_by("name")
+        if not partnership_ids:
+            del self.fields["partnerships"]
+        if not cluster_ids:
+            del self.fields["clusters"]

@@ -301,3 +301,42 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.token}"
+
+
+class TokenScopeQuerySet(PolicyQuerySet):
+    pass
+
+
+class TokenScope(models.Model):
+    """What one API token may do, beyond acting as its user: a name to recognise it, read only,
+    and the partnerships or clusters it is limited to. The access policy intersects the user's
+    rights with it (``policy.TokenLimit``); no partnership and no cluster chosen means no limit
+    by partnership or cluster. A token without this row acts with its user's full rights."""
+
+    token = models.OneToOneField(
+        "knox.authtoken", on_delete=models.CASCADE, related_name="scope", primary_key=True
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    read_only = models.BooleanField(_("read only"), default=False)
+    partnerships = models.ManyToManyField(
+        "partnerships.Partnership",
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to partnerships"),
+    )
+    clusters = models.ManyToManyField(
+        "partnerships.ClusterOrganisation",
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to cluster organisations"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TokenScopeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token scope")
+        verbose_name_plural = _("API token scopes")
+
+    def __str__(self):
+        return self.name or self.token_id

@@ -19,14 +19,16 @@ from escp_portal.hostile import one_line
 from escp_portal.services import require, save_audited
 
 from . import selectors
-from .models import Invitation, RoleAssignment, User
+from .models import Invitation, RoleAssignment, TokenScope, User
 from .policy import (
     can_confirm_invitation,
-    can_edit,
     can_invite,
     can_revoke_invitation,
+    can_revoke_token,
     forget_scope,
     invitation_needs_confirmation,
+    may_issue_tokens,
+    token_limit_choices,
 )
 from .signals import token_audit_reason
 
@@ -68,17 +70,53 @@ def _create_token(user) -> tuple[AuthToken, str]:
 
 
 def token_revoke(*, actor, token: AuthToken) -> None:
-    if not can_edit(actor, token):
+    if not can_revoke_token(actor, token):
         raise PermissionDenied
     with set_actor(actor):  # on the API the caller is known only after the middleware ran
         token.delete()
 
 
-def token_create(*, actor) -> tuple[AuthToken, str]:
-    """A new token for a user already logged in (from the account page)."""
+class LimitedTokenCannotIssue(PermissionDenied):
+    """A read-only or limited token asked for a new token."""
+
+    def __init__(self):
+        super().__init__(_("A read-only or limited API token cannot create tokens."))
+
+
+def token_create(
+    *,
+    actor,
+    name: str = "",
+    read_only: bool = False,
+    partnerships=(),
+    clusters=(),
+) -> tuple[AuthToken, str]:
+    """A new token for a user already logged in (the tokens page, or the API with a session or
+    a full token), with its scope: a name, read only, limited to some of the partnerships the
+    user coordinates and clusters they manage (``policy.token_limit_choices``). Anything else
+    chosen is a field error."""
     if not actor.is_authenticated:
         raise PermissionDenied
-    return _create_token(actor)
+    if not may_issue_tokens(actor):
+        raise LimitedTokenCannotIssue
+    partnership_ids = {getattr(p, "pk", p) for p in partnerships}
+    cluster_ids = {getattr(c, "pk", c) for c in clusters}
+    allowed_partnerships, allowed_clusters = token_limit_choices(actor)
+    errors = {}
+    if partnership_ids - allowed_partnerships:
+        errors["partnerships"] = [_("You may limit a token only to partnerships you coordinate.")]
+    if cluster_ids - allowed_clusters:
+        errors["clusters"] = [_("You may limit a token only to clusters you manage.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        instance, token = _create_token(actor)
+        scope = TokenScope.objects.create(
+            token=instance, name=one_line(name or "")[:100], read_only=read_only
+        )
+        scope.partnerships.set(sorted(partnership_ids))
+        scope.clusters.set(sorted(cluster_ids))
+    return instance, token
 
 
 def tokens_revoke_all(*, user, reason: str) -> int:

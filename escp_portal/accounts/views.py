@@ -23,6 +23,7 @@ from .forms import (
     PasswordResetForm,
     PreferencesForm,
     SetPasswordForm,
+    TokenForm,
 )
 from .models import Invitation, User
 from .policy import can_confirm_invitation, can_revoke_invitation, may_invite_anyone, visible_to
@@ -72,17 +73,35 @@ class TokenListView(LoginRequiredMixin, TemplateView):
 
     template_name = "accounts/tokens.html"
 
-    def get_context_data(self, **kwargs):
-        tokens = visible_to(AuthToken.objects.order_by("-created"), self.request.user)
+    def get_context_data(self, form=None, **kwargs):
+        tokens = visible_to(
+            AuthToken.objects.select_related("scope")
+            .prefetch_related("scope__partnerships", "scope__clusters")
+            .order_by("-created"),
+            self.request.user,
+        )
         new_token = self.request.session.pop("new_api_token", None)
-        return super().get_context_data(tokens=tokens, new_token=new_token, **kwargs)
+        form = form or TokenForm(user=self.request.user)
+        return super().get_context_data(tokens=tokens, new_token=new_token, form=form, **kwargs)
 
     def post(self, request):
+        form = TokenForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            _instance, token = services.token_create(actor=request.user)
+            _instance, token = services.token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                read_only=form.cleaned_data["read_only"],
+                partnerships=form.cleaned_data.get("partnerships") or (),
+                clusters=form.cleaned_data.get("clusters") or (),
+            )
         except services.TokenLimitReached as exc:
             messages.error(request, exc.args[0])
             return redirect("accounts:tokens")
+        except ValidationError as exc:  # the choices changed since the page was loaded
+            add_validation_error(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         # Shown on the next page once, then gone: only the digest is stored.
         request.session["new_api_token"] = token
         return redirect("accounts:tokens")

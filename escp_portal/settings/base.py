@@ -247,7 +247,7 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "escp_portal.api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["escp_portal.api.permissions.PolicyPermission"],
@@ -280,7 +280,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ESCP Portal API",
     "DESCRIPTION": (
         "Read and write the data of European Strategic Cluster Partnerships with the rights of "
-        "the user who owns the token."
+        "the user who owns the token, narrowed by the token's scope (read only, limited to "
+        "chosen partnerships or clusters)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
