@@ -12,6 +12,7 @@
 Both apply to the ``list`` action only: a detail URL ignores them.
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.db import models
@@ -25,6 +26,8 @@ from rest_framework.filters import BaseFilterBackend
 ORDERING_PARAM = "ordering"
 UPDATED_SINCE_PARAM = "updated_since"
 MAX_ORDERING_TERMS = 4
+# Never a sort key: the order of rows by a secret tells something about it.
+SECRET = re.compile(r"token|hash|digest|secret|password|key", re.IGNORECASE)
 
 
 def _is_list(view) -> bool:
@@ -48,7 +51,7 @@ def indexed_fields(model) -> list[str]:
             leading.add(constraint.fields[0])
     names = []
     for field in model._meta.concrete_fields:
-        if field.is_relation:
+        if field.is_relation or SECRET.search(field.name):
             continue
         if field.primary_key or field.unique or field.db_index or field.name in leading:
             names.append("id" if field.primary_key and field.name == "id" else field.name)

@@ -48,11 +48,11 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         model = queryset.model
-        key = "id" if model._meta.pk.name == "id" else "pk"
+        key = getattr(view, "cursor_key", None) or ("id" if model._meta.pk.name == "id" else "pk")
         first = (request.query_params.get(ORDERING_PARAM) or "").split(",")[0].strip()
-        if first in ("", "id", "pk"):
+        if first in ("", "id", "pk", key):
             return (key,)
-        if first in ("-id", "-pk"):
+        if first in ("-id", "-pk", f"-{key}"):
             return (f"-{key}",)
         if first.removeprefix("-") == "updated_at" and has_updated_at(model):
             return (first, f"-{key}" if first.startswith("-") else key)

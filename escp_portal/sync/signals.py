@@ -83,8 +83,39 @@ def _after(sender, instance, using=None, **kwargs):
         )
 
 
+# A member taken out of a cluster leaves that cluster's lists: for those who saw it there, it is
+# a deleted member (recorded once the membership goes, scoped to that cluster). A member still in
+# another cluster has its updated_at moved on, so that a client that sees it there keeps it.
+
+
+def _from_member(origin) -> bool:
+    model = getattr(origin, "model", None) or type(origin)
+    return model is not None and model._meta.label == "partnerships.Member"
+
+
+def _membership_after(sender, instance, using=None, origin=None, **kwargs):
+    from django.utils import timezone
+
+    from .models import Deletion, DeletionCluster
+
+    if _from_member(origin):  # the member's own deletion is recorded, with its clusters
+        return
+    deletion = Deletion.objects.using(using).create(
+        resource="members", object_id=instance.member_id
+    )
+    DeletionCluster.objects.using(using).create(deletion=deletion, cluster_id=instance.cluster_id)
+    apps.get_model("partnerships", "Member")._base_manager.using(using).filter(
+        pk=instance.member_id
+    ).update(updated_at=timezone.now())
+
+
 def connect():
     for label in SYNCED:
         model = apps.get_model(label)
         pre_delete.connect(_before, sender=model, dispatch_uid=f"sync-before-{label}")
         post_delete.connect(_after, sender=model, dispatch_uid=f"sync-after-{label}")
+    post_delete.connect(
+        _membership_after,
+        sender=apps.get_model("partnerships", "ClusterMembership"),
+        dispatch_uid="sync-after-membership",
+    )
