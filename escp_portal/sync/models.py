@@ -14,7 +14,7 @@ class Deletion(models.Model):
     object_id = models.BigIntegerField(_("id of the deleted record"))
     deleted_at = models.DateTimeField(_("deleted at"), auto_now_add=True, db_index=True)
     # Who may read it (escp_portal.sync.rules): the insiders of the partnership, the people who
-    # saw the clusters' members (DeletionCluster), every coordinator, anyone logged in.
+    # saw the clusters' members (DeletionCluster), every coordinator, anyone (the public directory).
     partnership_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     public = models.BooleanField(default=False)
     coordinators = models.BooleanField(default=False)

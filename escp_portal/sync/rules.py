@@ -1,7 +1,7 @@
 """Who reads which deletion: whoever could see the record before it went.
 
 - staff: every deletion; EC officers: every one but members' (they never list members);
-- anyone logged in: the public ones (programmes, clusters, published partnerships, their
+- anyone: the public ones (programmes, clusters, published partnerships, their
   partners); every coordinator: the missions of published partnerships;
 - the insiders of a partnership (coordinators, managers of its partner clusters): its records;
 - a member's: the managers of its clusters and the coordinators those clusters partner with
@@ -19,8 +19,8 @@ def _deletions(qs, scope):
         return qs
     if scope.is_officer:
         return qs.exclude(resource="members")
-    if not scope.authenticated:
-        return qs.none()
+    if not scope.authenticated:  # the public directory's
+        return qs.filter(public=True)
     condition = models.Q(public=True) | insider_q(scope, "partnership_id")
     if scope.is_coordinator:
         condition |= models.Q(coordinators=True)

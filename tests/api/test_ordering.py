@@ -53,9 +53,7 @@ def test_clusters_sort_by_name_both_ways(client, world):
     client.force_login(world.coord_a)
     names = sorted(ClusterOrganisation.objects.values_list("name", flat=True))
     up = [row["name"] for row in client.get("/api/v1/clusters/?ordering=name").json()["results"]]
-    down = [
-        row["name"] for row in client.get("/api/v1/clusters/?ordering=-name").json()["results"]
-    ]
+    down = [row["name"] for row in client.get("/api/v1/clusters/?ordering=-name").json()["results"]]
     assert up == names
     assert down == names[::-1]
 
