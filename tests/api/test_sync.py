@@ -11,7 +11,7 @@ from escp_portal.api.filters import has_updated_at
 from escp_portal.api.urls import router
 from escp_portal.sync.models import Deletion
 from missions.models import Mission
-from partnerships.models import Member, Partner, Partnership
+from partnerships.models import Member, Partner
 from tests import factories
 
 pytestmark = pytest.mark.django_db
