@@ -231,6 +231,7 @@ BUDGETS = {
     "api:token-list": 5,
     "api:token-detail": 4,
     "api:roleassignment-list": 5,
+    "api:deletion-list": 6,
     "api:roleassignment-detail": 4,
     # --- finding partners (matchmaking) ---
     "matchmaking:search": 10,

@@ -167,6 +167,9 @@ class AuthTokenViewSet(
     queryset = AuthToken.objects.all()
     serializer_class = AuthTokenSerializer
     lookup_field = "token_key"
+    # A user's few tokens, never sorted or paged by their secret digest (the primary key).
+    ordering_fields = ["created"]
+    cursor_key = "created"
     permission_classes = [IsAuthenticated]
     filterset_class = None
 

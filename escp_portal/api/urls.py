@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
+from escp_portal.sync import api as sync_api
 from evaluation import api as evaluation_api
 from funding import api as funding_api
 from matchmaking.api import profiles as matchmaking_profiles
@@ -89,6 +90,8 @@ router.register("trademarks", strategy_api.TrademarkViewSet, basename="trademark
 router.register(
     "trademark-licences", strategy_api.TrademarkLicenceViewSet, basename="trademarklicence"
 )
+# Incremental sync: what was deleted since a moment (the lists give what changed: updated_since).
+router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "opportunities",
     "funding",
     "evaluation",
+    "escp_portal.sync",
     "escp_portal.devtools",
 ]
 
@@ -251,8 +252,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["escp_portal.api.permissions.PolicyPermission"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "escp_portal.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "escp_portal.api.filters.UpdatedSinceFilter",
+        "escp_portal.api.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "escp_portal.api.pagination.ListPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "escp_portal.api.schema.ContractSchema",
     "EXCEPTION_HANDLER": "escp_portal.api.exceptions.exception_handler",

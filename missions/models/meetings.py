@@ -44,7 +44,7 @@ class MeetingProfile(models.Model):
     competences = models.ManyToManyField(
         "partnerships.Competence", blank=True, related_name="+", verbose_name=_("competences")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -92,7 +92,7 @@ class LocalCounterpart(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -205,7 +205,7 @@ class Meeting(models.Model):
         _("follow-up"), max_length=10, choices=FollowUp.choices, default=FollowUp.NONE
     )
     follow_up_note = models.TextField(_("follow-up note"), max_length=TEXT_MAX, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

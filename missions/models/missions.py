@@ -121,7 +121,7 @@ class Mission(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -129,7 +129,11 @@ class Mission(models.Model):
         ordering = ["start_date", "pk"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
-        indexes = [models.Index(fields=["country", "start_date"], name="mission_country_date")]
+        indexes = [
+            models.Index(fields=["country", "start_date"], name="mission_country_date"),
+            # The lists' default order, and a sort on the start date (?ordering=start_date).
+            models.Index(fields=["start_date", "id"], name="mission_start_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -204,6 +208,9 @@ class Participation(models.Model):
     )
     registered_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -294,12 +301,16 @@ class Outcome(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "pk"]
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
+        indexes = [models.Index(fields=["date", "id"], name="outcome_date_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0), name="outcome_value_not_negative"
@@ -330,7 +341,7 @@ class ExportGroup(models.Model):
     )
     evaluation = models.TextField(_("evaluation"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

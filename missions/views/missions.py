@@ -21,6 +21,7 @@ from escp_portal.accounts.models import User
 from escp_portal.accounts.policy import INSIDER, coordinates
 from escp_portal.forms import add_validation_error
 from escp_portal.pages import ConflictCheckMixin, InsiderMixin
+from escp_portal.sorting import Column, SortableListMixin
 from partnerships.models import Member
 
 from .. import exports, selectors
@@ -46,8 +47,15 @@ def _month(value: str | None) -> tuple[int, int]:
 LIST_PAGE_SIZE = 50
 
 
-class MissionCalendarView(LoginRequiredMixin, FilterView):
-    """Missions of every partnership the user may see: a month grid or a list."""
+class MissionCalendarView(LoginRequiredMixin, SortableListMixin, FilterView):
+    """Missions of every partnership the user may see: a month grid or a list (sortable on
+    the dates and the country)."""
+
+    sort_columns = {
+        "start_date": Column(gettext_lazy("Dates"), ("start_date", "pk")),
+        "country": Column(gettext_lazy("Where"), ("country", "start_date", "pk")),
+    }
+    default_sort = "start_date"
 
     filterset_class = MissionFilterSet
     template_name = "missions/calendar.html"

@@ -104,7 +104,7 @@ class Partnership(models.Model):
     objectives = models.TextField(_("objectives"), blank=True)
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -112,6 +112,12 @@ class Partnership(models.Model):
         ordering = ["acronym", "generation"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
+        # The lists' default order, and a sort on the acronym or the start date.
+        indexes = [
+            models.Index(fields=["acronym", "generation"], name="partnership_acronym_order"),
+            models.Index(fields=["name"], name="partnership_name"),
+            models.Index(fields=["start_date"], name="partnership_start_date"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "generation", "acronym"],
@@ -172,7 +178,7 @@ class ClusterOrganisation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -232,6 +238,9 @@ class Partner(models.Model):
     # Set when one of the cluster's managers ends its sharing with the partnership: from then
     # on the partnership sees the cluster's public profile only, whatever the dates say.
     sharing_ended_at = models.DateTimeField(_("sharing ended at"), null=True, blank=True)
+
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

@@ -32,7 +32,7 @@ class PartnerExpectation(models.Model):
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

@@ -269,7 +269,7 @@ class Member(models.Model):
     )
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

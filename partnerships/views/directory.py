@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
@@ -13,6 +14,7 @@ from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.forms import add_validation_error
 from escp_portal.maps import country_map
 from escp_portal.pages import ConflictCheckMixin, ForgivingPaginationMixin
+from escp_portal.sorting import Column, SortableListMixin
 
 from .. import selectors
 from ..filters import ClusterFilterSet, PartnershipFilterSet
@@ -22,8 +24,13 @@ from ..rules import can_view_member_figures, can_view_members
 from ..services import partnerships as services
 
 
-class PartnershipListView(ForgivingPaginationMixin, FilterView):
+class PartnershipListView(SortableListMixin, ForgivingPaginationMixin, FilterView):
     model = Partnership
+    sort_columns = {
+        "acronym": Column(gettext_lazy("Acronym"), ("acronym", "generation", "pk")),
+        "name": Column(gettext_lazy("Name"), ("name", "pk")),
+    }
+    default_sort = "acronym"
     filterset_class = PartnershipFilterSet
     template_name = "partnerships/partnership_list.html"
     paginate_by = 25

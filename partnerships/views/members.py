@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -13,6 +14,7 @@ from django_filters.views import FilterView
 from escp_portal.accounts.policy import can_edit
 from escp_portal.forms import add_validation_error
 from escp_portal.pages import ConflictCheckMixin, ForgivingPaginationMixin
+from escp_portal.sorting import Column, SortableListMixin
 
 from .. import exports, selectors
 from ..filters import MemberFilterSet
@@ -48,8 +50,13 @@ class ClusterMembersMixin(LoginRequiredMixin):
         )
 
 
-class MemberListView(ClusterMembersMixin, ForgivingPaginationMixin, FilterView):
+class MemberListView(ClusterMembersMixin, SortableListMixin, ForgivingPaginationMixin, FilterView):
     filterset_class = MemberFilterSet
+    sort_columns = {
+        "name": Column(gettext_lazy("Name"), ("name", "pk")),
+        "country": Column(gettext_lazy("Country"), ("country", "name", "pk")),
+    }
+    default_sort = "name"
     template_name = "partnerships/member_list.html"
     paginate_by = 50
     strict = True

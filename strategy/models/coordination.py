@@ -119,7 +119,7 @@ class PartnershipMeeting(models.Model):
         help_text=_("Names and roles of those who took part, one per line."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -161,7 +161,7 @@ class Decision(models.Model):
         related_name="decisions",
         verbose_name=_("task"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

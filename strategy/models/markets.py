@@ -41,6 +41,9 @@ class TargetMarket(models.Model):
         help_text=_("An organisation on the spot: chamber of commerce, agency, cluster."),
     )
 
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
@@ -96,7 +99,7 @@ class MarketStudy(models.Model):
     trends = models.TextField(_("trends"), blank=True)
     key_success_factors = models.TextField(_("key success factors"), blank=True)
     sources = models.TextField(_("sources"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

@@ -35,7 +35,7 @@ class Task(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

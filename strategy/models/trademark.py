@@ -33,7 +33,7 @@ class Trademark(models.Model):
         help_text=_("The objective whose tasks are the steps of the project."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -74,7 +74,7 @@ class TrademarkLicence(models.Model):
         max_length=300,
         help_text=_("The products or activities the member may put the mark on."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

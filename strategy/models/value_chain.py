@@ -18,6 +18,9 @@ class ValueChain(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     objects = PolicyQuerySet.as_manager()
 
     class Meta:

@@ -42,7 +42,7 @@ class Strategy(models.Model):
     # Written when the version is adopted: each partner of the time, and whether it endorsed.
     adoption_record = models.JSONField(_("endorsements at adoption"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -97,6 +97,9 @@ class Objective(models.Model):
     )
     benefits_smes = models.BooleanField(_("benefits SMEs"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    # When the row last changed (an incremental sync asks for the rows changed since).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PolicyQuerySet.as_manager()
 

@@ -549,6 +549,9 @@ MATRIX = {
         ("login", OK, 404, 404, 404, 404),
     ),
     "api:roleassignment-list": (NONE, LOGGED_IN),
+    # What was deleted: each sees the deletions of what they could see (the public: the
+    # directory's), an empty list being an answer too.
+    "api:deletion-list": (NONE, PUBLIC),
     "api:roleassignment-detail": (
         kw(pk=lambda s: s.world.coord_a.role_assignments.first().pk),
         ("login", OK, 404, 404, 404, 404),
