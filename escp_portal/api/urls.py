@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
+from escp_portal.webhooks import api as webhooks_api
 from evaluation import api as evaluation_api
 from funding import api as funding_api
 from matchmaking.api import profiles as matchmaking_profiles
@@ -91,6 +92,8 @@ router.register(
 )
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
+# Webhooks: the caller's subscriptions, their delivery log, redelivery, resume and ping.
+router.register("webhooks", webhooks_api.SubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
