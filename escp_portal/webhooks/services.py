@@ -48,7 +48,7 @@ def pause_after() -> int:
 
 
 def backoff_seconds(attempts: int) -> float:
-    """The wait after the ``attempts``-th failed try: the base, twice the base, four times, and so on"""
+    """The wait after the ``attempts``-th failed try: the base, then twice as long each time."""
     return retry_base_seconds() * 2 ** max(attempts - 1, 0)
 
 

@@ -46,7 +46,9 @@ def check_url(url: str) -> None:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global or address.is_multicast:
             _refuse(
-                _("This URL points to a private or reserved address (%(address)s): choose a "
-                  "public one.")
+                _(
+                    "This URL points to a private or reserved address (%(address)s): choose a "
+                    "public one."
+                )
                 % {"address": address}
             )
