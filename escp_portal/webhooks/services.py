@@ -179,8 +179,7 @@ def _announced(event: str, model: str, pk) -> bool:
     if not connection.in_atomic_block:
         return False
     return any(
-        (event, model, pk) in getattr(func, "webhook_keys", ())
-        and not getattr(func, "done", False)
+        (event, model, pk) in getattr(func, "webhook_keys", ()) and not getattr(func, "done", False)
         for _sids, func, _robust in connection.run_on_commit
     )
 
@@ -263,7 +262,7 @@ def _send_later(delivery_id: int, countdown: float | None = None) -> None:
 
 DONE = (Delivery.Status.SUCCEEDED, Delivery.Status.FAILED, Delivery.Status.DROPPED)
 # A job may arrive a little before the time it was delayed to (clocks of two machines).
-EARLY_TOLERANCE = timedelta(seconds=1)
+EARLY_TOLERANCE = timedelta(milliseconds=250)
 # A first attempt that has not happened this long after the event: its job was lost.
 LOST_AFTER = timedelta(minutes=10)
 

@@ -27,8 +27,6 @@ def subscribe():
     """``subscribe(user, url, events=all)``: a subscription made through the service."""
 
     def make(user, url, names=None):
-        return services.subscription_create(
-            actor=user, url=url, events=list(names or events.NAMES)
-        )
+        return services.subscription_create(actor=user, url=url, events=list(names or events.NAMES))
 
     return make

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Receiver:
     def __init__(self, statuses=()):
         self.statuses = list(statuses)
-        self.received = []  # (monotonic time, headers dict, raw body, status answered)
+        self.received = []  # (monotonic time, headers (any case), raw body, status answered)
         self.lock = threading.Lock()
         receiver = self
 
@@ -21,7 +21,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver.received.append((time.monotonic(), dict(self.headers), body, status))
+                    receiver.received.append((time.monotonic(), self.headers, body, status))
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

@@ -113,7 +113,11 @@ def test_missions_created_changed_and_cancelled(world, hooks, django_capture_on_
         mission_save(actor=world.coord_a, partnership=world.a, mission=mission, city="Quebec")
     with django_capture_on_commit_callbacks(execute=True):
         mission_save(actor=world.coord_a, partnership=world.a, mission=mission, status="cancelled")
-    assert events_of(hooks, "coord_a") == ["mission.created", "mission.changed", "mission.cancelled"]
+    assert events_of(hooks, "coord_a") == [
+        "mission.created",
+        "mission.changed",
+        "mission.cancelled",
+    ]
     changed = bodies(hooks, "coord_a")[1]["data"]
     assert changed["resource"] == "mission"
     assert changed["object"]["city"] == "Quebec"
@@ -146,9 +150,7 @@ def test_registrations(world, hooks, django_capture_on_commit_callbacks):
     mission = factories.mission(world.a)
     member = factories.member(world.cluster_a, "Alder GmbH")
     with django_capture_on_commit_callbacks(execute=True):
-        registration = participation_register(
-            actor=world.manager_a, mission=mission, member=member
-        )
+        registration = participation_register(actor=world.manager_a, mission=mission, member=member)
     with django_capture_on_commit_callbacks(execute=True):
         participation_confirm(actor=world.coord_a, participation=registration)
     with django_capture_on_commit_callbacks(execute=True):
