@@ -1,7 +1,6 @@
 import pytest
 
 from escp_portal.webhooks import events, services
-
 from tests.strategy.conftest import plan  # noqa: F401 - a small strategy for A
 
 from .receiver import Receiver
