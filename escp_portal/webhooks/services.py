@@ -257,7 +257,8 @@ def fan_out(event: str, items) -> list[Delivery]:
 def _send_later(delivery_id: int, countdown: float | None = None) -> None:
     from .tasks import deliver_webhook
 
-    enqueue(deliver_webhook, kwargs={"delivery_id": delivery_id}, countdown=countdown)
+    queue = getattr(settings, "WEBHOOK_QUEUE", "") or None
+    enqueue(deliver_webhook, kwargs={"delivery_id": delivery_id}, countdown=countdown, queue=queue)
 
 
 DONE = (Delivery.Status.SUCCEEDED, Delivery.Status.FAILED, Delivery.Status.DROPPED)
