@@ -2,6 +2,7 @@
 delivery succeeds on the third try, each retry after a delay twice the one before (the test
 settings' base delay is one second)."""
 
+import itertools
 import time
 
 import pytest
@@ -65,7 +66,7 @@ def test_a_delivery_succeeds_on_the_third_try_through_the_worker(world, webhook_
 
     first = receiver.received[0][0]
     offsets = [round(at - first, 2) for at, _h, _b, _s in receiver.received]
-    gaps = [round(b - a, 2) for a, b in zip(offsets, offsets[1:], strict=False)]
+    gaps = [round(b - a, 2) for a, b in itertools.pairwise(offsets)]
     print(f"\nwebhook retry timeline (s from the first attempt): {offsets}; gaps: {gaps}")
     base = settings.WEBHOOK_RETRY_BASE_SECONDS
     # The first retry after the base delay, the second after twice as long (plus the broker's
