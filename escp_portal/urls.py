@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("health/", views.health, name="health"),
     path("accounts/", include("escp_portal.accounts.urls")),
+    path("", include("escp_portal.webhooks.urls")),
     path("api/v1/", include("escp_portal.api.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

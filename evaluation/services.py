@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from escp_portal.jobs.outbox import enqueue
 from escp_portal.services import save_audited
+from escp_portal.webhooks.services import emit_many
 
 from . import rules, selectors
 from .models import Assessment, KPIStatus, PartnershipFigures, Review, ScoreboardSnapshot
@@ -97,7 +98,7 @@ def recompute_scoreboards(partnership_ids, as_of=None) -> dict[int, dict]:
         for pk, snapshot in existing.items():
             snapshot.data = data[pk]
         ScoreboardSnapshot.objects.bulk_update(existing.values(), ["data"])
-        ScoreboardSnapshot.objects.bulk_create(
+        created = ScoreboardSnapshot.objects.bulk_create(
             [
                 ScoreboardSnapshot(partnership_id=pk, date=today, data=data[pk])
                 for pk in ids
@@ -106,6 +107,9 @@ def recompute_scoreboards(partnership_ids, as_of=None) -> dict[int, dict]:
         )
         if as_of is None:
             _store(ids, today, computed, totals)
+            for snapshot in existing.values():
+                snapshot.date = today  # loaded without it: no query to read it back
+            emit_many("scoreboard.recomputed", [*existing.values(), *created])
     return data
 
 

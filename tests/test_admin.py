@@ -4,6 +4,7 @@ has; the records the services write are read-only there; the operators' actions 
 services."""
 
 import itertools
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from escp_portal.accounts.models import Invitation, Role, RoleAssignment
 from escp_portal.admin import ReadOnlyAdmin
 from escp_portal.celery import app as celery_app
 from escp_portal.jobs.models import QueuedJob
+from escp_portal.webhooks.models import Delivery, Subscription
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
 from funding.models import CallNotice
 from matchmaking.models import ContactRequest, PartnerRequest, PartnerRequestAnswer
@@ -116,6 +118,12 @@ def _access(model, i, **fields):
 def _post(world, i):
     return PartnerRequest.objects.create(
         author=world.coord_a, title=f"We look for {i}", until=date(2030, 1, 1)
+    )
+
+
+def _subscription(world, i):
+    return Subscription.objects.create(
+        owner=world.coord_a, url=f"https://hooks.example.org/{i}", events=["mission.created"]
     )
 
 
@@ -257,6 +265,11 @@ BUILDERS = {
         flag="unclear",
         comment="Unclear target",
         created_by=w.officer,
+    ),
+    # --- webhooks ---
+    "webhooks.Subscription": lambda w, i: _subscription(w, i),
+    "webhooks.Delivery": lambda w, i: Delivery.objects.create(
+        subscription=_subscription(w, i), event="ping", event_id=uuid.uuid4()
     ),
 }
 

@@ -66,6 +66,7 @@ def context():
             "link",
             "protocol",
             "domain",
+            "subscription",
         )
     }
     names.update(

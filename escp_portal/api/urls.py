@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from escp_portal.accounts import api as accounts_api
 from escp_portal.sync import api as sync_api
+from escp_portal.webhooks import api as webhooks_api
 from evaluation import api as evaluation_api
 from funding import api as funding_api
 from matchmaking.api import profiles as matchmaking_profiles
@@ -94,6 +95,8 @@ router.register(
 router.register("deletions", sync_api.DeletionViewSet, basename="deletion")
 router.register("auth/tokens", accounts_api.AuthTokenViewSet, basename="token")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet, basename="roleassignment")
+# Webhooks: the caller's subscriptions, their delivery log, redelivery, resume and ping.
+router.register("webhooks", webhooks_api.SubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_guid",
     "escp_portal.accounts",
     "escp_portal.jobs",
+    "escp_portal.webhooks",
     "partnerships",
     "strategy",
     "missions",
@@ -244,7 +245,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.send_follow_up_reminders",
         "schedule": timedelta(hours=24),
     },
+    # Webhook deliveries whose next attempt is due and whose job did not come (a lost message).
+    "retry-due-webhooks": {
+        "task": "escp_portal.webhooks.tasks.retry_due_webhooks",
+        "schedule": timedelta(minutes=5),
+    },
 }
+# Webhooks (escp_portal.webhooks): the first retry waits this long, each next one twice as long,
+# up to the number of attempts; after this many deliveries in a row failed the subscription
+# pauses and its owner gets an email. http://localhost targets only where allowed (development).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=DEBUG)
+# The queue webhook deliveries go to (empty: the default one); a queue of their own keeps slow
+# receivers from delaying the other jobs, if a worker consumes it.
+WEBHOOK_QUEUE = env("WEBHOOK_QUEUE", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

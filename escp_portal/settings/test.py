@@ -21,3 +21,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "dbbackup": BACKUP_STORAGE,  # noqa: F405  (base.py, "Backups": outside MEDIA_ROOT)
 }
+# Webhooks: retries a second apart, and a receiver on this machine (the integration test's).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=1)
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=True)

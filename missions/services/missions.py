@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from escp_portal.accounts.policy import coordinates, partner_clusters_of
 from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, require, save_audited
+from escp_portal.webhooks.services import emit, emit_many
 from partnerships.models import ClusterMembership
 
 from ..models import ExportGroup, Mission, Outcome, Participation
@@ -60,13 +61,21 @@ EXPORT_GROUP_FIELDS = ("name", "goal", "target_markets", "evaluation")
 def mission_save(*, actor, partnership, mission: Mission | None = None, **data) -> Mission:
     require(coordinates(actor, partnership.pk))
     mission = mission or Mission(partnership=partnership)
+    created, status_before = mission.pk is None, mission.status
     apply_fields(mission, data, MISSION_FIELDS + MEETING_SETTINGS)
     if mission.organiser is not None and mission.organiser.partnership_id != partnership.pk:
         raise ValidationError({"organiser": _("Choose a partner of this partnership.")})
     with transaction.atomic(), set_actor(actor):
         save_audited(actor, mission)
         # More places, or a mission planned again, move the waiting list up.
-        _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
+        moved_up = _fill_places(Mission.objects.select_for_update().get(pk=mission.pk))
+        if created:
+            emit("mission.created", mission)
+        elif mission.status == Mission.Status.CANCELLED != status_before:
+            emit("mission.cancelled", mission)
+        else:
+            emit("mission.changed", mission)
+        emit_many("registration.changed", moved_up)
     return mission
 
 
@@ -146,6 +155,7 @@ def participation_register(
                 participation.save()
         except IntegrityError as exc:
             raise ValidationError(_("Already registered for this mission.")) from exc
+        emit("registration.changed", participation)
     return participation
 
 
@@ -156,8 +166,9 @@ def participation_confirm(*, actor, participation: Participation) -> Participati
     if participation.status != Participation.Status.REGISTERED:
         raise ValidationError(_("Only a registration waiting for confirmation can be confirmed."))
     participation.status = Participation.Status.CONFIRMED
-    with set_actor(actor):
+    with transaction.atomic(), set_actor(actor):
         participation.save(update_fields=["status"])
+        emit("registration.changed", participation)
     return participation
 
 
@@ -190,6 +201,7 @@ def participation_cancel(*, actor, participation: Participation) -> Participatio
         participation.status = Participation.Status.CANCELLED
         participation.save(update_fields=["status"])
         promoted = _fill_places(mission)
+        emit_many("registration.changed", [participation, *promoted])
     return promoted[0] if promoted else None
 
 
@@ -206,8 +218,9 @@ def participation_attended(*, actor, participation: Participation) -> Participat
     if participation.status not in allowed:
         raise ValidationError(_("Only a registered participant can have taken part."))
     participation.status = Participation.Status.ATTENDED
-    with set_actor(actor):
+    with transaction.atomic(), set_actor(actor):
         participation.save(update_fields=["status"])
+        emit("registration.changed", participation)
     return participation
 
 
@@ -249,6 +262,7 @@ def outcome_save(
         save_audited(actor, outcome)
         if members is not None:
             outcome.members.set(members)
+        emit("outcome.recorded", outcome)
     return outcome
 
 

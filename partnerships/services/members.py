@@ -17,6 +17,7 @@ from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit
 from escp_portal.audit import set_actor
 from escp_portal.services import apply_fields, require
+from escp_portal.webhooks.services import emit
 
 from ..imports import check_competences
 from ..models import ClusterMembership, ClusterOrganisation, Competence, Member, MemberImport
@@ -53,6 +54,7 @@ def member_create(
         member.save()
         ClusterMembership.objects.create(member=member, cluster=cluster, joined_on=member_since)
         member.competences.set(_competences(competences))
+        emit("member.changed", member)
     return member
 
 
@@ -68,7 +70,8 @@ def member_update(*, actor, member: Member, competences=None, **data) -> Member:
         if competences is not None:
             member.competences.set(_competences(competences))
         members_changed([member.pk])
-    member.refresh_from_db(fields=["is_sme", "size_class"])
+        member.refresh_from_db(fields=["is_sme", "size_class"])
+        emit("member.changed", member)
     return member
 
 
@@ -158,6 +161,7 @@ def member_erase(*, actor, member: Member) -> Member:
         _scrub_trail(member, old_name)
         _scrub_imports(member, identifying)
         members_changed([member.pk])
+        emit("member.changed", member)
     return member
 
 

@@ -15,6 +15,7 @@ from escp_portal import audit
 from escp_portal.accounts.policy import can_create, can_edit, coordinates
 from escp_portal.audit import set_actor
 from escp_portal.services import RowErrors, apply_fields, delete_audited, require, save_audited
+from escp_portal.webhooks.services import emit
 
 from ..models import (
     KPI,
@@ -307,6 +308,7 @@ def measurement_report(
         measurement.save()
         if rows is not None:
             replace_parts(measurement, rows)
+        emit("measurement.submitted", measurement)
     return measurement
 
 
@@ -336,6 +338,8 @@ def _review(actor, measurement: Measurement, status: str, comment: str, seen_val
         current.reviewed_by = actor
         current.reviewed_at = timezone.now()
         current.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+        if status == Measurement.Status.APPROVED:
+            emit("measurement.approved", current)
     for name in ("value", "status", "review_comment", "reviewed_by_id", "reviewed_at"):
         setattr(measurement, name, getattr(current, name))
     return current

@@ -1,0 +1,1 @@
+"""Webhooks: integrations subscribe to events and receive signed JSON payloads (see events)."""
