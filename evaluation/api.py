@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -17,58 +17,83 @@ from escp_portal.accounts.policy import INSIDER, with_insider
 from partnerships.models import Partnership
 
 from . import rules, selectors
+from .models import Status
 
 
 def _text(value):
     return None if value is None else str(value)
 
 
+DECIMAL = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True)
+
+
 class KPIStatusSerializer(serializers.Serializer):
     kpi = serializers.IntegerField(source="kpi_id")
     name = serializers.CharField(source="kpi.name")
     unit = serializers.CharField(source="kpi.unit")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
     current_value = serializers.SerializerMethodField()
     target_value = serializers.SerializerMethodField()
-    progress = serializers.SerializerMethodField()
-    expected = serializers.SerializerMethodField()
-    last_reported = serializers.DateField()
+    progress = serializers.SerializerMethodField(help_text="Progress towards the target, in %.")
+    expected = serializers.SerializerMethodField(
+        help_text="The progress expected today (%), on a straight line from baseline to target."
+    )
+    last_reported = serializers.DateField(allow_null=True)
 
+    @extend_schema_field(DECIMAL)
     def get_current_value(self, status):
         return _text(status.current_value)
 
+    @extend_schema_field(DECIMAL)
     def get_target_value(self, status):
         return _text(status.kpi.target_value)
 
+    @extend_schema_field(DECIMAL)
     def get_progress(self, status):
         return _text(status.progress)
 
+    @extend_schema_field(serializers.DecimalField(max_digits=15, decimal_places=2))
     def get_expected(self, status):
         return str(status.expected)
+
+
+class DailySnapshotSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    statuses = serializers.SerializerMethodField(help_text="How many KPIs had each status.")
+
+    def get_statuses(self, snap) -> dict[str, int]:
+        return snap.data.get("statuses", {})
+
+
+class SignedOffSnapshotSerializer(serializers.Serializer):
+    period_end = serializers.DateField()
+    signed_off_at = serializers.DateTimeField()
+    statuses = serializers.SerializerMethodField(help_text="How many KPIs had each status.")
+
+    def get_statuses(self, snap) -> dict[str, int]:
+        return snap.data.get("statuses", {})
 
 
 class ScoreboardSerializer(serializers.Serializer):
     """A partnership's KPI statuses and totals, the statuses per day of the daily snapshots,
     and the signed-off ones (newest first)."""
 
-    def to_representation(self, board):
-        return {
-            "partnership": self.context["partnership"].pk,
-            "kpis": KPIStatusSerializer(board.statuses, many=True).data,
-            "totals": board.totals,
-            "history": [
-                {"date": snap.date, "statuses": snap.data.get("statuses", {})}
-                for snap in board.history
-            ],
-            "signed_off": [
-                {
-                    "period_end": snap.period_end,
-                    "signed_off_at": snap.signed_off_at,
-                    "statuses": snap.data.get("statuses", {}),
-                }
-                for snap in sorted(board.signed, key=lambda snap: snap.date, reverse=True)
-            ],
-        }
+    partnership = serializers.SerializerMethodField()
+    kpis = KPIStatusSerializer(source="statuses", many=True)
+    totals = serializers.DictField(
+        help_text="Members and SMEs reached, missions held, outcomes by kind and by country, "
+        "and their summed value."
+    )
+    history = DailySnapshotSerializer(many=True)
+    signed_off = serializers.SerializerMethodField()
+
+    def get_partnership(self, board) -> int:
+        return self.context["partnership"].pk
+
+    @extend_schema_field(SignedOffSnapshotSerializer(many=True))
+    def get_signed_off(self, board):
+        newest_first = sorted(board.signed, key=lambda snap: snap.date, reverse=True)
+        return SignedOffSnapshotSerializer(newest_first, many=True).data
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
@@ -101,7 +126,7 @@ class ScoreboardAPIView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ScoreboardSerializer})
     def get(self, request, partnership_id):
         partnership = get_object_or_404(
             with_insider(Partnership.objects.visible_to(request.user), request.user),
