@@ -106,13 +106,14 @@ class GeneratedClient:
     def models(self) -> ModuleType:
         return importlib.import_module(f"{PACKAGE}.models")
 
-    def client(self, base_url: str, token: str | None = None):
+    def client(self, base_url: str, token: str | None = None, *, strict: bool = True):
         """A client of the package: with a token, the ``AuthenticatedClient`` that sends it as
-        knox expects (``Authorization: Token <token>``)."""
+        knox expects (``Authorization: Token <token>``). ``strict``: an answer the schema does
+        not document raises (``errors.UnexpectedStatus``); else ``sync_detailed`` gives it."""
         if token is None:
-            return self.package.Client(base_url=base_url, raise_on_unexpected_status=True)
+            return self.package.Client(base_url=base_url, raise_on_unexpected_status=strict)
         return self.package.AuthenticatedClient(
-            base_url=base_url, token=token, prefix="Token", raise_on_unexpected_status=True
+            base_url=base_url, token=token, prefix="Token", raise_on_unexpected_status=strict
         )
 
 
