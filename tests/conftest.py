@@ -7,10 +7,18 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import World, make_world
+from tests.generated_client import generated_client
 from tests.services import chromium_path, require
 from tests.worker_fixtures import broker_tasks, celery_worker_process, redis_url
 
-__all__ = ["broker_tasks", "celery_worker_process", "chromium_path", "redis_url", "require"]
+__all__ = [
+    "broker_tasks",
+    "celery_worker_process",
+    "chromium_path",
+    "generated_client",
+    "redis_url",
+    "require",
+]
 
 
 def pytest_collection_modifyitems(config, items):

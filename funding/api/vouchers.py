@@ -161,7 +161,8 @@ class VoucherViewSet(PolicyViewSet):
         responses={201: VoucherSerializer(many=True)},
         parameters=[IDEMPOTENCY_KEY],
     )
-    @action(detail=False, methods=["post"])
+    # The answer is the list of the vouchers granted, neither filtered nor paginated.
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk(self, request):
         """`{"scheme": id, "rows": [{"member", "amount", "granted_on"?, "purpose"}]}`: every
         voucher is granted or none, with the errors of each row."""

@@ -227,6 +227,24 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
+class MeasurementRowSerializer(serializers.Serializer):
+    """One row of ``bulk`` as the schema describes it; ``services.measurements_bulk`` reads the
+    rows and answers the errors of each."""
+
+    kpi = serializers.IntegerField()
+    period_end = serializers.DateField()
+    value = serializers.DecimalField(max_digits=15, decimal_places=2)
+    partner = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The KPI's responsible partner if left out."
+    )
+    evidence_url = serializers.URLField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why an approved value is corrected."
+    )
+    parts = MeasurementPartSerializer(many=True, required=False)
+
+
 class MeasurementViewSet(PolicyViewSet):
     """Reported values. A new or changed value waits for the coordinator's approval; only
     approved values count. `bulk` reports many at once, all or none."""
@@ -294,13 +312,14 @@ class MeasurementViewSet(PolicyViewSet):
         return Response(self.get_serializer(measurement).data)
 
     @extend_schema(
-        request=serializers.ListSerializer(child=serializers.DictField()),
+        request={"application/json": MeasurementRowSerializer(many=True)},
         responses={201: MeasurementSerializer(many=True)},
         parameters=[IDEMPOTENCY_KEY],
         summary="Report many measurements at once",
         examples=MEASUREMENT_BULK_EXAMPLES,
     )
-    @action(detail=False, methods=["post"])
+    # The answer is the list of the values written, neither filtered nor paginated.
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk(self, request):
         """Rows of `{"kpi", "period_end", "value", "partner"?, "evidence_url"?, "note"?,
         "reason"?, "parts"?}` (`parts`: `[{"dimension", "key", "value"}]`, as for one value):
