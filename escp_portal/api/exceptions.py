@@ -71,13 +71,40 @@ def error_body(status_code: int, code: str, detail, errors=None) -> dict:
     return body
 
 
-def _rows(errors):
-    """A list field's errors (``{index: [messages]}``) as the rows of a bulk write."""
-    return [
-        {"index": int(index), "field": "row", "message": str(message)}
-        for index, messages in errors.items()
-        for message in (messages if isinstance(messages, list) else [messages])
-    ]
+def _rows(errors) -> list[dict]:
+    """A bulk write's ``rows`` errors as DRF gives them (messages of the list as a whole, a
+    list field's ``{index: [messages]}``, a list serializer's ``[{field: [messages]}, …]``) in the
+    one shape of ``RowErrors``: ``[{"index", "field", "message"}]``."""
+
+    def messages(value):
+        return value if isinstance(value, list) else [value]
+
+    if isinstance(errors, list) and all(
+        isinstance(row, dict) and set(row) == {"index", "field", "message"} for row in errors
+    ):
+        return errors  # already in the shape
+    if isinstance(errors, dict):
+        items = [
+            (int(index) if str(index).isdigit() else None, value) for index, value in errors.items()
+        ]
+    else:
+        items = list(enumerate(errors))
+    rows = []
+    for index, value in items:
+        if isinstance(value, dict):
+            rows += [
+                {"index": index, "field": str(field), "message": str(message)}
+                for field, field_messages in value.items()
+                for message in messages(field_messages)
+            ]
+        elif isinstance(errors, dict):
+            rows += [
+                {"index": index, "field": "row", "message": str(message)}
+                for message in messages(value)
+            ]
+        else:  # a message about the list as a whole
+            rows.append({"index": None, "field": "rows", "message": str(value)})
+    return rows
 
 
 def _code(exc: exceptions.APIException) -> str:
@@ -114,7 +141,7 @@ def exception_handler(exc, context):
                 "non_field_errors": detail["__all__"],
                 **{k: v for k, v in detail.items() if k != "__all__"},
             }
-        if isinstance(detail.get("rows"), dict):  # a list field's errors, by index
+        if isinstance(detail.get("rows"), dict | list):  # a bulk write's rows
             detail = {**detail, "rows": _rows(detail["rows"])}
         body = error_body(
             response.status_code, "invalid", _("The request has invalid data."), detail

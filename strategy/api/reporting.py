@@ -217,7 +217,9 @@ class MeasurementSerializer(PolicySerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text="When returning: what to change."
+    )
     value = serializers.DecimalField(
         max_digits=15,
         decimal_places=2,
@@ -283,6 +285,7 @@ class MeasurementViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """Approve a submitted value (the coordinator): from now on it counts on the scoreboard."""
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with transaction.atomic():
@@ -300,6 +303,7 @@ class MeasurementViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
+        """Return a value to its partner for revision, with a `comment` saying what to change."""
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with transaction.atomic():
