@@ -41,7 +41,8 @@ SCOPE_FLAGS = re.compile(
     r"scope_for|\.is_officer\b|reads_everything|coordinated_partnerships|managed_clusters"
     r"|\.is_coordinator\b|is_cluster_manager|\.is_staff\b"
 )
-POLICY = {ROOT / "escp_portal" / "accounts" / "policy.py"}
+# The policy, and the part of it that narrows a user's rights to an API token's scope.
+POLICY = {ROOT / "escp_portal" / "accounts" / name for name in ("policy.py", "limits.py")}
 
 
 def code_files():

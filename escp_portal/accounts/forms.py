@@ -196,7 +196,7 @@ class TokenForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         from partnerships.models import ClusterOrganisation, Partnership
 
-        from .policy import token_limit_choices
+        from .limits import token_limit_choices
 
         super().__init__(*args, **kwargs)
         partnership_ids, cluster_ids = token_limit_choices(user)

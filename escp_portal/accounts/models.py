@@ -303,10 +303,6 @@ class FormSubmission(models.Model):
         return f"{self.user} {self.token}"
 
 
-class TokenScopeQuerySet(PolicyQuerySet):
-    pass
-
-
 class TokenScope(models.Model):
     """What one API token may do, beyond acting as its user: a name to recognise it, read only,
     and the partnerships or clusters it is limited to. The access policy intersects the user's
@@ -331,8 +327,6 @@ class TokenScope(models.Model):
         verbose_name=_("limited to cluster organisations"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = TokenScopeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token scope")

@@ -19,16 +19,14 @@ from escp_portal.hostile import one_line
 from escp_portal.services import require, save_audited
 
 from . import selectors
+from .limits import can_revoke_token, may_issue_tokens, token_limit_choices
 from .models import Invitation, RoleAssignment, TokenScope, User
 from .policy import (
     can_confirm_invitation,
     can_invite,
     can_revoke_invitation,
-    can_revoke_token,
     forget_scope,
     invitation_needs_confirmation,
-    may_issue_tokens,
-    token_limit_choices,
 )
 from .signals import token_audit_reason
 

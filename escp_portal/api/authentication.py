@@ -20,7 +20,7 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS
 
-from escp_portal.accounts.policy import TokenLimit, limit_user, may_write
+from escp_portal.accounts.limits import TokenLimit, limit_user, may_write
 
 
 class ReadOnlyToken(exceptions.PermissionDenied):
