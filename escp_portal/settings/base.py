@@ -244,7 +244,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.send_follow_up_reminders",
         "schedule": timedelta(hours=24),
     },
+    "purge-deletions": {
+        "task": "escp_portal.sync.tasks.purge_deletions",
+        "schedule": timedelta(hours=24),
+    },
 }
+# Incremental sync: how long /api/v1/deletions/ remembers a deletion.
+SYNC_DELETIONS_KEEP_DAYS = env.int("SYNC_DELETIONS_KEEP_DAYS", default=365)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
