@@ -94,7 +94,7 @@ class OrderingFilter(filters.OrderingFilter):
     def requested(self, request, queryset, view) -> list[str] | None:
         """The ordering the client asked for, checked; None when it asked for none."""
         raw = request.query_params.get(self.ordering_param)
-        if raw is None or not _is_list(view):
+        if raw is None or not raw.strip() or not _is_list(view):  # "?ordering=": the default
             return None
         allowed = ordering_fields_of(view, queryset.model)
         terms = [term.strip() for term in raw.split(",")]

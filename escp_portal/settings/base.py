@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escp_portal.webhooks.tasks.retry_due_webhooks",
         "schedule": timedelta(minutes=5),
     },
+    "purge-deletions": {
+        "task": "escp_portal.sync.tasks.purge_deletions",
+        "schedule": timedelta(hours=24),
+    },
 }
 # Webhooks (escp_portal.webhooks): the first retry waits this long, each next one twice as long,
 # up to the number of attempts; after this many deliveries in a row failed the subscription
@@ -262,6 +266,8 @@ WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=DEBUG)
 # The queue webhook deliveries go to (empty: the default one); a queue of their own keeps slow
 # receivers from delaying the other jobs, if a worker consumes it.
 WEBHOOK_QUEUE = env("WEBHOOK_QUEUE", default="")
+# Incremental sync: how long /api/v1/deletions/ remembers a deletion.
+SYNC_DELETIONS_KEEP_DAYS = env.int("SYNC_DELETIONS_KEEP_DAYS", default=365)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from escp_portal.accounts.policy import can_edit
 from escp_portal.audit import set_actor
@@ -57,7 +58,10 @@ def recompute_groups(member_ids) -> set[int]:
         after = [v.quantize(CENT) for v in added[pk]]
         if [Decimal(b) for b in before] != after:
             Member.objects.filter(pk=pk).update(
-                group_employees=after[0], group_turnover=after[1], group_balance=after[2]
+                group_employees=after[0],
+                group_turnover=after[1],
+                group_balance=after[2],
+                updated_at=timezone.now(),  # its SME status may change: a sync hears of it
             )
     return affected
 

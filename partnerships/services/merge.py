@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escp_portal.audit import set_actor
@@ -43,9 +44,12 @@ def _move(model, field: str, drop: ClusterOrganisation, keep: ClusterOrganisatio
     (a unique constraint: the same member, partnership, …) is the same link twice: the moved
     one is deleted, unless other records depend on it."""
     rows = model._default_manager.filter(**{field: drop})
+    changes = {field: keep}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        changes["updated_at"] = timezone.now()  # moved rows show in the next incremental sync
     try:
         with transaction.atomic():
-            rows.update(**{field: keep})
+            rows.update(**changes)
         return
     except IntegrityError:
         pass

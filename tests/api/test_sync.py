@@ -194,3 +194,17 @@ def test_deletions_answer_400_for_bad_parameters(client, world):
     world.cluster_x.delete()
     client.logout()  # the public directory's deletions only
     assert deleted(client, None) == {("clusters", cluster_pk)}
+
+
+def test_old_deletions_are_purged(world, settings):
+    from escp_portal.sync.tasks import purge_deletions
+
+    settings.SYNC_DELETIONS_KEEP_DAYS = 30
+    factories.member(world.cluster_a).delete()
+    factories.member(world.cluster_a).delete()
+    old = Deletion.objects.order_by("pk").first()
+    Deletion.objects.filter(pk=old.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert purge_deletions() == 1
+    assert Deletion.objects.count() == 1

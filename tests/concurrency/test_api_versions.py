@@ -17,6 +17,8 @@ from strategy.models import Measurement, Task
 NOT_VERSIONED = {
     # A token is revoked (DELETE) and never edited: there is no content a revocation could lose.
     "token",
+    # The record of deletions is a list to read (incremental sync): no object to edit or fetch.
+    "deletion",
 }
 
 
