@@ -6,6 +6,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from escp_portal.accounts.models import Invitation
+from escp_portal.webhooks.models import Delivery, Subscription
 from evaluation.models import Assessment, Review
 from evaluation.services import recompute_scoreboard
 from missions.models import ExportGroup, Mission, Outcome, Participation
@@ -21,6 +22,7 @@ from strategy.models import (
 from tests import factories
 from tests.strategy.conftest import plan  # noqa: F401 - a small strategy for A
 
+WEBHOOK_SECRET = "whsec-of-coord-a-0123456789abcdef0123456789abcdef0123456789abcdef"
 ROLES = ["anonymous", "coord_a", "coord_b", "manager_a", "manager_x", "officer"]
 
 
@@ -174,6 +176,16 @@ def two_of_everything(world):
         invited_by=world.coord_a,
         expires_at=timezone.now() + timedelta(days=14),
     )
+    # --- webhooks: A's coordinator's subscription, with a delivery; its secret is theirs alone
+    webhook = Subscription.objects.create(
+        owner=world.coord_a,
+        url="https://93.184.216.34/hook",
+        secret=WEBHOOK_SECRET,
+        events=["measurement.approved"],
+    )
+    webhook_delivery = Delivery.objects.create(
+        subscription=webhook, event="ping", event_id="5b7c0f5e-8f0e-4a8a-9d6e-7d1c2b3a4f5e"
+    )
     find = _finding_partners(world, today)
     fund = _funding(world, member_a, member_a2, member_b)
     opps = _opportunities(world, partner_a, missions["a"].mission)
@@ -185,6 +197,8 @@ def two_of_everything(world):
         opps=opps,
         partner_invitation=partner_invitation,
         invitation=invitation,
+        webhook=webhook,
+        webhook_delivery=webhook_delivery,
         world=world,
         a=a,
         b=b,

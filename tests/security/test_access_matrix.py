@@ -149,6 +149,12 @@ for _role, _secrets in {
 }.items():
     SECRETS[_role] = SECRETS[_role] + _secrets
 
+# --- webhooks: a subscription's signing secret is its owner's alone.
+from tests.security.conftest import WEBHOOK_SECRET  # noqa: E402
+
+for _role in ("anonymous", "coord_b", "manager_a", "manager_x", "officer"):
+    SECRETS[_role] = [*SECRETS[_role], WEBHOOK_SECRET]
+
 # Where each secret above is shown to a role that may see it: were one shown nowhere, the
 # searches for it would pass whatever the policy did.
 SHOWN_AT = [
@@ -180,6 +186,7 @@ SHOWN_AT = [
     ("officer", "api:strategyfeedback-list"),  # Said ALPHA, Said BETA
     ("officer", "api:partnerexpectation-list"),  # Hopes ALPHA, Hopes BETA
     ("officer", "api:trademark-list"),  # Mark ALPHA, Mark BETA
+    ("coord_a", "webhooks:detail"),  # the signing secret of A's coordinator's webhook
 ]
 
 OK = 200
@@ -548,6 +555,26 @@ MATRIX = {
         kw(token_key=lambda s: s.token_key["coord_a"]),
         ("login", OK, 404, 404, 404, 404),
     ),
+    # --- webhooks: a user's own subscriptions only ---
+    "webhooks:list": (NONE, LOGGED_IN),
+    "webhooks:detail": (kw(pk=lambda s: s.webhook.pk), ("login", OK, 404, 404, 404, 404)),
+    "webhooks:action": (kw(pk=lambda s: s.webhook.pk, action="resume"), POST_ONLY),
+    "webhooks:redeliver": (
+        kw(pk=lambda s: s.webhook.pk, delivery_id=lambda s: s.webhook_delivery.pk),
+        POST_ONLY,
+    ),
+    "api:webhook-list": (NONE, LOGGED_IN),
+    "api:webhook-detail": (kw(pk=lambda s: s.webhook.pk), ("login", OK, 404, 404, 404, 404)),
+    "api:webhook-deliveries": (
+        kw(pk=lambda s: s.webhook.pk),
+        ("login", OK, 404, 404, 404, 404),
+    ),
+    "api:webhook-resume": (kw(pk=lambda s: s.webhook.pk), POST_ONLY),
+    "api:webhook-ping": (kw(pk=lambda s: s.webhook.pk), POST_ONLY),
+    "api:webhook-redeliver": (
+        kw(pk=lambda s: s.webhook.pk, delivery_id=lambda s: s.webhook_delivery.pk),
+        POST_ONLY,
+    ),
     "api:roleassignment-list": (NONE, LOGGED_IN),
     # What was deleted: each sees the deletions of what they could see (the public: the
     # directory's), an empty list being an answer too.
@@ -757,6 +784,26 @@ WRITES = [
         None,
         {"coord_a"},
     ),
+    # --- webhooks ---
+    ("post", "webhooks:action", kw(pk=lambda s: s.webhook.pk, action="ping"), {}, {"coord_a"}),
+    (
+        "post",
+        "webhooks:redeliver",
+        kw(pk=lambda s: s.webhook.pk, delivery_id=lambda s: s.webhook_delivery.pk),
+        {},
+        {"coord_a"},
+    ),
+    ("post", "api:webhook-resume", kw(pk=lambda s: s.webhook.pk), None, {"coord_a"}),
+    ("post", "api:webhook-ping", kw(pk=lambda s: s.webhook.pk), None, {"coord_a"}),
+    (
+        "post",
+        "api:webhook-redeliver",
+        kw(pk=lambda s: s.webhook.pk, delivery_id=lambda s: s.webhook_delivery.pk),
+        None,
+        {"coord_a"},
+    ),
+    ("patch", "api:webhook-detail", kw(pk=lambda s: s.webhook.pk), {"active": True}, {"coord_a"}),
+    ("delete", "api:webhook-detail", kw(pk=lambda s: s.webhook.pk), None, {"coord_a"}),
     # --- the coordination block ---
     ("post", "api:strategy-share", kw(pk=lambda s: s.a.strategy.pk), None, {"coord_a"}),
     (
@@ -906,6 +953,11 @@ WRITES = [
 
 # The GET that tells who sees the object of a URL that only takes POST.
 SEEN_AT = {
+    "webhooks:action": "webhooks:detail",
+    "webhooks:redeliver": "webhooks:detail",
+    "api:webhook-resume": "api:webhook-detail",
+    "api:webhook-ping": "api:webhook-detail",
+    "api:webhook-redeliver": "api:webhook-detail",
     "api:partner-end-sharing": "api:partner-detail",
     "partnerships:partner_end_sharing": "api:partner-detail",
     "api:partnerinvitation-accept": "api:partnerinvitation-detail",
