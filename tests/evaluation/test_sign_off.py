@@ -51,3 +51,15 @@ def test_a_signed_off_snapshot_does_not_change_when_a_value_is_corrected(client,
     page = client.get(reverse("evaluation:scoreboard", args=[world.a.pk]))
     assert [d["value"] for d in page.context["differences"]] == ["12.00"]
     assert "Changed since the sign-off" in page.content.decode()
+
+
+def test_the_api_lists_the_signed_off_periods_newest_first(client, world, plan):
+    for period in (date(2025, 3, 31), date(2025, 6, 30)):
+        services.sign_off(actor=world.coord_a, partnership=world.a, period_end=period)
+    client.force_login(world.coord_a)
+    board = client.get(f"/api/v1/scoreboards/{world.a.pk}/").json()
+    assert [row["period_end"] for row in board["signed_off"]] == ["2025-06-30", "2025-03-31"]
+    assert all(
+        set(row) == {"period_end", "signed_off_at", "statuses"} for row in board["signed_off"]
+    )
+    assert board["partnership"] == world.a.pk
