@@ -144,7 +144,8 @@ class OrderingFilter(filters.OrderingFilter):
                 "description": str(self.ordering_description)
                 + " "
                 + _("Allowed: %(values)s.") % {"values": ", ".join(values)},
-                "schema": {"type": "string", "examples": values[:2]},
+                "schema": {"type": "string"},
+                "example": values[-1],
             }
         ]
 
