@@ -22,7 +22,8 @@ from strategy.models import (
 from tests import factories
 from tests.strategy.conftest import plan  # noqa: F401 - a small strategy for A
 
-WEBHOOK_SECRET = "whsec-coord-a-0123456789abcdef0123456789abcdef0123456789abcdef00"  # 64 characters, as a generated one
+# 64 characters, as long as a generated one (PostgreSQL refuses more).
+WEBHOOK_SECRET = "whsec-coord-a-0123456789abcdef0123456789abcdef0123456789abcdef00"
 ROLES = ["anonymous", "coord_a", "coord_b", "manager_a", "manager_x", "officer"]
 
 
