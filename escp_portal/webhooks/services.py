@@ -106,7 +106,9 @@ def subscription_resume(*, actor, subscription: Subscription) -> Subscription:
             subscription=locked,
             status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
         )
-        for pk in held.values_list("pk", flat=True):
+        ids = list(held.values_list("pk", flat=True))
+        held.update(next_attempt_at=None)  # due now: their jobs came while it was paused
+        for pk in ids:
             _send_later(pk)
     for name in ("paused_at", "pause_reason", "consecutive_failures"):
         setattr(subscription, name, getattr(locked, name))
