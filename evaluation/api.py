@@ -21,6 +21,7 @@ from escp_portal.accounts.policy import INSIDER, with_insider
 from partnerships.models import Partnership
 
 from . import rules, selectors
+from .models import Status
 
 
 def _text(value):
@@ -37,7 +38,7 @@ class KPIStatusSerializer(serializers.Serializer):
     kpi = serializers.IntegerField(source="kpi_id", help_text="Id of the KPI (see /kpis/).")
     name = serializers.CharField(source="kpi.name", help_text="The KPI's name.")
     unit = serializers.CharField(source="kpi.unit", help_text="Unit of the values (free text).")
-    status = serializers.CharField(help_text=STATUS_HELP)
+    status = serializers.ChoiceField(choices=Status.choices, help_text=STATUS_HELP)
     current_value = serializers.SerializerMethodField(
         help_text="Value reached so far, from the approved measurements (a decimal as a "
         "string); null without data."

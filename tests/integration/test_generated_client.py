@@ -5,12 +5,14 @@ recomputes. Only the client's typed functions talk to the server, so a schema th
 what the server does (a field missing, a list answered as a page, a body the client cannot
 send) fails here.
 
-Two steps of issue #18 are left as marked placeholders for the branches that build them:
-``_receive_webhooks`` (the webhooks) and ``_sync_since`` (``updated_since``)."""
+The integrator's system also subscribes to the webhooks (its receiver refuses the first request,
+which the worker retries) and keeps a copy in sync with ``updated_since`` and the record of
+deletions."""
 
+import json
 import time
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 from escp_portal.accounts.models import Role, RoleAssignment
 from partnerships.models import Partner, Partnership
 from tests import factories
+from tests.webhooks.receiver import Receiver, verify
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +48,13 @@ def scenario(world):
         target_value=Decimal(20),
         responsible=responsible,
     )
-    return {"world": world, "hidden": hidden, "talks": plan.kpi, "trade": trade}
+    return {
+        "world": world,
+        "hidden": hidden,
+        "talks": plan.kpi,
+        "trade": trade,
+        "objective": plan.objective,
+    }
 
 
 def _token(generated, base_url: str, email: str) -> str:
@@ -72,23 +81,115 @@ def _wait_for_scoreboard(generated, client, partnership_id: int, condition):
         time.sleep(0.5)
 
 
-def _receive_webhooks(generated, client, *, partnership_id: int, approved: list) -> None:
-    """PLACEHOLDER (issue #18, branch ``hooks``): the integrator's subscription receives, from the
-    worker, one signed delivery per approved value (the measurement's id, KPI, period, value
-    and status), and none for the partnership the subscriber cannot see. To fill in once the
-    webhooks are merged: subscribe at the start of the scenario through the generated client, run
-    a small HTTP receiver on a free port, and assert the deliveries here."""
+def _subscribe(generated, client, receiver: Receiver):
+    """A subscription through the client to the reporting events and the recompute."""
+    from escp_portal_client.api.webhooks import webhooks_create
+    from escp_portal_client.models import EventsEnum, SubscriptionCreatedRequest
+
+    events = [
+        EventsEnum.MEASUREMENT_SUBMITTED,
+        EventsEnum.MEASUREMENT_APPROVED,
+        EventsEnum.SCOREBOARD_RECOMPUTED,
+    ]
+    created = webhooks_create.sync(
+        client=client, body=SubscriptionCreatedRequest(url=receiver.url, events=events)
+    )
+    assert sorted(created.events) == sorted(events)
+    assert len(created.secret) == 64
+    return created
 
 
-def _sync_since(generated, client, *, since: datetime, changed: list) -> None:
-    """PLACEHOLDER (issue #18, branch ``sync``): reading the measurements (and KPIs) with
-    ``updated_since=since`` through the generated client answers exactly the rows written or
-    approved after ``since`` (``changed``), and a second read from the newest timestamp answers
-    none. To fill in once ``updated_since`` is merged."""
+def _received(receiver: Receiver, event: str) -> list[dict]:
+    """The bodies of one event the receiver accepted (answered 2xx), each once."""
+    seen, bodies = set(), []
+    for _at, _headers, body, status in receiver.received:
+        payload = json.loads(body)
+        if status < 300 and payload["event"] == event and payload["id"] not in seen:
+            seen.add(payload["id"])
+            bodies.append(payload)
+    return bodies
+
+
+def _receive_webhooks(
+    generated, client, *, receiver, subscription, other, partnership_id, approved
+):
+    """The worker delivered, signed, one event per reported and per approved value and the
+    scoreboard's recompute; the first attempt was refused (500) and retried. The subscriber of
+    another partnership received nothing of these."""
+    from escp_portal_client.api.webhooks import webhooks_deliveries_list
+
+    ids = sorted(m.id for m in approved)
+    deadline = time.monotonic() + RECOMPUTE_SECONDS
+    while time.monotonic() < deadline:
+        if (
+            len(_received(receiver, "measurement.approved")) == len(ids)
+            and _received(receiver, "scoreboard.recomputed")
+            and len(_received(receiver, "measurement.submitted")) == len(ids)
+        ):
+            break
+        time.sleep(0.2)
+    submitted = _received(receiver, "measurement.submitted")
+    approvals = _received(receiver, "measurement.approved")
+    recomputed = _received(receiver, "scoreboard.recomputed")
+    assert sorted(body["data"]["id"] for body in submitted) == ids
+    assert sorted(body["data"]["id"] for body in approvals) == ids
+    assert {body["data"]["object"]["status"] for body in approvals} == {"approved"}
+    assert {body["data"]["partnership_id"] for body in submitted + approvals + recomputed} == {
+        partnership_id
+    }
+    assert recomputed, "no scoreboard.recomputed delivered"
+    # Every request is signed with the subscription's secret; the refused first one came again.
+    assert all(verify(subscription.secret, h, b) for _t, h, b, _s in receiver.received)
+    assert receiver.received[0][3] == 500
+    first_id = json.loads(receiver.received[0][2])["id"]
+    assert [json.loads(b)["id"] for _t, _h, b, _s in receiver.received].count(first_id) == 2
+    # The delivery log says the same: the retried delivery has two attempts, 500 then 2xx.
+    log = webhooks_deliveries_list.sync(subscription.id, client=client, page_size=100)
+    retried = [d for d in log.results if str(d.event_id) == first_id]
+    assert [a.status_code for a in retried[0].attempt_log] == [500, 200]
+    assert {d.status.value for d in log.results} == {"succeeded"}
+    # Nothing of this partnership reached the other partnership's coordinator.
+    assert [
+        body for body in other.bodies() if body["data"].get("partnership_id") == partnership_id
+    ] == []
+    events = sorted({json.loads(b)["event"] for _t, _h, b, _s in receiver.received})
+    print(
+        f"\nwebhooks delivered in the scenario: {len(submitted)} measurement.submitted, "
+        f"{len(approvals)} measurement.approved, {len(recomputed)} scoreboard.recomputed "
+        f"({len(receiver.received)} requests: {events}, the first refused once)"
+    )
+
+
+def _sync_since(generated, client, *, since, after, changed, objective, other_client):
+    """Reading with ``updated_since`` answers exactly the rows written or approved since the
+    moment (none from a later one); a task made and deleted meanwhile is in the record of
+    deletions for its partnership's coordinator only."""
+    from escp_portal_client.api.deletions import deletions_list
+    from escp_portal_client.api.measurements import measurements_list
+    from escp_portal_client.api.tasks import tasks_create, tasks_destroy, tasks_list
+    from escp_portal_client.models import DeletionsListResource, TaskRequest
+
+    recent = measurements_list.sync(client=client, updated_since=since, page_size=100)
+    assert sorted(m.id for m in recent.results) == sorted(m.id for m in changed)
+    later = measurements_list.sync(client=client, updated_since=after, page_size=100)
+    assert later.count == 0
+
+    task = tasks_create.sync(
+        client=client, body=TaskRequest(objective=objective.pk, title="Draft the joint brochure")
+    )
+    assert tasks_destroy.sync_detailed(task.id, client=client).status_code == HTTPStatus.NO_CONTENT
+    tasks = tasks_list.sync(client=client, updated_since=since, page_size=100)
+    assert task.id not in {t.id for t in tasks.results}
+    gone = deletions_list.sync(client=client, since=since, resource=DeletionsListResource.TASKS)
+    assert [(d.resource, d.object_id) for d in gone.results] == [("tasks", task.id)]
+    theirs = deletions_list.sync(
+        client=other_client, since=since, resource=DeletionsListResource.TASKS
+    )
+    assert theirs.count == 0
 
 
 def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_generated_client(
-    generated_client, live_server, broker_tasks, scenario
+    generated_client, live_server, broker_tasks, scenario, request
 ):
     from escp_portal_client.api.measurements import (
         measurements_approve_create,
@@ -112,6 +213,15 @@ def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_genera
     # 1. Tokens: the coordinator's and the reporting cluster manager's, by email and password.
     coordinator = generated_client.client(base, _token(generated_client, base, world.coord_a.email))
     manager = generated_client.client(base, _token(generated_client, base, world.manager_a.email))
+    other = generated_client.client(base, _token(generated_client, base, world.coord_b.email))
+
+    # The coordinator's system subscribes to the reporting events; its receiver refuses the
+    # first request (500), to be retried. B's coordinator subscribes to the same events.
+    receiver, other_receiver = Receiver([500]), Receiver()
+    request.addfinalizer(receiver.close)
+    request.addfinalizer(other_receiver.close)
+    subscription = _subscribe(generated_client, coordinator, receiver)
+    _subscribe(generated_client, other, other_receiver)
 
     # 2. The partnerships the coordinator sees: their own (published and draft) and the public
     # directory, not another coordinator's draft.
@@ -195,11 +305,26 @@ def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_genera
     )
     assert other.status_code == HTTPStatus.NOT_FOUND
 
-    # 6. The webhooks the approvals sent (issue #18: to be filled in with the webhooks).
+    after = timezone.now()
+
+    # 6. The webhooks the reports, the approvals and the recompute sent, through the worker.
     _receive_webhooks(
-        generated_client, coordinator, partnership_id=world.a.pk, approved=waiting.results
+        generated_client,
+        coordinator,
+        receiver=receiver,
+        subscription=subscription,
+        other=other_receiver,
+        partnership_id=world.a.pk,
+        approved=waiting.results,
     )
 
-    # 7. What changed since the scenario started (issue #18: to be filled in with
-    # ``updated_since``).
-    _sync_since(generated_client, coordinator, since=started, changed=waiting.results)
+    # 7. What changed since the scenario started, and what was deleted.
+    _sync_since(
+        generated_client,
+        coordinator,
+        since=started,
+        after=after,
+        changed=waiting.results,
+        objective=scenario["objective"],
+        other_client=other,
+    )
