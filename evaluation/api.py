@@ -54,7 +54,8 @@ class KPIStatusSerializer(serializers.Serializer):
         "date to the target date."
     )
     last_reported = serializers.DateField(
-        help_text="End of the last period with an approved value; null if none."
+        allow_null=True,
+        help_text="End of the last period with an approved value; null if none.",
     )
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from tests.factories import World, make_world
 from tests.generated_client import generated_client
 from tests.services import chromium_path, require
-from tests.worker_fixtures import broker_tasks, celery_worker_process, redis_url
+from tests.worker_fixtures import broker_tasks, celery_worker_process, redis_url, webhook_worker
 
 __all__ = [
     "broker_tasks",
@@ -18,6 +18,7 @@ __all__ = [
     "generated_client",
     "redis_url",
     "require",
+    "webhook_worker",
 ]
 
 

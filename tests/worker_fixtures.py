@@ -77,3 +77,30 @@ def broker_tasks(celery_worker_process):
     app.conf.task_always_eager = False
     yield app
     app.conf.task_always_eager = previous
+
+
+WEBHOOK_QUEUE = "webhooks-test"
+
+
+@pytest.fixture
+def webhook_worker(django_db_setup, redis_url, settings):
+    """A worker of its own on a queue of its own, that sends its retries through the broker
+    (as in production), not in-process."""
+    from django.db import connection
+
+    from escp_portal.celery import app
+
+    if connection.vendor != "postgresql":
+        pytest.fail("the worker shares the test database: run on PostgreSQL (DATABASE_URL)")
+    settings.WEBHOOK_QUEUE = WEBHOOK_QUEUE
+    worker = WorkerProcess(
+        "webhooks",
+        WEBHOOK_QUEUE,
+        redis_url,
+        env={"CELERY_TASK_ALWAYS_EAGER": "false", "WEBHOOK_QUEUE": WEBHOOK_QUEUE},
+    )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield worker
+    app.conf.task_always_eager = previous
+    worker.stop()

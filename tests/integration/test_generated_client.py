@@ -189,7 +189,7 @@ def _sync_since(generated, client, *, since, after, changed, objective, other_cl
 
 
 def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_generated_client(
-    generated_client, live_server, broker_tasks, scenario, request
+    generated_client, live_server, broker_tasks, webhook_worker, scenario, request
 ):
     from escp_portal_client.api.measurements import (
         measurements_approve_create,
@@ -213,7 +213,7 @@ def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_genera
     # 1. Tokens: the coordinator's and the reporting cluster manager's, by email and password.
     coordinator = generated_client.client(base, _token(generated_client, base, world.coord_a.email))
     manager = generated_client.client(base, _token(generated_client, base, world.manager_a.email))
-    other = generated_client.client(base, _token(generated_client, base, world.coord_b.email))
+    coord_b = generated_client.client(base, _token(generated_client, base, world.coord_b.email))
 
     # The coordinator's system subscribes to the reporting events; its receiver refuses the
     # first request (500), to be retried. B's coordinator subscribes to the same events.
@@ -221,7 +221,7 @@ def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_genera
     request.addfinalizer(receiver.close)
     request.addfinalizer(other_receiver.close)
     subscription = _subscribe(generated_client, coordinator, receiver)
-    _subscribe(generated_client, other, other_receiver)
+    _subscribe(generated_client, coord_b, other_receiver)
 
     # 2. The partnerships the coordinator sees: their own (published and draft) and the public
     # directory, not another coordinator's draft.
@@ -326,5 +326,5 @@ def test_an_integrator_reports_approves_and_reads_the_scoreboard_with_the_genera
         after=after,
         changed=waiting.results,
         objective=scenario["objective"],
-        other_client=other,
+        other_client=coord_b,
     )

@@ -10,35 +10,8 @@ import pytest
 from escp_portal.webhooks import services
 from escp_portal.webhooks.models import Delivery
 from tests.webhooks.receiver import Receiver, verify
-from tests.worker_fixtures import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-QUEUE = "webhooks-test"
-
-
-@pytest.fixture
-def webhook_worker(django_db_setup, redis_url, settings):
-    """A worker of its own on a queue of its own, that sends its retries through the broker
-    (as in production), not in-process."""
-    from django.db import connection
-
-    from escp_portal.celery import app
-
-    if connection.vendor != "postgresql":
-        pytest.fail("the worker shares the test database: run on PostgreSQL (DATABASE_URL)")
-    settings.WEBHOOK_QUEUE = QUEUE
-    worker = WorkerProcess(
-        "webhooks",
-        QUEUE,
-        redis_url,
-        env={"CELERY_TASK_ALWAYS_EAGER": "false", "WEBHOOK_QUEUE": QUEUE},
-    )
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield worker
-    app.conf.task_always_eager = previous
-    worker.stop()
 
 
 def test_a_delivery_succeeds_on_the_third_try_through_the_worker(world, webhook_worker, settings):
