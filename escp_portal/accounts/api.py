@@ -100,8 +100,11 @@ class TokenView(APIView):
 
 
 class AuthTokenSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="scope.name", default="", read_only=True)
-    read_only = serializers.BooleanField(source="scope.read_only", default=False, read_only=True)
+    # A token issued with a password has no scope row: its name is empty and it may write.
+    name = serializers.SerializerMethodField(help_text="The token's label (empty: none given).")
+    read_only = serializers.SerializerMethodField(
+        help_text="True: the token reads only; every write answers 403 `read_only_token`."
+    )
     partnerships = serializers.SerializerMethodField(
         help_text="The partnerships the token is limited to (empty: not limited by partnership)."
     )
@@ -116,6 +119,14 @@ class AuthTokenSerializer(serializers.ModelSerializer):
     def _ids(self, token, name) -> list[int]:
         scope = getattr(token, "scope", None)  # a token issued with a password has none
         return sorted(item.pk for item in getattr(scope, name).all()) if scope else []
+
+    def get_name(self, token) -> str:
+        scope = getattr(token, "scope", None)
+        return scope.name if scope else ""
+
+    def get_read_only(self, token) -> bool:
+        scope = getattr(token, "scope", None)
+        return bool(scope and scope.read_only)
 
     def get_partnerships(self, token) -> list[int]:
         return self._ids(token, "partnerships")

@@ -92,3 +92,17 @@ def test_a_plain_token_from_the_page_keeps_the_users_rights_and_is_revoked(clien
     client.post(reverse("accounts:token_revoke", args=[token.token_key]))
     assert not AuthToken.objects.filter(user=world.coord_a).exists()
     assert not TokenScope.objects.exists()
+
+
+def test_a_token_issued_with_the_password_is_listed_as_unnamed_and_writing(world):
+    """A token from POST /auth/token/ has no scope row: the list says so with the types the
+    schema promises (an empty name, read_only false), not nulls."""
+    from rest_framework.test import APIClient
+
+    _token, key = AuthToken.objects.create(world.coord_a)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    listed = api.get("/api/v1/auth/tokens/").json()["results"]
+    assert [(t["name"], t["read_only"], t["partnerships"], t["clusters"]) for t in listed] == [
+        ("", False, [], [])
+    ]
