@@ -82,6 +82,8 @@ def member_join(*, actor, member: Member, cluster: ClusterOrganisation, joined_o
     with transaction.atomic(), set_actor(actor):
         membership.full_clean()
         membership.save()
+        # Its new cluster's readers now see the member: for them it changed.
+        emit("member.changed", member)
     return membership
 
 
@@ -101,6 +103,9 @@ def member_remove(*, actor, member: Member, cluster: ClusterOrganisation) -> boo
             members_changed(related)
             return True
         members_changed([member.pk])
+        # Those who still see it through another cluster hear of the change; the readers of the
+        # cluster it left find it in the record of deletions.
+        emit("member.changed", member)
     return False
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from escp_portal.accounts.models import Role, RoleAssignment
 from escp_portal.webhooks import events
 from escp_portal.webhooks.models import Delivery
 from evaluation.services import recompute_scoreboard
@@ -18,7 +19,13 @@ from missions.services.missions import (
     participation_confirm,
     participation_register,
 )
-from partnerships.services.members import member_create, member_erase, member_update
+from partnerships.services.members import (
+    member_create,
+    member_erase,
+    member_join,
+    member_remove,
+    member_update,
+)
 from strategy.services.reporting import measurement_approve, measurement_report
 from tests import factories
 
@@ -205,6 +212,24 @@ def test_members(world, hooks, django_capture_on_commit_callbacks):
     assert names == ["Alder GmbH", "Alder AG", f"Erased member #{member.pk}"]
     # A's coordinator sees the members of A's partner clusters; B's coordinator does not.
     assert events_of(hooks, "coord_a") == ["member.changed"] * 3
+    assert events_of(hooks, "coord_b") == []
+
+
+def test_a_member_joining_and_leaving_a_cluster(world, hooks, django_capture_on_commit_callbacks):
+    """A member of the lone cluster joins A's partner cluster: A's readers hear of it; when it
+    leaves again they hear nothing more (it is gone from what they see), B's coordinator never."""
+    RoleAssignment.objects.create(
+        user=world.manager_x, role=Role.CLUSTER_MANAGER, cluster=world.cluster_a
+    )
+    member = factories.member(world.cluster_x, name="Birch Oy")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_join(actor=world.manager_x, member=member, cluster=world.cluster_a)
+    assert events_of(hooks, "manager_a") == ["member.changed"]
+    assert events_of(hooks, "coord_a") == ["member.changed"]
+    assert bodies(hooks, "coord_a")[0]["data"]["object"]["name"] == "Birch Oy"
+    with django_capture_on_commit_callbacks(execute=True):
+        member_remove(actor=world.manager_x, member=member, cluster=world.cluster_a)
+    assert events_of(hooks, "manager_a") == ["member.changed"]
     assert events_of(hooks, "coord_b") == []
 
 
