@@ -24,6 +24,7 @@ from escp_portal.accounts.models import Invitation, Role, RoleAssignment
 from escp_portal.admin import ReadOnlyAdmin
 from escp_portal.celery import app as celery_app
 from escp_portal.jobs.models import QueuedJob
+from escp_portal.sync.models import Deletion
 from escp_portal.webhooks.models import Delivery, Subscription
 from evaluation.models import Assessment, KPIStatus, Review, ScoreboardSnapshot
 from funding.models import CallNotice
@@ -265,6 +266,10 @@ BUILDERS = {
         flag="unclear",
         comment="Unclear target",
         created_by=w.officer,
+    ),
+    # --- incremental sync ---
+    "sync.Deletion": lambda w, i: Deletion.objects.create(
+        resource="members", object_id=100_000 + i, partnership_id=w.a.pk
     ),
     # --- webhooks ---
     "webhooks.Subscription": lambda w, i: _subscription(w, i),

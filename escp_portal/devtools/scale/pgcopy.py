@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.db import connection
+from django.utils import timezone
 
 
 def _text(value) -> str:
@@ -21,8 +22,27 @@ def _text(value) -> str:
     return text
 
 
+# Columns every step may leave out: the moment of the generation fills them (a model that gains
+# one, as incremental sync gave ``updated_at`` to more tables, needs no change to the steps).
+STAMPS = ("created_at", "updated_at")
+
+
+def _table_columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
 def copy_rows(table: str, columns: list[str], rows, chunk: int = 100_000) -> int:
-    """COPY ``rows`` (tuples in ``columns`` order) into ``table``; returns how many."""
+    """COPY ``rows`` (tuples in ``columns`` order) into ``table``; returns how many. A time stamp
+    column of the table that ``columns`` leaves out gets the time of the copy."""
+    missing = [c for c in STAMPS if c not in columns and c in _table_columns(table)]
+    if missing:
+        now = timezone.now().isoformat()
+        columns = [*columns, *missing]
+        rows = ((*row, *([now] * len(missing))) for row in rows)
     raw = connection.connection.cursor()
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     count = 0
