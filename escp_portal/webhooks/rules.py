@@ -21,7 +21,9 @@ rule(
     "webhooks.Subscription",
     visible=_own_subscriptions,
     edit=lambda scope, sub: sub.owner_id == scope.user_id,
-    create=lambda scope, parent: scope.authenticated,
+    create=lambda scope, parent: (
+        scope.authenticated and (scope.limit is None or not scope.limit.narrows)
+    ),
 )
 rule(
     "webhooks.Delivery",
@@ -31,8 +33,11 @@ rule(
 
 
 def may_subscribe(user) -> bool:
-    """Any logged-in user may subscribe: they receive only what they may see."""
-    return scope_for(user).authenticated
+    """Any logged-in user may subscribe: they receive only what they may see. Not through a
+    token limited to some partnerships or clusters: the subscription receives what its owner
+    sees, which would escape the token's limit."""
+    scope = scope_for(user)
+    return scope.authenticated and (scope.limit is None or not scope.limit.narrows)
 
 
 def owns(user, subscription) -> bool:

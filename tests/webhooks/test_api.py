@@ -179,3 +179,19 @@ def test_the_schema_describes_webhooks(client):
     assert "/api/v1/webhooks/{id}/resume/" in paths
     subscription = schema["components"]["schemas"]["Subscription"]["properties"]
     assert subscription["events"]["description"]
+
+
+def test_a_token_limited_to_a_partnership_cannot_subscribe(client, world, receiver):
+    """What a subscription receives is what its owner sees: a token limited to one partnership
+    must not open that wider view (403, nothing saved)."""
+    from escp_portal.accounts.services import token_create
+
+    _token, key = token_create(actor=world.coord_a, name="CRM", partnerships=[world.a.pk])
+    response = client.post(
+        BASE,
+        {"url": receiver().url, "events": ["measurement.approved"]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 403, response.content
+    assert not Subscription.objects.exists()
