@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
+from rest_framework import exceptions as api_errors
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -199,15 +200,10 @@ class AuthTokenViewSet(
         try:
             instance, token = services.token_create(actor=request.user, **form.validated_data)
         except services.TokenLimitReached as exc:
-            return Response(
-                {"status": 403, "code": "token_limit_reached", "detail": str(exc)},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            # The one error body of the handler, with a code a client can act on.
+            raise api_errors.PermissionDenied(str(exc), code="token_limit_reached") from exc
         except services.LimitedTokenCannotIssue as exc:
-            return Response(
-                {"status": 403, "code": "limited_token", "detail": str(exc)},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise api_errors.PermissionDenied(str(exc), code="limited_token") from exc
         instance = self.get_queryset().get(pk=instance.pk)
         instance.token = token
         return Response(TokenCreatedSerializer(instance).data, status=status.HTTP_201_CREATED)
