@@ -106,3 +106,27 @@ def test_a_token_issued_with_the_password_is_listed_as_unnamed_and_writing(world
     assert [(t["name"], t["read_only"], t["partnerships"], t["clusters"]) for t in listed] == [
         ("", False, [], [])
     ]
+
+
+def test_the_tokens_page_reads_the_same_queries_for_one_token_or_many(
+    client, world, django_assert_max_num_queries
+):
+    """Each listed token shows its limits; they come in prefetches, not a query per token."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from escp_portal.accounts.services import token_create
+
+    client.force_login(world.coord_a)
+    token_create(actor=world.coord_a, name="first", partnerships=[world.a.pk])
+    client.get(PAGE)  # warm the session and content types
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(PAGE).status_code == 200
+    for n in range(6):
+        token_create(
+            actor=world.coord_a, name=f"crm {n}", partnerships=[world.a.pk, world.draft.pk]
+        )
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(PAGE)
+    html = page.content.decode()
+    assert all(f"crm {n}" in html for n in range(6))
