@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # The web process: gunicorn, behind the TLS-terminating proxy (deploy/nginx/escp.conf.template).
+# Workers x threads: chosen with scripts/load.py on a 2-core machine (README, "Capacity"): a
+# request spends part of its time waiting on PostgreSQL and Redis, when a thread of the same
+# process can run; more processes than cores only add memory and context switches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+access_log=()
+if [ "${GUNICORN_ACCESS_LOG:-on}" != "off" ]; then
+  access_log=(--access-logfile - --access-logformat
+    '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s')
+fi
 exec gunicorn escp_portal.wsgi:application \
   --bind "${GUNICORN_BIND:-0.0.0.0:8000}" \
-  --workers "${GUNICORN_WORKERS:-3}" \
+  --workers "${GUNICORN_WORKERS:-2}" \
+  --threads "${GUNICORN_THREADS:-8}" \
+  --keep-alive "${GUNICORN_KEEPALIVE:-5}" \
   --timeout "${GUNICORN_TIMEOUT:-60}" \
   --graceful-timeout 30 \
   --max-requests 2000 --max-requests-jitter 200 \
-  --access-logfile - \
-  --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s'
+  "${access_log[@]}"

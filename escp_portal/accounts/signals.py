@@ -4,6 +4,8 @@
   deactivated, every API token of the user is deleted in the same save. Sessions on other devices
   end by Django's own rule: a session carries a hash of the password, and an inactive user is
   not logged in.
+- A role assignment saved or deleted makes the user's cached scope stale
+  (``policy.roles_changed``) when the change commits.
 - Every token issued or deleted leaves an audit entry (who, when, which token by its key, and
   why); never the token nor its digest.
 """
@@ -132,10 +134,31 @@ def token_deleted(sender, instance, origin=None, **kwargs):
     _audit(instance, LogEntry.Action.DELETE, changes, {"reason": reason})
 
 
+def role_assignment_changed(sender, instance, **kwargs):
+    """A role given, changed or taken: the user's cached scope is stale at once (this
+    transaction's own later reads see the change) and again when the change commits (a page of
+    another process read meanwhile cached the roles of before the commit)."""
+    from django.db import transaction
+
+    from .policy import roles_changed
+
+    user_id = instance.user_id
+    roles_changed(user_id)
+    transaction.on_commit(lambda: roles_changed(user_id))
+
+
 def connect():
     from django.contrib.auth import get_user_model
 
+    from .models import RoleAssignment
+
     user = get_user_model()
+    post_save.connect(
+        role_assignment_changed, sender=RoleAssignment, dispatch_uid="accounts.role_saved"
+    )
+    post_delete.connect(
+        role_assignment_changed, sender=RoleAssignment, dispatch_uid="accounts.role_deleted"
+    )
     pre_save.connect(user_pre_save, sender=user, dispatch_uid="accounts.user_pre_save")
     post_save.connect(user_post_save, sender=user, dispatch_uid="accounts.user_post_save")
     post_save.connect(token_created, sender=AuthToken, dispatch_uid="accounts.token_created")

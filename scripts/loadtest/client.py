@@ -10,6 +10,27 @@ import requests
 from .forms import CSRF_INPUT
 
 
+class BehindProxySession(requests.Session):
+    """A client behind the TLS proxy, on loopback: as nginx would, every request says it came
+    over HTTPS (``X-Forwarded-Proto``, believed from 127.0.0.1) and carries the browser's
+    Origin, which the CSRF check of an HTTPS request asks for; the Secure cookies the portal
+    sets go back over the plain connection to gunicorn, as they do from nginx."""
+
+    def __init__(self, base: str):
+        super().__init__()
+        self.headers["X-Forwarded-Proto"] = "https"
+        self.headers["Origin"] = base.replace("http://", "https://", 1)
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
+def new_session(base: str, behind_proxy: bool) -> requests.Session:
+    return BehindProxySession(base) if behind_proxy else requests.Session()
+
+
 class Recorder:
     """One per virtual user (no lock needed); merged at the end."""
 
@@ -42,8 +63,8 @@ class Client(threading.Thread):
         self.run_id = run_id
         self.rng = random.Random(f"{config['seed']}-{index}")
         self.recorder = Recorder()
-        self.browser = requests.Session()
-        self.api = requests.Session()
+        self.browser = new_session(self.base, config["behind_proxy"])
+        self.api = new_session(self.base, config["behind_proxy"])
         self.browser.headers["User-Agent"] = "escp-load/1 (browser)"
         self.api.headers["User-Agent"] = "escp-load/1 (api)"
         self.last_used: dict[int, float] = {}

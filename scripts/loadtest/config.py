@@ -2,6 +2,8 @@
 
 import argparse
 import os
+import secrets
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,13 +50,30 @@ def parse_args(argv=None, description=None):
         default=1.0,
         help="mean pause of a user between two steps, in seconds (1.0; 0 for none)",
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (4)")
+    parser.add_argument(
+        "--settings",
+        choices=["production", "local"],
+        default="production",
+        help="the server's settings: production (default; behind a stand-in for the TLS "
+        "proxy, see below) or local (DEBUG off)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: deploy/web.sh's)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="gunicorn threads per worker (default: deploy/web.sh's)",
+    )
     parser.add_argument(
         "--celery-concurrency", type=int, default=4, help="Celery worker threads (4)"
     )
     parser.add_argument(
-        "--keep-alive", type=int, default=5, help="gunicorn's keep-alive timeout in seconds (5)"
+        "--keep-alive",
+        type=int,
+        default=None,
+        help="gunicorn's keep-alive timeout in seconds (default: deploy/web.sh's)",
     )
     parser.add_argument(
         "--database-url",
@@ -114,6 +133,46 @@ def parse_args(argv=None, description=None):
     return args
 
 
+# deploy/web.sh's defaults, when the command line leaves them to it.
+WEB_DEFAULTS = {"GUNICORN_WORKERS": 2, "GUNICORN_THREADS": 8, "GUNICORN_KEEPALIVE": 5}
+
+
+def gunicorn_setup(args) -> dict:
+    """GUNICORN_* for deploy/web.sh: the command line's, else the script's defaults (read back
+    from the script so the figures name what ran)."""
+    given = {
+        "GUNICORN_WORKERS": args.workers,
+        "GUNICORN_THREADS": args.threads,
+        "GUNICORN_KEEPALIVE": args.keep_alive,
+    }
+    text = (ROOT / "deploy" / "web.sh").read_text()
+    found = {}
+    for name, default in WEB_DEFAULTS.items():
+        marker = f"${{{name}:-"
+        start = text.find(marker)
+        end = text.index("}", start) if start >= 0 else -1
+        found[name] = int(text[start + len(marker) : end]) if start >= 0 else default
+    return {name: str(given[name] if given[name] is not None else found[name]) for name in given}
+
+
+def production_environment(args) -> dict:
+    """The production settings as an operator sets them, on loopback: gunicorn is reached
+    directly, and the load client stands in for the TLS proxy (it sends X-Forwarded-Proto:
+    https from 127.0.0.1, a trusted proxy here, and keeps the Secure cookies)."""
+    artifacts = Path(args.artifacts).resolve()
+    return {
+        "DJANGO_SETTINGS_MODULE": "escp_portal.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(artifacts / "load-static"),
+        "DJANGO_MEDIA_ROOT": str(artifacts / "load-media"),
+        "DJANGO_BACKUP_DIR": str(artifacts / "load-backups"),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "DJANGO_LOG_FORMAT": "text",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
 def server_environment(args) -> dict:
     extra = dict(item.split("=", 1) for item in args.server_env)
     inherited = {
@@ -121,10 +180,16 @@ def server_environment(args) -> dict:
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
+    settings = production_environment(args) if args.settings == "production" else {}
+    # deploy/web.sh runs the gunicorn first on PATH: this Python's.
+    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     return {
         **inherited,
         **SERVER_ENV,
+        **settings,
+        **gunicorn_setup(args),
         **extra,
+        "PATH": path,
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
     }

@@ -104,7 +104,10 @@ def prepare(args, server_env: dict, setup_log_path: str) -> dict:
     """The database, the demo, the accounts; answers the plan of the users."""
     python = sys.executable
     # Tasks run in-process here (no REDIS_URL): the demo's scoreboards are ready at once.
+    # The local settings (DEBUG off) whatever the server's: setup needs no proxy, static files
+    # or broker.
     setup_env = {k: v for k, v in server_env.items() if k != "REDIS_URL"}
+    setup_env["DJANGO_SETTINGS_MODULE"] = "escp_portal.settings.local"
     with open(setup_log_path, "w") as log:
         state = ensure_database(args.database_url, args.recreate_db)
         print(f"Database {redact(args.database_url)}: {state}", flush=True)

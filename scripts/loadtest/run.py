@@ -16,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from .client import new_session
 from .config import DEMO_EMAILS, SERVER_ENV, UNTHROTTLED, parse_args, server_environment
 from .database import SetupError, prepare, redact, service_identities
 from .figures import exception_summary, print_report, scan_log, summarise
@@ -27,9 +28,11 @@ class Interrupted(Exception):
     pass
 
 
-def verify_writes(base: str, password: str, plan: dict, run_id: str, timeout: float) -> int:
+def verify_writes(
+    base: str, password: str, plan: dict, run_id: str, timeout: float, behind_proxy: bool
+) -> int:
     """Read the KPI values back as the demo officer: how many carry this run's note."""
-    session = requests.Session()
+    session = new_session(base, behind_proxy)
     response = session.post(
         f"{base}/api/v1/auth/token/",
         json={"email": DEMO_EMAILS["ec_officer"], "password": password},
@@ -51,6 +54,10 @@ def verify_writes(base: str, password: str, plan: dict, run_id: str, timeout: fl
     return found
 
 
+def server_env_of(args) -> dict:
+    return args.server_env_resolved
+
+
 def run_users(args, plan: dict, base: str, stop: threading.Event, run_id: str, times: dict):
     """Starts the users and waits for them; ``times`` gets the users and the times of the load
     as they come (an interrupted run still has its figures)."""
@@ -60,7 +67,8 @@ def run_users(args, plan: dict, base: str, stop: threading.Event, run_id: str, t
         "request_timeout": args.request_timeout,
         "think_time": args.think_time,
         "seed": args.seed,
-        "idle_limit": max(0.5, args.keep_alive - 1.5),
+        "idle_limit": max(0.5, int(server_env_of(args)["GUNICORN_KEEPALIVE"]) - 1.5),
+        "behind_proxy": args.settings == "production",
     }
     times["started"] = time.monotonic()
     times["steady_from"] = times["started"] + args.ramp_up
@@ -134,7 +142,7 @@ def main(argv=None, description=None) -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
 
-    server_env = server_environment(args)
+    server_env = args.server_env_resolved = server_environment(args)
     parameters = {
         "run_id": run_id,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -144,9 +152,10 @@ def main(argv=None, description=None) -> int:
         "think_time_s": args.think_time,
         "request_timeout_s": args.request_timeout,
         "hard_timeout_s": args.hard_timeout,
-        "gunicorn_workers": args.workers,
-        "gunicorn_threads": args.threads,
-        "gunicorn_keep_alive_s": args.keep_alive,
+        "settings": server_env.get("DJANGO_SETTINGS_MODULE"),
+        "gunicorn_workers": int(server_env["GUNICORN_WORKERS"]),
+        "gunicorn_threads": int(server_env["GUNICORN_THREADS"]),
+        "gunicorn_keep_alive_s": int(server_env["GUNICORN_KEEPALIVE"]),
         "celery_pool": "threads",
         "celery_concurrency": args.celery_concurrency,
         "database": redact(args.database_url),
@@ -179,7 +188,12 @@ def main(argv=None, description=None) -> int:
         if not timed_out.is_set():
             try:
                 writes["measurements_with_run_note"] = verify_writes(
-                    base, args.password, plan, run_id, args.request_timeout
+                    base,
+                    args.password,
+                    plan,
+                    run_id,
+                    args.request_timeout,
+                    args.settings == "production",
                 )
             except (requests.RequestException, ValueError, KeyError) as exc:
                 print(f"Could not read the writes back: {exc!r}", file=sys.stderr)

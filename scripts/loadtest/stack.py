@@ -97,24 +97,38 @@ def wait_healthy(base: str, stack: Stack, timeout: float) -> dict:
     raise SetupError(f"/health/ did not report ok within {timeout:.0f} s (last: {last})")
 
 
+def collect_static(server_env: dict, log_path: Path) -> None:
+    """Production serves hashed static names from a manifest: collect them first, as
+    deploy/build.sh does."""
+    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    with open(log_path, "a") as log:
+        log.write(f"\n$ {' '.join(command)}\n")
+        log.flush()
+        result = subprocess.run(
+            command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, timeout=300
+        )
+    if result.returncode:
+        raise SetupError(f"collectstatic failed (exit {result.returncode}): see {log_path}")
+
+
 def start_stack(args, stack: Stack, server_env: dict, logs: dict) -> tuple[str, dict]:
+    """The Celery worker, and gunicorn as production starts it (deploy/web.sh, with the
+    GUNICORN_* of ``server_env``)."""
     python = sys.executable
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
+    if args.settings == "production":
+        print("collectstatic (production settings) ...", flush=True)
+        collect_static(server_env, Path(logs["setup"]))
     print(f"Starting the Celery worker and gunicorn on {base} ...", flush=True)
     worker = [python, "-m", "celery", "-A", "escp_portal", "worker", "--pool=threads"]
     worker += ["--concurrency", str(args.celery_concurrency), "-l", "info"]
     worker += ["-n", f"load-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
     stack.start("celery worker", worker, server_env, Path(logs["celery"]))
-    gunicorn = [python, "-m", "gunicorn", "escp_portal.wsgi:application"]
-    gunicorn += ["--bind", f"127.0.0.1:{port}"]
-    gunicorn += ["--workers", str(args.workers), "--threads", str(args.threads)]
-    gunicorn += ["--timeout", "60", "--graceful-timeout", "10"]
-    gunicorn += ["--keep-alive", str(args.keep_alive), "--no-control-socket"]
-    gunicorn += ["--log-level", "info"]
-    if args.access_log:
-        gunicorn += ["--access-logfile", "-"]
-    stack.start("gunicorn", gunicorn, server_env, Path(logs["gunicorn"]))
+    web_env = {**server_env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    if not args.access_log:
+        web_env["GUNICORN_ACCESS_LOG"] = "off"
+    stack.start("gunicorn", ["deploy/web.sh"], web_env, Path(logs["gunicorn"]))
     health = wait_healthy(base, stack, 90)
     print(f"Healthy: {json.dumps(health)}", flush=True)
     return base, health
