@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_guid",
+    "cachalot",
     "escp_portal.accounts",
     "escp_portal.jobs",
     "escp_portal.webhooks",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "escp_portal.accounts.context_processors.roles",
+                "escp_portal.fragments.fragments",
             ],
         },
     },
@@ -188,6 +190,13 @@ if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Fragments of pages cached under the time their tables last changed (escp_portal/fragments.py):
+# django-cachalot notes every write the ORM (or raw SQL) makes, per table, in the shared cache,
+# at commit; it caches no query itself (CACHALOT_ENABLED off), only keeps those times.
+CACHALOT_ENABLED = False
+CACHALOT_TIMEOUT = None
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 
 # Sessions are read from the cache (Redis when set: shared by every web instance) and written
 # through to the database, so a lost cache loses no session.

@@ -10,7 +10,11 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
+# Persistent connections (one per gunicorn thread, kept a minute): opening a PostgreSQL
+# connection costs more than a typical page's queries (README, "Capacity"). A connection the
+# server dropped (a restart) is noticed before a request uses it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Believed only from DJANGO_TRUSTED_PROXIES: escp_portal.proxies.ForwardedHeadersMiddleware drops

@@ -1056,7 +1056,12 @@ def test_every_secret_is_shown_to_someone_who_may_see_it(client, s):
 def test_get(client, s, name):
     make_kwargs, answers = MATRIX[name]
     url = reverse(name, kwargs=make_kwargs(s))
-    for role, answer in zip(ROLES, answers, strict=True):
+    cells = list(zip(ROLES, answers, strict=True))
+    if not name.startswith("api:"):
+        # The caches stay on (escp_portal/fragments.py): a page is read by the most privileged
+        # role first, so a fragment cached for one role and served to another is found.
+        cells = [*reversed(cells), *cells]
+    for role, answer in cells:
         for token in [False, True] if name.startswith("api:") and role != "anonymous" else [False]:
             headers = _client_for(client, s, role, token)
             response = client.get(url, **headers)
