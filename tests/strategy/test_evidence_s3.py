@@ -105,6 +105,22 @@ def test_evidence_goes_to_the_bucket_and_comes_back_for_insiders_only(client, wo
     assert download(client, measurement) == (404, b"")
 
 
+def test_the_admin_links_evidence_to_the_portal_never_to_the_bucket(
+    client, world, plan, bucket, s3_server, django_user_model
+):
+    client.force_login(world.manager_a)
+    measurement = upload_evidence(client, plan["kpi"])
+    operator = django_user_model.objects.create_superuser("ops@example.eu", "x")
+    client.force_login(operator)
+    page = client.get(reverse("admin:strategy_measurement_change", args=[measurement.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="{reverse("strategy:evidence", args=[measurement.pk])}"' in text
+    assert "meetings.pdf" in text
+    # No address of the store itself, signed or not, and no MEDIA_URL link.
+    assert s3_server not in text and BUCKET not in text and "/media/" not in text
+
+
 def test_two_files_of_one_name_stay_two_files(client, world, plan, bucket):
     client.force_login(world.manager_a)
     first = upload_evidence(client, plan["kpi"], "2025-03-31", body=PDF)
