@@ -167,6 +167,30 @@ def without_name(service: dict) -> dict:
     return {k: v for k, v in service.items() if k not in ("container_name", "hostname")}
 
 
+def test_the_media_storage_settings_reach_every_instance():
+    """.env is read by compose, not by the containers: the storage settings are passed on."""
+    result = compose_config(
+        {
+            "DJANGO_SECRET_KEY": "s",
+            "POSTGRES_PASSWORD": "p",
+            "DJANGO_MEDIA_STORAGE": "s3",
+            "DJANGO_MEDIA_S3_BUCKET": "escp-media",
+            "DJANGO_MEDIA_S3_ENDPOINT_URL": "https://s3.example.eu",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    services = json.loads(result.stdout)["services"]
+    for name in ("migrate", *APP):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_MEDIA_STORAGE"] == "s3"
+        assert environment["DJANGO_MEDIA_S3_BUCKET"] == "escp-media"
+        assert environment["DJANGO_MEDIA_S3_ENDPOINT_URL"] == "https://s3.example.eu"
+    default = production_config()["services"]["web"]["environment"]
+    assert default["DJANGO_MEDIA_STORAGE"] == "filesystem"
+
+
 def test_the_instances_are_one_definition_and_there_is_one_beat():
     """web2 is web and worker2 is worker (one YAML anchor each): an instance added or changed
     changes them all. A second beat would queue every periodic job twice."""

@@ -151,8 +151,13 @@ def media_storage(kind: str) -> dict:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE is filesystem or s3, not {kind!r}.")
+    bucket = env("DJANGO_MEDIA_S3_BUCKET", default="")
+    if not bucket:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_MEDIA_S3_BUCKET.")
     options = {
-        "bucket_name": env("DJANGO_MEDIA_S3_BUCKET"),
+        "bucket_name": bucket,
         # Never a public object: no ACL of our own (the bucket's, which must not be public),
         # and any address a library might build is signed and short-lived.
         "default_acl": None,

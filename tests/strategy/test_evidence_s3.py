@@ -182,9 +182,12 @@ def test_the_media_backup_reads_the_bucket_and_the_restore_writes_it_back(
     assert download(client, measurement) == (200, PDF)
 
 
-def test_an_unknown_media_storage_is_refused_at_start():
+def test_an_unknown_media_storage_or_a_bucket_left_out_is_refused_at_start(monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured, match="filesystem or s3"):
         media_storage("nfs")
+    monkeypatch.setenv("DJANGO_MEDIA_S3_BUCKET", "")  # as compose passes it when unset
+    with pytest.raises(ImproperlyConfigured, match="needs DJANGO_MEDIA_S3_BUCKET"):
+        media_storage("s3")
     assert media_storage("filesystem")["BACKEND"].endswith("FileSystemStorage")
