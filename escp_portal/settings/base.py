@@ -474,8 +474,9 @@ X_FRAME_OPTIONS = "DENY"
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 
 # --- Backups (django-dbbackup; README, "Backup and restore") ------------------------------------
-# `manage.py dbbackup` / `mediabackup` write the database and every uploaded file (MEDIA_ROOT:
-# KPI evidence, member files) into BACKUP_DIR; deploy/backup.sh and deploy/restore.sh call them.
+# `manage.py dbbackup` / `mediabackup` write the database and every uploaded file (KPI evidence,
+# read through the default storage: MEDIA_ROOT or the bucket) into BACKUP_DIR; deploy/backup.sh
+# and deploy/restore.sh call them.
 # The folder must never be served: it may not lie inside MEDIA_ROOT or the static folders.
 INSTALLED_APPS += ["dbbackup"]
 BACKUP_DIR = Path(env("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups"))).resolve()
