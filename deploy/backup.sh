@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Back up the database and the uploaded files (MEDIA_ROOT: KPI evidence, member files) into
+# Back up the database and the uploaded files (KPI evidence: MEDIA_ROOT, or the bucket) into
 # DJANGO_BACKUP_DIR, both gzip-compressed, then delete all but the newest DJANGO_BACKUP_KEEP
 # backups of each kind. Runs with the settings of the environment (DJANGO_SETTINGS_MODULE,
 # DATABASE_URL, DJANGO_MEDIA_ROOT, ...) and whatever `python` is first on PATH.
@@ -16,6 +16,9 @@ if [ "$#" -gt 0 ]; then
 fi
 
 python manage.py dbbackup --compress --clean --noinput
-# An installation without any upload yet has no media folder: back up an empty one.
-mkdir -p "${DJANGO_MEDIA_ROOT:-media}"
+# An installation without any upload yet has no media folder: back up an empty one. (A bucket,
+# DJANGO_MEDIA_STORAGE=s3, is read as it is.)
+if [ "${DJANGO_MEDIA_STORAGE:-filesystem}" = filesystem ]; then
+    mkdir -p "${DJANGO_MEDIA_ROOT:-media}"
+fi
 python manage.py mediabackup --compress --clean --noinput

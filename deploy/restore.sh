@@ -7,7 +7,8 @@
 # (to a copy anywhere) or a name in DJANGO_BACKUP_DIR; pass "" for DB_BACKUP_FILE to name only
 # the media file. The database is replaced by the backup's (PostgreSQL: in one transaction, into
 # a fresh, empty database or over the existing one); every file of the media backup is written
-# back over the one of the same name. Stop web, worker and beat first.
+# back over the one of the same name (a folder or a bucket: DJANGO_MEDIA_STORAGE). Stop every web
+# instance, worker and beat first.
 # --noinput: do not ask before overwriting (for scripts).
 set -euo pipefail
 

@@ -3,6 +3,9 @@ staff, read-only: they are written through the services (``strategy.services``),
 the rules (SMART check, period locks, who reports what) and keep the audit trail."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from escp_portal.admin import ReadOnlyAdmin
 
@@ -48,27 +51,48 @@ class KPIAdmin(ReadOnlyAdmin):
     list_select_related = ["objective__strategy__partnership"]
 
 
+def evidence_link(file, url: str):
+    """An evidence file as the portal's own download (its access check), never the storage's
+    address: MEDIA_URL, which nothing serves, or a bucket's signed link (DJANGO_MEDIA_STORAGE)."""
+    if not file:
+        return "-"
+    return format_html('<a href="{}">{}</a>', url, file.name.rsplit("/", 1)[-1])
+
+
 @admin.register(Measurement)
 class MeasurementAdmin(ReadOnlyAdmin):
     """Read-only: reported values are corrected through the service, which keeps the earlier
     value and the reason (a revision) and respects period locks."""
 
+    exclude = ["evidence_file"]
+    readonly_fields = ["evidence"]
     list_display = ["kpi", "period_end", "partner", "value", "status", "reported_at"]
     list_filter = ["status"]
     search_fields = ["kpi__name", "kpi__objective__strategy__partnership__acronym"]
     date_hierarchy = "period_end"
     list_select_related = ["kpi", "partner__cluster", "partner__partnership"]
 
+    @admin.display(description=_("evidence (file)"))
+    def evidence(self, obj):
+        return evidence_link(obj.evidence_file, reverse("strategy:evidence", args=[obj.pk]))
+
 
 @admin.register(MeasurementRevision)
 class MeasurementRevisionAdmin(ReadOnlyAdmin):
     """Read-only: a revision is the record of a correction."""
 
+    exclude = ["old_evidence_file"]
+    readonly_fields = ["old_evidence"]
     list_display = ["measurement", "old_value", "new_value", "old_status", "changed_by"]
     search_fields = ["measurement__kpi__name", "reason", "changed_by__email"]
     list_filter = ["old_status"]
     date_hierarchy = "changed_at"
     list_select_related = ["measurement__kpi", "changed_by"]
+
+    @admin.display(description=_("evidence (file) before the correction"))
+    def old_evidence(self, obj):
+        url = reverse("strategy:evidence", args=[obj.measurement_id])
+        return evidence_link(obj.old_evidence_file, f"{url}?revision={obj.pk}")
 
 
 @admin.register(PeriodLock)

@@ -10,6 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = Path(compose.__file__).parent / "docker-compose"
+# Two of each behind the proxy (README, "Scaling out"); one beat.
+WEB = ("web", "web2")
+WORKERS = ("worker", "worker2")
+APP = (*WEB, *WORKERS, "beat")
 
 
 def compose_config(env):
@@ -37,19 +41,21 @@ def production_config():
 def test_compose_file_is_valid_and_has_the_production_services():
     config = production_config()
     services = config["services"]
-    assert set(services) == {"proxy", "migrate", "web", "worker", "beat", "postgres", "redis"}
-    for name in ("proxy", "web", "worker", "beat", "postgres", "redis"):
+    assert set(services) == {"proxy", "migrate", *APP, "postgres", "redis"}
+    for name in ("proxy", *APP, "postgres", "redis"):
         assert "healthcheck" in services[name], name
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", *APP):
         assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == (
             "escp_portal.settings.production"
         )
     # The image's own scripts start every process (the ones CI's production smoke runs).
-    assert services["web"]["command"] == ["deploy/web.sh"]
-    assert services["worker"]["command"] == ["deploy/worker.sh"]
+    for name in WEB:
+        assert services[name]["command"] == ["deploy/web.sh"]
+    for name in WORKERS:
+        assert services[name]["command"] == ["deploy/worker.sh"]
     assert services["beat"]["command"] == ["deploy/beat.sh"]
     assert services["migrate"]["command"] == ["deploy/migrate.sh"]
-    for name in ("web", "worker", "beat"):
+    for name in APP:
         assert services[name]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )
@@ -61,10 +67,12 @@ def test_only_the_tls_proxy_is_published_and_only_it_is_a_trusted_proxy():
     assert published == {"proxy"}
     assert {p["target"] for p in services["proxy"]["ports"]} == {80, 443}
     proxy_address = services["proxy"]["networks"]["internal"]["ipv4_address"]
-    for name in ("web", "worker", "beat"):
+    for name in APP:
         assert services[name]["environment"]["DJANGO_TRUSTED_PROXIES"] == proxy_address
-    template = services["proxy"]["volumes"][0]
-    assert template["source"].endswith("deploy/nginx/escp.conf.template")
+    mounts = {v["target"]: v["source"] for v in services["proxy"]["volumes"]}
+    assert mounts["/etc/nginx/templates/default.conf.template"].endswith(
+        "deploy/nginx/escp.conf.template"
+    )
 
 
 def test_images_are_pinned_to_exact_versions():
@@ -81,10 +89,11 @@ def test_images_are_pinned_to_exact_versions():
 
 def test_uploads_and_backups_live_on_named_volumes_the_app_user_can_write():
     config = production_config()
-    for name in ("web", "worker", "beat"):
+    for name in APP:  # every instance reads and writes the same uploaded files
         mounts = {v["target"]: v for v in config["services"][name]["volumes"]}
         assert mounts["/data/media"]["type"] == "volume"
         assert mounts["/data/backups"]["type"] == "volume"
+        assert mounts["/data/media"]["source"] == "media"
     assert {"media", "backups", "postgres-data", "redis-data"} <= set(config["volumes"])
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^USER escp$", dockerfile, re.M)
@@ -109,6 +118,8 @@ def test_the_image_installs_from_the_lock_and_builds_with_the_scripts_ci_runs():
         "backup.sh",
         "restore.sh",
         "healthcheck.sh",
+        "nginx/escp.conf.template",
+        "nginx/upstream.envsh",
     ):
         assert f"deploy/{script}" in smoke, script
 
@@ -150,3 +161,115 @@ def test_compose_refuses_to_run_without_its_secrets(missing):
     result = compose_config(env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def without_name(service: dict) -> dict:
+    return {k: v for k, v in service.items() if k not in ("container_name", "hostname")}
+
+
+def test_the_media_storage_settings_reach_every_instance():
+    """.env is read by compose, not by the containers: the storage settings are passed on."""
+    result = compose_config(
+        {
+            "DJANGO_SECRET_KEY": "s",
+            "POSTGRES_PASSWORD": "p",
+            "DJANGO_MEDIA_STORAGE": "s3",
+            "DJANGO_MEDIA_S3_BUCKET": "escp-media",
+            "DJANGO_MEDIA_S3_ENDPOINT_URL": "https://s3.example.eu",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    services = json.loads(result.stdout)["services"]
+    for name in ("migrate", *APP):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_MEDIA_STORAGE"] == "s3"
+        assert environment["DJANGO_MEDIA_S3_BUCKET"] == "escp-media"
+        assert environment["DJANGO_MEDIA_S3_ENDPOINT_URL"] == "https://s3.example.eu"
+    default = production_config()["services"]["web"]["environment"]
+    assert default["DJANGO_MEDIA_STORAGE"] == "filesystem"
+
+
+def test_the_instances_are_one_definition_and_there_is_one_beat():
+    """web2 is web and worker2 is worker (one YAML anchor each): an instance added or changed
+    changes them all. A second beat would queue every periodic job twice."""
+    services = production_config()["services"]
+    assert without_name(services["web2"]) == without_name(services["web"])
+    assert without_name(services["worker2"]) == without_name(services["worker"])
+    beats = [name for name, s in services.items() if "deploy/beat.sh" in (s.get("command") or [])]
+    assert beats == ["beat"]
+    # Workers are told apart by their node name, the container's host name (worker@%h).
+    assert "CELERY_HOSTNAME" not in services["worker"]["environment"]
+
+
+def render_proxy_template(upstream: str) -> str:
+    """The template as the nginx image fills it in: upstream.envsh sourced by a POSIX shell
+    (the image's is busybox), then envsubst of the variables set."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "ESCP_SERVER_NAME": "portal.example.eu",
+        "ESCP_HTTP_LISTEN": "80",
+        "ESCP_HTTPS_LISTEN": "443",
+        "ESCP_HTTPS_PORT": "",
+        "ESCP_UPSTREAM": upstream,
+        "ESCP_CERT_DIR": "/etc/nginx/certs",
+    }
+    names = " ".join(f"${{{name}}}" for name in [*env, "ESCP_UPSTREAM_SERVERS"] if name != "PATH")
+    result = subprocess.run(
+        [
+            "sh",
+            "-ec",
+            f". deploy/nginx/upstream.envsh; envsubst '{names}' <deploy/nginx/escp.conf.template",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def upstream_servers(conf: str) -> list[str]:
+    block = re.search(r"upstream escp_web \{(.*?)\}", conf, re.S).group(1)
+    return re.findall(r"server (\S+)", block)
+
+
+def test_the_proxy_balances_every_web_instance():
+    services = production_config()["services"]
+    proxy = services["proxy"]
+    upstream = proxy["environment"]["ESCP_UPSTREAM"]
+    ports = {name: services[name]["expose"] for name in WEB}
+    assert upstream.split(",") == [f"{name}:{ports[name][0]}" for name in WEB]
+    for name in WEB:  # the proxy starts once every instance answers its health check
+        assert proxy["depends_on"][name]["condition"] == "service_healthy"
+    # The image's entrypoint sources /docker-entrypoint.d/*.envsh before its envsubst step
+    # (20-envsubst-on-templates.sh), in name order.
+    mounts = {v["target"]: v["source"] for v in proxy["volumes"]}
+    hook = "/docker-entrypoint.d/15-escp-upstream.envsh"
+    assert mounts[hook].endswith("deploy/nginx/upstream.envsh")
+    assert sorted([Path(hook).name, "20-envsubst-on-templates.sh"])[0] == Path(hook).name
+    assert os.access(ROOT / "deploy/nginx/upstream.envsh", os.X_OK)  # else the image skips it
+
+    conf = render_proxy_template(upstream)
+    assert upstream_servers(conf) == ["web:8000", "web2:8000"]
+    settings = [line for line in conf.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in settings if "${ESCP_" in line]  # every one was filled in
+
+
+def test_the_proxy_template_takes_one_or_several_instances():
+    assert upstream_servers(render_proxy_template("127.0.0.1:8001")) == ["127.0.0.1:8001"]
+    three = render_proxy_template("10.0.0.1:8000, 10.0.0.2:8000 10.0.0.3:8000")
+    assert upstream_servers(three) == ["10.0.0.1:8000", "10.0.0.2:8000", "10.0.0.3:8000"]
+    result = subprocess.run(
+        ["sh", "-ec", ". deploy/nginx/upstream.envsh"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "ESCP_UPSTREAM": ""},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "ESCP_UPSTREAM lists no instance" in result.stderr

@@ -296,6 +296,8 @@ class EvidenceView(ObjectMixin, View):
         if not file:
             raise Http404
         name = file.name.rsplit("/", 1)[-1]
+        # Read through the storage, never by path: the same from a folder or a bucket
+        # (DJANGO_MEDIA_STORAGE), streamed in chunks.
         response = FileResponse(
             file.open("rb"),
             as_attachment=True,
