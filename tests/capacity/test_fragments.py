@@ -1,0 +1,108 @@
+"""Cached page fragments (escp_portal/fragments.py): shared by readers who may see the same rows,
+never by others, and dropped the moment what they show changes, however it was written."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partnerships.models import Member, Partnership
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/partnerships/"
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(captured.captured_queries)
+
+
+def test_a_second_reader_with_the_same_roles_gets_the_rows_from_the_cache(client, world):
+    first, first_queries = queries(client, LIST)
+    again, again_queries = queries(client, LIST)
+    assert "ALPHA" in first and "ALPHA" in again
+    assert again_queries < first_queries  # the rows' own queries (partners) were not run
+
+
+@pytest.mark.parametrize("how", ["save", "update", "raw SQL"])
+def test_a_changed_name_shows_at_once(client, world, how):
+    assert "ALPHA" in client.get(LIST).content.decode()
+    if how == "save":
+        world.a.acronym = "GAMMA"
+        world.a.save()
+    elif how == "update":
+        Partnership.objects.filter(pk=world.a.pk).update(acronym="GAMMA")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Partnership._meta.db_table} SET acronym = %s WHERE id = %s",
+                ["GAMMA", world.a.pk],
+            )
+    page = client.get(LIST).content.decode()
+    assert "GAMMA" in page and ">ALPHA<" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_by_another_connection_shows_at_once(client):
+    """Autocommit, as a worker or another web instance writes."""
+    from tests.factories import make_world
+
+    world = make_world()
+    assert "ALPHA" in client.get(LIST).content.decode()
+    Partnership.objects.filter(pk=world.a.pk).update(acronym="DELTA")
+    assert "DELTA" in client.get(LIST).content.decode()
+
+
+def test_a_draft_cached_for_its_coordinator_is_not_shown_to_the_public(client, world):
+    client.force_login(world.coord_a)
+    assert "DRAFTY" in client.get(LIST).content.decode()
+    client.logout()
+    assert "DRAFTY" not in client.get(LIST).content.decode()
+    client.force_login(world.coord_b)  # a coordinator of another partnership: not its draft
+    assert "DRAFTY" not in client.get(LIST).content.decode()
+
+
+def test_a_new_role_shows_the_rows_it_opens_at_once(client, world):
+    from escp_portal.accounts.models import Role, RoleAssignment
+
+    client.force_login(world.coord_b)
+    assert "DRAFTY" not in client.get(LIST).content.decode()
+    RoleAssignment.objects.create(
+        user=world.coord_b, role=Role.COORDINATOR, partnership=world.draft
+    )
+    assert "DRAFTY" in client.get(LIST).content.decode()
+
+
+def test_a_member_edited_shows_at_once_in_the_member_list(client, world):
+    alder = member(world.cluster_a, name="Alder GmbH")
+    url = reverse("partnerships:member_list", args=[world.cluster_a.pk])
+    client.force_login(world.manager_a)
+    assert "Alder GmbH" in client.get(url).content.decode()
+    Member.objects.filter(pk=alder.pk).update(name="Aspen GmbH")
+    assert "Aspen GmbH" in client.get(url).content.decode()
+
+
+def test_a_manager_of_another_cluster_never_gets_the_cached_member_rows(client, world):
+    member(world.cluster_a, name="Alder GmbH")
+    url = reverse("partnerships:member_list", args=[world.cluster_a.pk])
+    client.force_login(world.manager_a)
+    assert "Alder GmbH" in client.get(url).content.decode()
+    client.force_login(world.manager_x)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Alder GmbH" not in response.content.decode()
+
+
+def test_the_missions_list_follows_a_renamed_mission(client, world):
+    from tests.factories import mission
+
+    voyage = mission(world.a, title="Voyage Alpha")
+    client.force_login(world.coord_a)
+    url = "/missions/?view=list"
+    assert "Voyage Alpha" in client.get(url).content.decode()
+    type(voyage).objects.filter(pk=voyage.pk).update(title="Voyage Omega")
+    assert "Voyage Omega" in client.get(url).content.decode()
