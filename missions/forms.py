@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Competence, Member
@@ -22,6 +23,7 @@ from .services import missions as services
 class MissionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Mission
+        formfield_callback = searchable_formfield
         fields = list(services.MISSION_FIELDS)
         widgets = {
             "start_date": DateInput(),
@@ -51,6 +53,7 @@ class RegisterForm(BootstrapFormMixin, forms.Form):
 class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Outcome
+        formfield_callback = searchable_formfield
         fields = [*services.OUTCOME_FIELDS, "members"]
         widgets = {
             "date": DateInput(),
@@ -68,12 +71,12 @@ class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
 class ExportGroupForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ExportGroup
+        formfield_callback = searchable_formfield
         fields = [*services.EXPORT_GROUP_FIELDS, "members"]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "evaluation": forms.Textarea(attrs={"rows": 2}),
             "members": forms.SelectMultiple(attrs={"size": 8}),
-            "target_markets": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, members, **kwargs):
@@ -94,6 +97,7 @@ class TimeInput(forms.TimeInput):
 class MeetingSettingsForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Mission
+        formfield_callback = searchable_formfield
         fields = list(services.MEETING_SETTINGS)
         widgets = {"meeting_day_start": TimeInput(), "meeting_day_end": TimeInput()}
 
@@ -117,6 +121,7 @@ class MeetingProfileForm(BootstrapFormMixin, forms.ModelForm):
 class LocalCounterpartForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = LocalCounterpart
+        formfield_callback = searchable_formfield
         fields = list(meeting_services.COUNTERPART_FIELDS)
         widgets = {
             "offers": forms.Textarea(attrs={"rows": 2}),
