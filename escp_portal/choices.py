@@ -265,6 +265,7 @@ class SearchInput(forms.TextInput):
         widget_attrs["data-choices"] = f"{url}?lang={get_language()}"
         if self.multiple:
             widget_attrs["data-choices-multiple"] = "true"
+        widget_attrs["data-choices-list"] = _("Suggestions")
         widget_attrs["data-choices-none"] = _("No suggestions")
         widget_attrs["data-choices-one"] = _("1 suggestion")
         widget_attrs["data-choices-many"] = _("{n} suggestions")

@@ -27,11 +27,7 @@
     var listbox = document.createElement("ul");
     listbox.id = id + "-listbox";
     listbox.setAttribute("role", "listbox");
-    var label = document.querySelector('label[for="' + id + '"]');
-    if (label) {
-      label.id = label.id || id + "-label";
-      listbox.setAttribute("aria-labelledby", label.id);
-    }
+    listbox.setAttribute("aria-label", input.dataset.choicesList);
     listbox.className = "dropdown-menu choices-listbox";
     var status = document.createElement("div");
     status.className = "visually-hidden";
