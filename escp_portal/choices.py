@@ -22,6 +22,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,9 @@ class Kind:
         entries = dict(self.entries(queryset=queryset))
         return entries.get(str(value))
 
-    def search(self, q: str, user=None, queryset=None, limit=LIMIT) -> list[tuple[str, str]]:
+    def search(
+        self, q: str, user=None, queryset=None, limit=LIMIT, params=None
+    ) -> list[tuple[str, str]]:
         """The choices whose code or label matches ``q``: exact code first, then labels that
         start with it, then labels with a word that does, then the others containing it."""
         wanted = fold(q)
@@ -162,58 +165,102 @@ class NaceKind(Kind):
         return set() if re.fullmatch(r"\d\d\.\d", value) else {fold(label.split(" ", 1)[1])}
 
 
-class ClusterKind(Kind):
-    """Cluster organisations: thousands of rows, searched in the database, only among those the
-    user may see (or those the field offers)."""
+class BadParams(ValueError):
+    """The suggestions were asked with parameters the list does not take."""
 
-    def _rows(self, user, queryset):
-        from partnerships.models import ClusterOrganisation
 
-        if queryset is None:
-            queryset = ClusterOrganisation.objects.visible_to(user)
-        return queryset.order_by("name", "pk")
+class RowKind(Kind):
+    """Rows of a table (thousands of them): searched in the database, only among those the user
+    may see, or those the field offers (``queryset``)."""
+
+    code_field = ""  # a short name that also picks a row (a cluster's acronym)
+
+    def rows(self, user, params=None):
+        raise NotImplementedError
+
+    def _rows(self, user, queryset, params=None):
+        rows = self.rows(user, params) if queryset is None else queryset
+        return rows.order_by("name", "pk")
 
     @staticmethod
-    def _label(cluster) -> str:
-        return f"{cluster.name} ({cluster.country})"
+    def _label(row) -> str:
+        return f"{row.name} ({row.country})"
+
+    def _named(self, name):
+        from django.db.models import Q
+
+        condition = Q(name__iexact=name)
+        if self.code_field:
+            condition |= Q(**{f"{self.code_field}__iexact": name})
+        return condition
 
     def label(self, value, queryset=None):
-        obj = value if hasattr(value, "pk") else None
-        if obj is None and str(value).isdigit():
-            obj = self._rows(None, queryset).filter(pk=value).only("name", "country").first()
-        return self._label(obj) if obj is not None else None
+        row = value if hasattr(value, "pk") else None
+        if row is None and str(value).isdigit():
+            row = self._rows(None, queryset).filter(pk=value).only("name", "country").first()
+        return self._label(row) if row is not None else None
 
-    def search(self, q, user=None, queryset=None, limit=LIMIT):
-        from django.db.models import Case, IntegerField, Q, Value, When
+    def search(self, q, user=None, queryset=None, limit=LIMIT, params=None):
+        from django.db.models import Case, IntegerField, Value, When
 
         q = q.strip()
-        rows = self._rows(user, queryset).filter(Q(name__icontains=q) | Q(acronym__iexact=q))
+        rows = self._rows(user, queryset, params).filter(self._named(q) | Q_contains("name", q))
         rows = rows.annotate(
             rank=Case(
-                When(acronym__iexact=q, then=Value(0)),
+                When(self._named(q), then=Value(0)),
                 When(name__istartswith=q, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
         ).order_by("rank", "name", "pk")
-        return [(str(c.pk), self._label(c)) for c in rows.only("name", "country")[:limit]]
+        return [(str(r.pk), self._label(r)) for r in rows.only("name", "country")[:limit]]
 
     def resolve(self, text, queryset=None):
-        from django.db.models import Q
-
         rows = self._rows(None, queryset)
         text = text.strip()
         labelled = LABELLED.match(text)
         name = labelled["name"] if labelled else text
-        found = list(rows.filter(Q(name__iexact=name) | Q(acronym__iexact=name))[:2])
-        if text.isdigit():
+        found = list(rows.filter(self._named(text) | self._named(name))[:2])
+        if text.isdigit() and len(text) < 19:
             found = list(rows.filter(pk=text)) or found
         if len(found) == 1:
             return found[0]
-        matches = [self._label(c) for c in found] or [
+        matches = [self._label(r) for r in found] or [
             label for _pk, label in self.search(name, queryset=queryset, limit=CANDIDATES)
         ]
         raise Unresolved(text, matches[:CANDIDATES])
+
+
+def Q_contains(field, value):
+    from django.db.models import Q
+
+    return Q(**{f"{field}__icontains": value})
+
+
+class ClusterKind(RowKind):
+    code_field = "acronym"
+
+    def rows(self, user, params=None):
+        from partnerships.models import ClusterOrganisation
+
+        return ClusterOrganisation.objects.visible_to(user)
+
+
+class MemberKind(RowKind):
+    """The members a partnership's records may name (``?partnership=<id>``): those of its
+    partner clusters the user sees (``missions.selectors.nameable_members``)."""
+
+    def rows(self, user, params=None):
+        from missions.selectors import nameable_members
+        from partnerships.models import Partnership
+
+        value = (params or {}).get("partnership", "")
+        if not value.isdigit() or len(value) > 18:
+            raise BadParams(_("Which partnership's members? Give ?partnership=<id>."))
+        partnership = Partnership.objects.visible_to(user).filter(pk=value).first()
+        if partnership is None:
+            raise BadParams(_("No such partnership."))
+        return nameable_members(user, partnership)
 
 
 KINDS = {
@@ -222,6 +269,7 @@ KINDS = {
         CountryKind("country", _("country"), public=True),
         NaceKind("nace", _("NACE code"), public=True),
         ClusterKind("cluster", _("cluster organisation"), public=False),
+        MemberKind("member", _("member"), public=False),
     )
 }
 
@@ -233,6 +281,7 @@ class SearchInput(forms.TextInput):
         super().__init__(attrs)
         self.kind, self.multiple = kind, multiple
         self.queryset = None
+        self.params: dict[str, str] = {}  # what the list is narrowed to (?partnership=)
 
     def value_from_datadict(self, data, files, name):
         # Several values sent the way a multiple select sends them (?markets=DE&markets=FR)
@@ -262,7 +311,7 @@ class SearchInput(forms.TextInput):
         widget_attrs = context["widget"]["attrs"]
         widget_attrs["autocomplete"] = "off"
         url = reverse("choices", args=[self.kind])
-        widget_attrs["data-choices"] = f"{url}?lang={get_language()}"
+        widget_attrs["data-choices"] = f"{url}?{urlencode({'lang': get_language(), **self.params})}"
         if self.multiple:
             widget_attrs["data-choices-multiple"] = "true"
         widget_attrs["data-choices-list"] = _("Suggestions")
@@ -376,6 +425,43 @@ class SearchableModelChoiceField(forms.ModelChoiceField):
             return self.kind.resolve(str(value), self.queryset)
         except Unresolved as error:
             raise forms.ValidationError(_message(self.kind, error), code="invalid_choice") from None
+
+
+class SearchableModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Rows of a long list (members) typed or picked, separated by semicolons, among
+    ``queryset``; several values sent the way a multiple select sends them still count."""
+
+    def __init__(self, queryset, *, kind: str, **kwargs):
+        kwargs["widget"] = SearchInput(kind, multiple=True)
+        self.kind = KINDS[kind]
+        super().__init__(queryset, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self._queryset
+
+    queryset = property(forms.ModelMultipleChoiceField._get_queryset, _set_queryset)
+
+    def clean(self, value):
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                raise forms.ValidationError(
+                    _("At most %(max)s characters.") % {"max": MAX_TEXT}, code="max_length"
+                )
+            value = [piece.strip() for piece in value.split(";") if piece.strip()]
+        if not value:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        found, errors = [], []
+        for piece in value:
+            try:
+                found.append(self.kind.resolve(str(piece), self.queryset).pk)
+            except Unresolved as error:
+                errors.append(_message(self.kind, error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return self.queryset.filter(pk__in=found)
 
 
 class CountryFilter(django_filters.ChoiceFilter):

@@ -200,7 +200,10 @@ def choices(request, kind: str):
     if problem:
         return JsonResponse({"detail": problem}, status=400)
     with translation.override(lang):
-        rows = found.search(q, user=request.user) if q.strip() else []
+        try:
+            rows = found.search(q, user=request.user, params=request.GET) if q.strip() else []
+        except searchable.BadParams as error:
+            return JsonResponse({"detail": str(error)}, status=400)
         response = JsonResponse([{"value": v, "label": label} for v, label in rows], safe=False)
     if found.public:
         patch_cache_control(response, public=True, max_age=24 * 3600)

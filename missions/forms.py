@@ -1,7 +1,8 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.choices import searchable_formfield
+from escp_portal.choices import SearchableModelMultipleChoiceField, searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Competence, Member
@@ -51,6 +52,11 @@ class RegisterForm(BootstrapFormMixin, forms.Form):
 
 
 class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
+    # A partnership may have thousands of members: typed, with suggestions.
+    members = SearchableModelMultipleChoiceField(
+        Member.objects.none(), kind="member", required=False, label=capfirst(_("members involved"))
+    )
+
     class Meta:
         model = Outcome
         formfield_callback = searchable_formfield
@@ -58,17 +64,20 @@ class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, partnership, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = partnership.missions.all()
         self.fields["members"].queryset = members
-        self.fields["members"].required = False
+        self.fields["members"].widget.params = {"partnership": partnership.pk}
 
 
 class ExportGroupForm(BootstrapFormMixin, forms.ModelForm):
+    members = SearchableModelMultipleChoiceField(
+        Member.objects.none(), kind="member", label=capfirst(_("members"))
+    )
+
     class Meta:
         model = ExportGroup
         formfield_callback = searchable_formfield
@@ -76,12 +85,12 @@ class ExportGroupForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "evaluation": forms.Textarea(attrs={"rows": 2}),
-            "members": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, partnership, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
+        self.fields["members"].widget.params = {"partnership": partnership.pk}
 
 
 # --- B2B meetings ---------------------------------------------------------------------------------

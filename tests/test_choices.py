@@ -252,3 +252,44 @@ def test_a_partner_is_added_by_typing_its_cluster(client, world):
     response = client.post(url, {"cluster": "Cluster", "role": "partner"})
     [error] = response.context["form"].errors["cluster"]
     assert "Did you mean" in error and "Alpha Cluster (DE)" in error
+
+
+@pytest.mark.django_db
+def test_members_are_those_a_partnerships_records_may_name(client, world):
+    factories.member(world.cluster_a, "Alder GmbH")
+    factories.member(world.cluster_x, "Alder Oy")  # a cluster outside partnership A
+    client.force_login(world.coord_a)
+    response, rows = suggestions(client, "member", q="alder", partnership=world.a.pk)
+    assert [row["label"] for row in rows] == ["Alder GmbH (DE)"]
+    assert "private" in response["Cache-Control"]
+    client.force_login(world.coord_b)  # sees partnership A, none of its members
+    assert suggestions(client, "member", q="alder", partnership=world.a.pk)[1] == []
+    for params in ({}, {"partnership": "x"}, {"partnership": world.draft.pk}):
+        response, body = suggestions(client, "member", q="alder", **params)
+        assert response.status_code == 400 and body["detail"], params
+
+
+@pytest.mark.django_db
+def test_an_outcome_names_its_members_by_typing_them(client, world):
+    from missions.models import Outcome
+
+    alder = factories.member(world.cluster_a, "Alder GmbH")
+    cedar = factories.member(world.cluster_a2, "Cedar AB")
+    client.force_login(world.coord_a)
+    url = reverse("missions:outcomes", args=[world.a.pk])
+    page = client.get(url).content.decode()
+    assert f"/choices/member/?lang=en&amp;partnership={world.a.pk}" in page
+    body = {
+        "kind": Outcome.Kind.CONTRACT,
+        "counterpart": "Buyer Inc.",
+        "counterpart_country": "Canada",
+        "date": "2025-05-01",
+        "members": "alder gmbh; Cedar AB (SE)",
+    }
+    response = client.post(url, body)
+    assert response.status_code == 302, response.context["form"].errors
+    outcome = Outcome.objects.get(partnership=world.a)
+    assert outcome.counterpart_country == "CA"
+    assert set(outcome.members.all()) == {alder, cedar}
+    response = client.post(url, {**body, "members": "Xylo Oy"})
+    assert response.context["form"].errors["members"] == ["No member matches “Xylo Oy”."]
