@@ -293,3 +293,23 @@ def test_an_outcome_names_its_members_by_typing_them(client, world):
     assert set(outcome.members.all()) == {alder, cedar}
     response = client.post(url, {**body, "members": "Xylo Oy"})
     assert response.context["form"].errors["members"] == ["No member matches “Xylo Oy”."]
+
+
+@pytest.mark.django_db
+def test_suggestions_cost_one_query_whatever_the_number_of_rows(
+    client, world, django_assert_max_num_queries
+):
+    for n in range(30):
+        factories.cluster(f"Cluster extra {n}", "SE")
+    for n in range(30):
+        factories.member(world.cluster_a, f"Member extra {n}")
+    client.force_login(world.coord_a)
+    client.get("/")  # the session is loaded once
+    # Signed in: session, user, roles; then one query for the suggestions (two for members:
+    # the partnership, then its members).
+    with django_assert_max_num_queries(4):
+        assert len(suggestions(client, "cluster", q="cluster")[1]) == LIMIT
+    with django_assert_max_num_queries(5):
+        assert len(suggestions(client, "member", q="extra", partnership=world.a.pk)[1]) == LIMIT
+    with django_assert_max_num_queries(3):  # the session's only: countries are no table
+        suggestions(client, "country", q="ger", lang="en")
