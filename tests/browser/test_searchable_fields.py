@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from escp_portal.accounts.models import Role
 from tests import factories
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_partner_consent import log_in
 
@@ -43,6 +44,8 @@ def test_pick_an_export_market_by_keyboard_and_filter(page, live_server, members
     assert page.evaluate("id => document.getElementById(id).getAttribute('role')", listbox_id)
     assert field.get_attribute("aria-activedescendant") is None
 
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "searchable-field-open.png"), full_page=True)
     violations = axe_violations(page)  # with the suggestions open
     assert not violations, describe(violations)
 
