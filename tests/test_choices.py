@@ -313,3 +313,17 @@ def test_suggestions_cost_one_query_whatever_the_number_of_rows(
         assert len(suggestions(client, "member", q="extra", partnership=world.a.pk)[1]) == LIMIT
     with django_assert_max_num_queries(3):  # the session's only: countries are no table
         suggestions(client, "country", q="ger", lang="en")
+
+
+def test_a_code_that_is_not_nace_says_so():
+    assert clean(NaceField(), "99.99") == ["99.99 is not a NACE Rev. 2 code (e.g. 62.01)."]
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_database_is_an_error_not_a_failure(client, world):
+    client.force_login(world.staff)
+    url = reverse("partnerships:partner_add", args=[world.b.pk])
+    response = client.post(url, {"cluster": "9" * 40, "role": "partner"})
+    assert response.status_code == 200 and response.context["form"].errors["cluster"]
+    response, _body = suggestions(client, "member", q="x", partnership="9" * 40)
+    assert response.status_code == 400

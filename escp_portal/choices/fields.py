@@ -232,8 +232,12 @@ class NaceField(SearchableChoiceField):
         super().__init__(kind="nace", **kwargs)
 
     def resolve(self, text):
+        from partnerships.nace import normalise, table, validate_nace
+
         if re.fullmatch(r"[A-Za-z]", text.strip()):
             return text.strip().upper()
+        if re.fullmatch(r"[A-Za-z]?[\d.]+", text.strip()) and normalise(text) not in table():
+            validate_nace(normalise(text))  # a code, not one of NACE: the message says so
         return super().resolve(text)
 
 

@@ -16,6 +16,14 @@ SEPARATOR = "; "
 MAX_TEXT = 2000  # what a field resolves: a few dozen names
 
 
+def is_id(value) -> bool:
+    """An id the database can hold (a longer number would fail the query, not miss)."""
+    from escp_portal.filters import MAX_ID
+
+    text = str(value)
+    return text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
+
+
 def fold(text: str) -> str:
     """Case and accents left out, so that "cote d'ivoire" finds "Côte d'Ivoire"."""
     text = unicodedata.normalize("NFKD", str(text)).casefold()
@@ -179,7 +187,7 @@ class RowKind(Kind):
 
     def label(self, value, queryset=None):
         row = value if hasattr(value, "pk") else None
-        if row is None and str(value).isdigit():
+        if row is None and is_id(value):
             row = self._rows(None, queryset).filter(pk=value).only("name", "country").first()
         return self._label(row) if row is not None else None
 
@@ -204,7 +212,7 @@ class RowKind(Kind):
         labelled = LABELLED.match(text)
         name = labelled["name"] if labelled else text
         found = list(rows.filter(self._named(text) | self._named(name))[:2])
-        if text.isdigit() and len(text) < 19:
+        if is_id(text):
             found = list(rows.filter(pk=text)) or found
         if len(found) == 1:
             return found[0]
@@ -238,7 +246,7 @@ class MemberKind(RowKind):
         from partnerships.models import Partnership
 
         value = (params or {}).get("partnership", "")
-        if not value.isdigit() or len(value) > 18:
+        if not is_id(value):
             raise BadParams(_("Which partnership's members? Give ?partnership=<id>."))
         partnership = Partnership.objects.visible_to(user).filter(pk=value).first()
         if partnership is None:
