@@ -12,6 +12,21 @@
   var DELAY = 150; // ms after the last key before asking
   var counter = 0;
 
+  // One polite live region for the page's searchable fields (not role=status: that is the
+  // page's own messages).
+  var region = null;
+  function liveRegion() {
+    if (!region) {
+      region = document.createElement("div");
+      region.className = "visually-hidden";
+      region.setAttribute("aria-live", "polite");
+      region.setAttribute("aria-atomic", "true");
+      region.dataset.choicesAnnouncements = "";
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
   function enhance(input) {
     var multiple = input.dataset.choicesMultiple === "true";
     var url = new URL(input.dataset.choices, window.location.href);
@@ -29,15 +44,12 @@
     listbox.setAttribute("role", "listbox");
     listbox.setAttribute("aria-label", input.dataset.choicesList);
     listbox.className = "dropdown-menu choices-listbox";
-    var status = document.createElement("div");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
+    var status = liveRegion();
     var hint = document.createElement("span");
     hint.id = id + "-hint";
     hint.className = "visually-hidden";
     hint.textContent = text[3];
-    input.after(listbox, status, hint);
+    input.after(listbox, hint);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
