@@ -111,12 +111,9 @@ class SearchableChoiceField(forms.Field):
 
     def resolve(self, text: str):
         try:
-            return self.kind.resolve(text, self.queryset_for_kind())
+            return self.kind.resolve(text)
         except Unresolved as error:
             raise forms.ValidationError(_message(self.kind, error), code="invalid_choice") from None
-
-    def queryset_for_kind(self):
-        return None
 
     def to_python(self, value):
         if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -135,9 +132,6 @@ class SearchableChoiceField(forms.Field):
         if errors:
             raise forms.ValidationError(errors)
         return list(dict.fromkeys(resolved))
-
-    def prepare_value(self, value):
-        return value
 
 
 class SearchableModelChoiceField(forms.ModelChoiceField):
