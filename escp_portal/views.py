@@ -2,13 +2,16 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
+from escp_portal import choices as searchable
 from escp_portal import dashboard
 from escp_portal.accounts import services as account_services
 from escp_portal.accounts.policy import (
@@ -172,4 +175,39 @@ def set_language(request):
     if request.user.is_authenticated:
         # The service keeps only a language the portal offers.
         account_services.language_update(actor=request.user, language=request.POST.get("language"))
+    return response
+
+
+MAX_QUERY = 100  # characters of a search: a name or a code is far shorter
+
+
+@require_GET
+def choices(request, kind: str):
+    """Suggestions for a searchable field: ``[{"value", "label"}]``, at most ``choices.LIMIT``.
+    ``?q=`` is what was typed, ``?lang=`` the language of the labels (the page's). Countries and
+    NACE codes are the same for everyone and cached by URL; clusters are those the user may
+    see."""
+    found = searchable.KINDS.get(kind)
+    q = request.GET.get("q", "")
+    lang = request.GET.get("lang") or translation.get_language()
+    problem = None
+    if found is None:
+        problem = _("Unknown list: %(kind)s.") % {"kind": kind}
+    elif len(q) > MAX_QUERY or "\x00" in q:
+        problem = _("The search is at most %(max)s characters.") % {"max": MAX_QUERY}
+    elif lang not in dict(settings.LANGUAGES):
+        problem = _("Unknown language: %(lang)s.") % {"lang": lang}
+    if problem:
+        return JsonResponse({"detail": problem}, status=400)
+    with translation.override(lang):
+        try:
+            rows = found.search(q, user=request.user, params=request.GET) if q.strip() else []
+        except searchable.BadParams as error:
+            return JsonResponse({"detail": str(error)}, status=400)
+        response = JsonResponse([{"value": v, "label": label} for v, label in rows], safe=False)
+    if found.public:
+        patch_cache_control(response, public=True, max_age=24 * 3600)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
     return response

@@ -3,8 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from escp_portal.choices import CountryFilter
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 from partnerships.models import Sector
@@ -55,9 +55,7 @@ class FundingCallFilterSet(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         field_name="sectors", queryset=Sector.objects.all(), label=_("Sector")
     )
-    country = django_filters.ChoiceFilter(
-        choices=lambda: list(countries), method="filter_country", label=_("Eligible country")
-    )
+    country = CountryFilter(method="filter_country", label=_("Eligible country"))
     deadline_from = django_filters.DateFilter(
         field_name="deadline", lookup_expr="gte", label=_("Deadline from")
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.models import Member, Sector
 
@@ -67,6 +68,7 @@ class FundingCallForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = FundingCall
+        formfield_callback = searchable_formfield
         fields = [*CALL_FIELDS, "sectors"]
         widgets = {
             "opens_on": DATE,

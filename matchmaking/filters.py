@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from escp_portal.choices import CountryFilter, NaceFilter
 from escp_portal.forms import FilterForm
 from partnerships.filters import validate_sector
 from partnerships.models import Member
@@ -17,10 +17,6 @@ from .models import ContactRequest, FindableProfile, PartnerRequest
 from .selectors.search import Criteria, filter_members
 
 
-def _countries():
-    return list(countries)
-
-
 class PartnerSearchFilterSet(django_filters.FilterSet):
     """The partner search. Each filter narrows the findable members (on the fields their
     profiles show); ``criteria()`` is the same search for the cluster organisations and the
@@ -28,20 +24,18 @@ class PartnerSearchFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="noop", max_length=200, label=_("Search"))
     competence = django_filters.CharFilter(method="noop", max_length=80, label=_("Competence"))
-    nace = django_filters.CharFilter(
+    nace = NaceFilter(
         method="noop",
         max_length=10,
         validators=[validate_sector],
         label=_("Sector (NACE)"),
         help_text=_("A NACE section letter (C), division (62) or code (62.01)."),
     )
-    country = django_filters.ChoiceFilter(choices=_countries, method="noop", label=_("Country"))
+    country = CountryFilter(method="noop", label=_("Country"))
     size = django_filters.ChoiceFilter(
         choices=Member.Size.choices, method="noop", label=_("Size class")
     )
-    export_market = django_filters.ChoiceFilter(
-        choices=_countries, method="noop", label=_("Exports to")
-    )
+    export_market = CountryFilter(method="noop", label=_("Exports to"))
     kind = django_filters.ChoiceFilter(
         choices=[("member", _("Members only")), ("cluster", _("Cluster organisations only"))],
         method="noop",
@@ -94,15 +88,13 @@ class PartnerRequestFilterSet(django_filters.FilterSet):
     competence = django_filters.CharFilter(
         field_name="competences", lookup_expr="icontains", max_length=80, label=_("Competence")
     )
-    nace = django_filters.CharFilter(
+    nace = NaceFilter(
         method="filter_nace",
         max_length=10,
         validators=[validate_sector],
         label=_("Sector (NACE)"),
     )
-    country = django_filters.ChoiceFilter(
-        choices=_countries, method="filter_country", label=_("Where")
-    )
+    country = CountryFilter(method="filter_country", label=_("Where"))
     mine = django_filters.BooleanFilter(
         method="filter_mine",
         label=_("My posts only"),

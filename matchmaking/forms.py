@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Member
@@ -85,11 +86,11 @@ class PartnerRequestForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = PartnerRequest
+        formfield_callback = searchable_formfield
         fields = list(POST_FIELDS)
         widgets = {
             "until": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "countries": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, choices=(), **kwargs):

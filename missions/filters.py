@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from escp_portal.choices import CountryFilter
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
@@ -27,7 +27,7 @@ def _partnerships(request):
 
 class MissionFilterSet(django_filters.FilterSet):
     partnership = django_filters.ModelChoiceFilter(queryset=_partnerships, label=_("Partnership"))
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = CountryFilter(label=_("Country"))
     kind = django_filters.ChoiceFilter(choices=Mission.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Mission.Status.choices, label=_("Status"))
     starts_after = django_filters.DateFilter(
@@ -66,7 +66,7 @@ class OutcomeFilterSet(django_filters.FilterSet):
     partnership = id_filter(field_name="partnership_id")
     mission = id_filter(field_name="mission_id")
     kind = django_filters.ChoiceFilter(choices=Outcome.Kind.choices)
-    counterpart_country = django_filters.ChoiceFilter(choices=lambda: list(countries))
+    counterpart_country = CountryFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -100,7 +100,7 @@ class MeetingProfileFilterSet(django_filters.FilterSet):
 
 class LocalCounterpartFilterSet(django_filters.FilterSet):
     mission = id_filter(field_name="mission_id")
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries))
+    country = CountryFilter()
     kind = django_filters.ChoiceFilter(choices=LocalCounterpart.Kind.choices)
 
     class Meta:

@@ -1,6 +1,8 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import SearchableModelMultipleChoiceField, searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Competence, Member
@@ -22,6 +24,7 @@ from .services import missions as services
 class MissionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Mission
+        formfield_callback = searchable_formfield
         fields = list(services.MISSION_FIELDS)
         widgets = {
             "start_date": DateInput(),
@@ -49,36 +52,45 @@ class RegisterForm(BootstrapFormMixin, forms.Form):
 
 
 class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
+    # A partnership may have thousands of members: typed, with suggestions.
+    members = SearchableModelMultipleChoiceField(
+        Member.objects.none(), kind="member", required=False, label=capfirst(_("members involved"))
+    )
+
     class Meta:
         model = Outcome
+        formfield_callback = searchable_formfield
         fields = [*services.OUTCOME_FIELDS, "members"]
         widgets = {
             "date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, partnership, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = partnership.missions.all()
         self.fields["members"].queryset = members
-        self.fields["members"].required = False
+        self.fields["members"].widget.params = {"partnership": partnership.pk}
 
 
 class ExportGroupForm(BootstrapFormMixin, forms.ModelForm):
+    members = SearchableModelMultipleChoiceField(
+        Member.objects.none(), kind="member", label=capfirst(_("members"))
+    )
+
     class Meta:
         model = ExportGroup
+        formfield_callback = searchable_formfield
         fields = [*services.EXPORT_GROUP_FIELDS, "members"]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "evaluation": forms.Textarea(attrs={"rows": 2}),
-            "members": forms.SelectMultiple(attrs={"size": 8}),
-            "target_markets": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, partnership, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
+        self.fields["members"].widget.params = {"partnership": partnership.pk}
 
 
 # --- B2B meetings ---------------------------------------------------------------------------------
@@ -94,6 +106,7 @@ class TimeInput(forms.TimeInput):
 class MeetingSettingsForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Mission
+        formfield_callback = searchable_formfield
         fields = list(services.MEETING_SETTINGS)
         widgets = {"meeting_day_start": TimeInput(), "meeting_day_end": TimeInput()}
 
@@ -117,6 +130,7 @@ class MeetingProfileForm(BootstrapFormMixin, forms.ModelForm):
 class LocalCounterpartForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = LocalCounterpart
+        formfield_callback = searchable_formfield
         fields = list(meeting_services.COUNTERPART_FIELDS)
         widgets = {
             "offers": forms.Textarea(attrs={"rows": 2}),

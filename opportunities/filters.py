@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from escp_portal.choices import CountryFilter
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
@@ -27,7 +27,7 @@ class BrokerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Broker.Kind.choices, label=_("Kind"))
     focus = django_filters.ChoiceFilter(choices=Broker.Focus.choices, label=_("Main role"))
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = CountryFilter(label=_("Country"))
     in_target_market = django_filters.BooleanFilter(
         field_name="target_market",
         lookup_expr="isnull",
@@ -64,7 +64,7 @@ class InvestorContactFilterSet(django_filters.FilterSet):
     partnership = id_filter(field_name="partnership_id")
     q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=InvestorContact.Kind.choices, label=_("Kind"))
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = CountryFilter(label=_("Country"))
     event = id_filter(field_name="event_id", label=_("Met at"))
     filter_q = _search("name", "organisation", "interests")
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from escp_portal.accounts.models import User
+from escp_portal.choices import searchable_formfield
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from missions.models import Mission, Outcome
 from partnerships.forms import DateInput
@@ -18,6 +19,7 @@ class BrokerForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Broker
+        formfield_callback = searchable_formfield
         fields = list(BROKER_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
@@ -32,6 +34,7 @@ class OpportunityForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Opportunity
+        formfield_callback = searchable_formfield
         fields = list(OPPORTUNITY_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -74,6 +77,7 @@ class AgreementForm(BootstrapFormMixin, forms.Form):
 class InvestorContactForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = InvestorContact
+        formfield_callback = searchable_formfield
         fields = list(INVESTOR_FIELDS)
         widgets = {"met_on": DateInput(), "interests": forms.Textarea(attrs={"rows": 2})}
 
@@ -90,6 +94,7 @@ class InvestmentProjectForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelF
 
     class Meta:
         model = InvestmentProject
+        formfield_callback = searchable_formfield
         fields = list(PROJECT_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),

@@ -10,10 +10,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from escp_portal.choices import CountryFilter, NaceFilter
 from escp_portal.filters import id_filter
 from escp_portal.forms import FilterForm
 
@@ -44,10 +44,6 @@ class SearchFilterMixin:
         return queryset.filter(condition)
 
 
-def _country_choices():
-    return list(countries)
-
-
 class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
     search_fields = ("acronym", "name", "objectives")
 
@@ -70,12 +66,8 @@ class PartnershipFilterSet(SearchFilterMixin, django_filters.FilterSet):
         method="filter_status",
         label=_("Status"),
     )
-    country = django_filters.ChoiceFilter(
-        choices=_country_choices, method="filter_country", label=_("Partner country")
-    )
-    target_country = django_filters.ChoiceFilter(
-        choices=_country_choices, method="filter_target_country", label=_("Target market")
-    )
+    country = CountryFilter(method="filter_country", label=_("Partner country"))
+    target_country = CountryFilter(method="filter_target_country", label=_("Target market"))
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -140,7 +132,7 @@ class ClusterFilterSet(SearchFilterMixin, django_filters.FilterSet):
     search_fields = ("name", "acronym", "city", "description")
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    country = django_filters.ChoiceFilter(choices=_country_choices, label=_("Country"))
+    country = CountryFilter(label=_("Country"))
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -164,9 +156,7 @@ class ClusterFilterSet(SearchFilterMixin, django_filters.FilterSet):
 class PartnerFilterSet(django_filters.FilterSet):
     partnership = id_filter(field_name="partnership_id", label=_("Partnership"))
     cluster = id_filter(field_name="cluster_id", label=_("Cluster"))
-    country = django_filters.ChoiceFilter(
-        choices=_country_choices, field_name="cluster__country", label=_("Country")
-    )
+    country = CountryFilter(field_name="cluster__country", label=_("Country"))
     role = django_filters.ChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
     current = django_filters.BooleanFilter(
         field_name="left_on", lookup_expr="isnull", label=_("Current partners only")
@@ -202,7 +192,7 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     cluster = id_filter(method="filter_cluster", label=_("Cluster (id)"))
     partnership = id_filter(method="filter_partnership", label=_("Partnership (id)"))
-    country = django_filters.ChoiceFilter(choices=_country_choices, label=_("Country"))
+    country = CountryFilter(label=_("Country"))
     sme = django_filters.BooleanFilter(
         field_name="is_sme",
         label=_("SME"),
@@ -214,16 +204,14 @@ class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):
         field_name="size_class", choices=Member.Size.choices, label=_("Size")
     )
     kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label=_("Kind"))
-    sector = django_filters.CharFilter(
+    sector = NaceFilter(
         method="filter_sector",
         validators=[validate_sector],
         label=_("Sector (NACE)"),
         help_text=_("A NACE section letter (C), division (62) or code (62.01)."),
     )
     competence = django_filters.CharFilter(method="filter_competence", label=_("Competence"))
-    export_market = django_filters.ChoiceFilter(
-        choices=_country_choices, method="filter_export_market", label=_("Exports to")
-    )
+    export_market = CountryFilter(method="filter_export_market", label=_("Exports to"))
 
     class Meta:
         model = Member

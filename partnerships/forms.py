@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import NaceField, SearchableModelChoiceField, searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 
 from .models import (
@@ -38,6 +39,7 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
 class ClusterForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ClusterOrganisation
+        formfield_callback = searchable_formfield
         fields = [*services.CLUSTER_FIELDS, "sectors"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -46,8 +48,9 @@ class ClusterForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class PartnerForm(BootstrapFormMixin, forms.ModelForm):
-    cluster = forms.ModelChoiceField(
+    cluster = SearchableModelChoiceField(
         queryset=ClusterOrganisation.objects.order_by("name"),
+        kind="cluster",
         label=_("Cluster organisation"),
         help_text=_("Not listed? Add the cluster organisation first."),
     )
@@ -73,8 +76,9 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Member
+        formfield_callback = searchable_formfield
+        field_classes = {"nace_code": NaceField}
         fields = MEMBER_FIELDS
-        widgets = {"export_markets": forms.SelectMultiple(attrs={"size": 6})}
         help_texts = {
             "employees": _(
                 "Persons employed. With turnover or balance sheet, it decides "
@@ -127,8 +131,9 @@ class MemberImportForm(BootstrapFormMixin, forms.Form):
 class PartnerInviteForm(BootstrapFormMixin, forms.ModelForm):
     """A coordinator invites a cluster; it becomes a partner when one of its managers accepts."""
 
-    cluster = forms.ModelChoiceField(
+    cluster = SearchableModelChoiceField(
         queryset=ClusterOrganisation.objects.order_by("name"),
+        kind="cluster",
         label=_("Cluster organisation"),
         help_text=_(
             "Its managers are asked to accept. Until one does, the partnership sees only the "

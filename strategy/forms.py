@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import searchable_formfield
 from escp_portal.forms import BootstrapFormMixin, PartnerChoiceMixin, choices_from
 from escp_portal.uploads import megabytes, too_large
 from partnerships.forms import DateInput
@@ -260,6 +261,7 @@ class TargetMarketForm(PartnerChoiceMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = TargetMarket
+        formfield_callback = searchable_formfield
         fields = list(services.MARKET_FIELDS)
         widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.choices import SearchableModelChoiceField
 from escp_portal.forms import BootstrapFormMixin
 
 
@@ -72,9 +73,10 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("For a coordinator."),
     )
-    cluster = forms.ModelChoiceField(
+    cluster = SearchableModelChoiceField(
         label=_("Cluster organisation"),
         queryset=None,
+        kind="cluster",
         required=False,
         help_text=_("For a cluster manager: a cluster that accepted to partner."),
     )

@@ -267,7 +267,7 @@ class MemberRecordsView(ConflictCheckMixin, InsiderMixin, FormView):
 
     def get_form_kwargs(self):
         members = selectors.nameable_members(self.request.user, self.partnership)
-        return {**super().get_form_kwargs(), "members": members}
+        return {**super().get_form_kwargs(), "members": members, "partnership": self.partnership}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -295,9 +295,6 @@ class OutcomeListView(MemberRecordsView):
     service_fields = services.OUTCOME_FIELDS
     saved_message = gettext_lazy("The outcome was recorded.")
     save = staticmethod(services.outcome_save)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "partnership": self.partnership}
 
     def get_context_data(self, **kwargs):
         outcomes = selectors.outcomes_of(self.partnership)
