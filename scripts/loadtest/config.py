@@ -133,26 +133,26 @@ def parse_args(argv=None, description=None):
     return args
 
 
-# deploy/web.sh's defaults, when the command line leaves them to it.
-WEB_DEFAULTS = {"GUNICORN_WORKERS": 2, "GUNICORN_THREADS": 8, "GUNICORN_KEEPALIVE": 5}
+def web_defaults() -> dict:
+    """deploy/web.sh's defaults, when the command line leaves them to it (kept in step with the
+    script by tests/test_load_config.py)."""
+    return {
+        "GUNICORN_WORKERS": (os.cpu_count() or 1) + 1,
+        "GUNICORN_THREADS": 1,
+        "GUNICORN_KEEPALIVE": 5,
+    }
 
 
 def gunicorn_setup(args) -> dict:
-    """GUNICORN_* for deploy/web.sh: the command line's, else the script's defaults (read back
-    from the script so the figures name what ran)."""
+    """GUNICORN_* for deploy/web.sh: the command line's, else the script's defaults (named, so
+    the figures say what ran)."""
     given = {
         "GUNICORN_WORKERS": args.workers,
         "GUNICORN_THREADS": args.threads,
         "GUNICORN_KEEPALIVE": args.keep_alive,
     }
-    text = (ROOT / "deploy" / "web.sh").read_text()
-    found = {}
-    for name, default in WEB_DEFAULTS.items():
-        marker = f"${{{name}:-"
-        start = text.find(marker)
-        end = text.index("}", start) if start >= 0 else -1
-        found[name] = int(text[start + len(marker) : end]) if start >= 0 else default
-    return {name: str(given[name] if given[name] is not None else found[name]) for name in given}
+    defaults = web_defaults()
+    return {name: str(defaults[name] if value is None else value) for name, value in given.items()}
 
 
 def production_environment(args) -> dict:
@@ -169,7 +169,6 @@ def production_environment(args) -> dict:
         "DJANGO_BACKUP_DIR": str(artifacts / "load-backups"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DJANGO_LOG_FORMAT": "text",
-        "DJANGO_LOG_LEVEL": "WARNING",
     }
 
 
