@@ -28,7 +28,8 @@ def test_member_filters(client, world, members):
     page = client.get(
         reverse("partnerships:member_list", args=[world.cluster_a.pk]), {"sector": "ZZ"}
     )
-    assert "Enter a NACE section letter" in page.content.decode()
+    # The searchable NACE field (escp_portal/choices) names what it could not match.
+    assert "No NACE code matches “ZZ”." in page.content.decode()
 
 
 def test_bulk_api_is_atomic_with_row_errors(client, world, members):
