@@ -21,27 +21,10 @@ see.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from escp_portal.accounts.policy import scope_for
-
-
-def scope_key(user) -> str:
-    """A short key for what the access policy lets ``user`` see."""
-    scope = scope_for(user)
-    if not scope.authenticated:
-        return "anonymous"
-    if scope.limit is not None:  # an API token limited to less than its user: its own key
-        return f"user-{scope.user_id}-limited"
-    parts = (
-        f"staff={scope.is_staff};officer={scope.is_officer};"
-        f"coordinates={sorted(scope.coordinated_partnerships)};"
-        f"manages={sorted(scope.managed_clusters)}"
-    )
-    return hashlib.blake2s(parts.encode(), digest_size=10).hexdigest()
+from escp_portal.accounts.roles import scope_key
 
 
 def fragments(request):

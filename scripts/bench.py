@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from escp_portal.devtools import profiling  # noqa: E402  (the checkout on the path first)
+
 PYTHON = sys.executable
 DEFAULT_SERVER = "postgres://escp:escp@127.0.0.1:5432/escp"
 
@@ -283,30 +285,8 @@ def measure_page(name: str, user, url: str, runs: int) -> dict:
         "raw_ms": raw * 1000,
         "ratio": median / raw if raw else None,
         "bytes": len(response.content),
-        "split_ms": split_page(user, url, runs),
+        "split_ms": profiling.split_page(user, url, runs),
     }
-
-
-def split_page(user, url: str, runs: int) -> dict[str, float]:
-    """Where the page's time goes (escp_portal/devtools/profiling.py), averaged over ``runs``
-    requests of a client of its own, whose middleware chain has the measuring end appended."""
-    from django.conf import settings
-    from django.test import Client, override_settings
-
-    from escp_portal.devtools.profiling import INNERMOST, RequestSplit
-
-    split = RequestSplit()
-    with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, INNERMOST]):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        client.get(url)
-        with split.measuring():
-            for _ in range(runs):
-                with split.request():
-                    response = client.get(url)
-                assert response.status_code == 200
-    return split.per_request_ms()
 
 
 def measure_recompute() -> dict:
@@ -440,7 +420,7 @@ def print_table(report: dict) -> None:
                 f"{case['raw_ms']:>8,.1f} {ratio:>6}"
             )
         print(line)
-    print_split(report)
+    profiling.print_split(report)
     for scale in scales:
         case = report["results"][f"{scale:g}"]["cases"][-1]
         share = case["rows_per_second"] / case["copy_rows_per_second"] * 100
@@ -448,38 +428,6 @@ def print_table(report: dict) -> None:
             f"import at {scale:g} %: {case['rows_per_second']:,.0f} rows/s, COPY into the same "
             f"table {case['copy_rows_per_second']:,.0f} rows/s ({share:.0f} % of COPY)"
         )
-
-
-# The list pages whose time the capacity budget bounds: at most the raw SQL + 20 ms.
-BUDGET_CASES = ("member list page", "partnership list page")
-BUDGET_MS = 20.0
-
-
-def print_split(report: dict) -> None:
-    """Where each page's time goes, per scale, and the list pages against their budget."""
-    from escp_portal.devtools.profiling import PARTS
-
-    width = 46
-    for scale in report["scales"]:
-        cases = [c for c in report["results"][f"{scale:g}"]["cases"] if c.get("split_ms")]
-        print()
-        print(f"Where the time goes at {scale:g} % (ms per request, each part exclusive)")
-        header = f"{'case':<{width}}" + "".join(f" {part:>10}" for part in PARTS) + f" {'sum':>8}"
-        print(header)
-        print("-" * len(header))
-        for case in cases:
-            split = case["split_ms"]
-            line = f"{case['name'][:width]:<{width}}"
-            line += "".join(f" {split[part]:>10.1f}" for part in PARTS)
-            print(line + f" {sum(split.values()):>8.1f}")
-        for case in cases:
-            if case["name"].startswith(BUDGET_CASES):
-                over = case["median_ms"] - case["raw_ms"]
-                verdict = "within" if over <= BUDGET_MS else "OVER"
-                print(
-                    f"budget {case['name']}: {case['median_ms']:.1f} ms = raw SQL "
-                    f"{case['raw_ms']:.1f} ms + {over:.1f} ms ({verdict} +{BUDGET_MS:g} ms)"
-                )
 
 
 def machine() -> str:

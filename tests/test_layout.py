@@ -41,8 +41,11 @@ SCOPE_FLAGS = re.compile(
     r"scope_for|\.is_officer\b|reads_everything|coordinated_partnerships|managed_clusters"
     r"|\.is_coordinator\b|is_cluster_manager|\.is_staff\b"
 )
-# The policy, and the part of it that narrows a user's rights to an API token's scope.
-POLICY = {ROOT / "escp_portal" / "accounts" / name for name in ("policy.py", "limits.py")}
+# The policy, the part of it that narrows a user's rights to an API token's scope, and the part
+# that keeps users' roles in the cache (and the key of what a reader may see).
+POLICY = {
+    ROOT / "escp_portal" / "accounts" / name for name in ("policy.py", "limits.py", "roles.py")
+}
 
 
 def code_files():

@@ -18,7 +18,6 @@ What a user may not see answers 404, never 403, so ids do not leak.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,64 +67,12 @@ def scope_for(user) -> Scope:
     cached = getattr(user, _SCOPE_ATTR, None)
     if cached is not None:
         return cached
+    from .roles import cached_roles
+
     scope = Scope(authenticated=True, user_id=user.pk, is_staff=user.is_staff, **cached_roles(user))
     scope = narrowed(scope, token_limit(user))
     setattr(user, _SCOPE_ATTR, scope)
     return scope
-
-
-# The roles behind a scope, cached per user under a generation that every change of the user's
-# roles or flags replaces (``roles_changed``, from the accounts app's signals). A reader notes the
-# generation before it reads the database, so a change made meanwhile leaves its result stale
-# at once: whatever order the processes run in, a cached entry never outlives a change.
-_ROLES_KEY = "scope:roles:{}"
-_GENERATION_KEY = "scope:generation:{}"
-ROLES_CACHE_SECONDS = 3600
-
-
-def cached_roles(user) -> dict:
-    from django.core.cache import cache
-
-    roles_key, generation_key = _ROLES_KEY.format(user.pk), _GENERATION_KEY.format(user.pk)
-    found = cache.get_many([roles_key, generation_key])
-    generation = found.get(generation_key)
-    entry = found.get(roles_key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return entry[1]
-    if generation is None:
-        cache.add(generation_key, uuid.uuid4().hex, ROLES_CACHE_SECONDS)
-        generation = cache.get(generation_key)
-    roles = _roles_from_database(user)
-    if generation is not None:  # None: the cache is away (Redis down): nothing is kept
-        cache.set(roles_key, (generation, roles), ROLES_CACHE_SECONDS)
-    return roles
-
-
-def roles_changed(user_id: int) -> None:
-    """Every cached scope of this user is stale from now on."""
-    from django.core.cache import cache
-
-    cache.set(_GENERATION_KEY.format(user_id), uuid.uuid4().hex, ROLES_CACHE_SECONDS)
-
-
-def _roles_from_database(user) -> dict:
-    from .models import Role, RoleAssignment
-
-    partnerships, clusters, officer = set(), set(), False
-    for role, partnership_id, cluster_id in RoleAssignment.objects.filter(user=user).values_list(
-        "role", "partnership_id", "cluster_id"
-    ):
-        if role == Role.COORDINATOR:
-            partnerships.add(partnership_id)
-        elif role == Role.CLUSTER_MANAGER:
-            clusters.add(cluster_id)
-        elif role == Role.EC_OFFICER:
-            officer = True
-    return {
-        "is_officer": officer,
-        "coordinated_partnerships": frozenset(partnerships),
-        "managed_clusters": frozenset(clusters),
-    }
 
 
 def forget_scope(user) -> None:

@@ -5,7 +5,7 @@
   end by Django's own rule: a session carries a hash of the password, and an inactive user is
   not logged in.
 - A role assignment saved or deleted makes the user's cached scope stale
-  (``policy.roles_changed``) when the change commits.
+  (``roles.roles_changed``) when the change commits.
 - Every token issued or deleted leaves an audit entry (who, when, which token by its key, and
   why); never the token nor its digest.
 """
@@ -140,7 +140,7 @@ def role_assignment_changed(sender, instance, **kwargs):
     another process read meanwhile cached the roles of before the commit)."""
     from django.db import transaction
 
-    from .policy import roles_changed
+    from .roles import roles_changed
 
     user_id = instance.user_id
     roles_changed(user_id)

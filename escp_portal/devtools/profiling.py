@@ -170,3 +170,56 @@ class InnermostMiddleware:
             return self.get_response(request)
         with _active.part("view"):
             return self.get_response(request)
+
+
+# --- make bench's use (scripts/bench.py) ------------------------------------------------------
+
+
+def split_page(user, url: str, runs: int) -> dict[str, float]:
+    """Where the page's time goes (escp_portal/devtools/profiling.py), averaged over ``runs``
+    requests of a client of its own, whose middleware chain has the measuring end appended."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
+    split = RequestSplit()
+    with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, INNERMOST]):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        client.get(url)
+        with split.measuring():
+            for _ in range(runs):
+                with split.request():
+                    response = client.get(url)
+                assert response.status_code == 200
+    return split.per_request_ms()
+
+
+# The list pages whose time the capacity budget bounds: at most the raw SQL + 20 ms.
+BUDGET_CASES = ("member list page", "partnership list page")
+BUDGET_MS = 20.0
+
+
+def print_split(report: dict) -> None:
+    """Where each page's time goes, per scale, and the list pages against their budget."""
+    width = 46
+    for scale in report["scales"]:
+        cases = [c for c in report["results"][f"{scale:g}"]["cases"] if c.get("split_ms")]
+        print()
+        print(f"Where the time goes at {scale:g} % (ms per request, each part exclusive)")
+        header = f"{'case':<{width}}" + "".join(f" {part:>10}" for part in PARTS) + f" {'sum':>8}"
+        print(header)
+        print("-" * len(header))
+        for case in cases:
+            split = case["split_ms"]
+            line = f"{case['name'][:width]:<{width}}"
+            line += "".join(f" {split[part]:>10.1f}" for part in PARTS)
+            print(line + f" {sum(split.values()):>8.1f}")
+        for case in cases:
+            if case["name"].startswith(BUDGET_CASES):
+                over = case["median_ms"] - case["raw_ms"]
+                verdict = "within" if over <= BUDGET_MS else "OVER"
+                print(
+                    f"budget {case['name']}: {case['median_ms']:.1f} ms = raw SQL "
+                    f"{case['raw_ms']:.1f} ms + {over:.1f} ms ({verdict} +{BUDGET_MS:g} ms)"
+                )

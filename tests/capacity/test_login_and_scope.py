@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from escp_portal.accounts import hashers, policy
+from escp_portal.accounts import hashers, policy, roles
 from escp_portal.accounts.models import Role, RoleAssignment, User
 from tests.factories import PASSWORD
 
@@ -161,13 +161,13 @@ def test_roles_read_before_a_change_committed_are_not_kept(
         RoleAssignment.objects.filter(user=manager).delete()
         # What another process caches meanwhile: the roles it still reads (the change is not
         # committed), under the generation current at that moment.
-        generation = cache.get(policy._GENERATION_KEY.format(manager.pk))
+        generation = cache.get(roles._GENERATION_KEY.format(manager.pk))
         before = {
             "is_officer": False,
             "coordinated_partnerships": frozenset(),
             "managed_clusters": frozenset({world.cluster_a.pk}),
         }
-        cache.set(policy._ROLES_KEY.format(manager.pk), (generation, before))
+        cache.set(roles._ROLES_KEY.format(manager.pk), (generation, before))
     scope = policy.scope_for(fresh(manager))
     assert world.cluster_a.pk not in scope.managed_clusters
 

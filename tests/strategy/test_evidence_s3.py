@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from escp_portal.settings.base import media_storage
+from escp_portal.settings.storage import media_storage
 from strategy.models import Measurement
 
 pytestmark = pytest.mark.django_db
