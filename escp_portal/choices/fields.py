@@ -134,11 +134,14 @@ class SearchableChoiceField(forms.Field):
         return list(dict.fromkeys(resolved))
 
 
-class SearchableModelChoiceField(forms.ModelChoiceField):
-    """A row of a long list (a cluster organisation) typed or picked, among ``queryset``."""
+class _SearchableRows:
+    """What both model fields share: their widget searches ``kind`` and follows the field's
+    queryset (a form narrowing the queryset narrows what the widget shows)."""
+
+    multiple = False
 
     def __init__(self, queryset, *, kind: str, **kwargs):
-        kwargs.setdefault("widget", SearchInput(kind))
+        kwargs["widget"] = SearchInput(kind, multiple=self.multiple)
         self.kind = KINDS[kind]
         super().__init__(queryset, **kwargs)
 
@@ -147,6 +150,10 @@ class SearchableModelChoiceField(forms.ModelChoiceField):
         self.widget.queryset = self._queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class SearchableModelChoiceField(_SearchableRows, forms.ModelChoiceField):
+    """A row of a long list (a cluster organisation) typed or picked, among ``queryset``."""
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -159,20 +166,11 @@ class SearchableModelChoiceField(forms.ModelChoiceField):
             raise forms.ValidationError(_message(self.kind, error), code="invalid_choice") from None
 
 
-class SearchableModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class SearchableModelMultipleChoiceField(_SearchableRows, forms.ModelMultipleChoiceField):
     """Rows of a long list (members) typed or picked, separated by semicolons, among
     ``queryset``; several values sent the way a multiple select sends them still count."""
 
-    def __init__(self, queryset, *, kind: str, **kwargs):
-        kwargs["widget"] = SearchInput(kind, multiple=True)
-        self.kind = KINDS[kind]
-        super().__init__(queryset, **kwargs)
-
-    def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
-        self.widget.queryset = self._queryset
-
-    queryset = property(forms.ModelMultipleChoiceField._get_queryset, _set_queryset)
+    multiple = True
 
     def clean(self, value):
         if isinstance(value, str):
