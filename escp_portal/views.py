@@ -19,7 +19,7 @@ from escp_portal.accounts.policy import (
     partnerships_coordinated_by,
     sees_programme_overview,
 )
-from escp_portal.api.exceptions import api_not_found, api_server_error
+from escp_portal.api.exceptions import api_not_found, api_server_error, error_body
 from funding import selectors as funding_selectors
 from funding.rules import call_partnerships
 from partnerships.filters import PartnershipFilterSet
@@ -198,12 +198,12 @@ def choices(request, kind: str):
     elif lang not in dict(settings.LANGUAGES):
         problem = _("Unknown language: %(lang)s.") % {"lang": lang}
     if problem:
-        return JsonResponse({"detail": problem}, status=400)
+        return JsonResponse(error_body(400, "invalid", problem), status=400)
     with translation.override(lang):
         try:
             rows = found.search(q, user=request.user, params=request.GET) if q.strip() else []
         except searchable.BadParams as error:
-            return JsonResponse({"detail": str(error)}, status=400)
+            return JsonResponse(error_body(400, "invalid", error), status=400)
         response = JsonResponse([{"value": v, "label": label} for v, label in rows], safe=False)
     if found.public:
         patch_cache_control(response, public=True, max_age=24 * 3600)

@@ -267,6 +267,7 @@ def test_members_are_those_a_partnerships_records_may_name(client, world):
     for params in ({}, {"partnership": "x"}, {"partnership": world.draft.pk}):
         response, body = suggestions(client, "member", q="alder", **params)
         assert response.status_code == 400 and body["detail"], params
+        assert body["status"] == 400 and body["code"] == "invalid", body  # the API's error shape
 
 
 @pytest.mark.django_db
