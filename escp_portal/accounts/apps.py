@@ -10,10 +10,13 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from escp_portal.fragments import mark_orm_reads_as_orm
+
         from . import signals
         from .models import Invitation
 
         signals.connect()
+        mark_orm_reads_as_orm()
 
         # Who invited whom to what, and every answer; never the token's hash.
         auditlog.register(Invitation, exclude_fields=["token_hash", "created_at"])

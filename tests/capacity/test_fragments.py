@@ -106,3 +106,22 @@ def test_the_missions_list_follows_a_renamed_mission(client, world):
     assert "Voyage Alpha" in client.get(url).content.decode()
     type(voyage).objects.filter(pk=voyage.pk).update(title="Voyage Omega")
     assert "Voyage Omega" in client.get(url).content.decode()
+
+
+def test_reading_rows_to_lock_them_keeps_the_cached_rows(client, world):
+    """An ORM read that locks its rows (``SELECT … FOR UPDATE``, as a form's version check does)
+    writes nothing: the cached rows stay, and a raw SQL write still drops them."""
+    from django.db import transaction
+
+    first, first_queries = queries(client, LIST)
+    with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=world.a.pk)
+        list(Partnership.objects.filter(acronym__icontains="update"))
+    again, again_queries = queries(client, LIST)
+    assert "ALPHA" in again and again_queries < first_queries
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Partnership._meta.db_table} SET acronym = %s WHERE id = %s",
+            ["OMEGA", world.a.pk],
+        )
+    assert "OMEGA" in client.get(LIST).content.decode()
