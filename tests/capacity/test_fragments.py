@@ -113,7 +113,7 @@ def test_reading_rows_to_lock_them_keeps_the_cached_rows(client, world):
     writes nothing: the cached rows stay, and a raw SQL write still drops them."""
     from django.db import transaction
 
-    first, first_queries = queries(client, LIST)
+    _first, first_queries = queries(client, LIST)
     with transaction.atomic():
         Partnership.objects.select_for_update().get(pk=world.a.pk)
         list(Partnership.objects.filter(acronym__icontains="update"))
