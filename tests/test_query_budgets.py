@@ -24,8 +24,8 @@ from tests.security.test_access_matrix import MATRIX, OK, _client_for, _names, k
 pytestmark = pytest.mark.django_db
 
 # The target for every list and detail, counting the session, the user and their roles
-# (3 queries of every signed-in page; a token costs 3 as well: token with user, knox's sweep of
-# expired tokens, roles).
+# (3 queries of every signed-in page; a token costs 2: the token with its user and scope, the
+# roles; expired tokens are swept by a job, not on every request).
 TARGET = 10
 # Above the target, with the reason.
 ABOVE_TARGET: dict[str, str] = {

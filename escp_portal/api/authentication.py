@@ -11,12 +11,14 @@ import binascii
 from hmac import compare_digest
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
+from knox.signals import token_expired
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS
 
@@ -83,6 +85,18 @@ class ScopedTokenAuthentication(TokenAuthentication):
                     self.renew_token(auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(msg)
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """Refuse (and delete) the token in use when it has expired. knox also reads every other
+        token of the user on every request to delete the expired ones among them: here the
+        ``clear_expired_tokens`` job sweeps those (daily), and no expired token is ever
+        accepted, so a request reads only its own token."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
 
     def authenticate(self, request):
         result = super().authenticate(request)

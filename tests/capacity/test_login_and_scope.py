@@ -10,9 +10,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from escp_portal.accounts import hashers, policy, roles
 from escp_portal.accounts.models import Role, RoleAssignment, User
+from escp_portal.accounts.tasks import clear_expired_tokens
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,34 @@ def test_the_session_is_shared_through_the_cache_and_kept_in_the_database(client
     assert login(client, "coord-a@example.org").status_code == 302
     cache.clear()  # a cache restarted: the session is still there
     assert client.get(reverse("accounts:preferences")).status_code == 200
+
+
+def test_an_api_request_reads_its_own_token_only_and_an_expired_one_is_refused(world):
+    """A token request costs one query for the token (with its user and scope), not one more for
+    every other token of the user; an expired token is refused and deleted on use, and the
+    other expired tokens are left to the daily job."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    _, live = AuthToken.objects.create(user=world.coord_a)
+    old, stale = AuthToken.objects.create(user=world.coord_a, expiry=timedelta(days=1))
+    other_old, _ = AuthToken.objects.create(user=world.coord_a, expiry=timedelta(days=1))
+    AuthToken.objects.filter(pk__in=[old.pk, other_old.pk]).update(
+        expiry=timezone.now() - timedelta(minutes=1)
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/partnerships/").status_code == 200
+    token_reads = [q["sql"] for q in captured.captured_queries if "knox_authtoken" in q["sql"]]
+    assert len(token_reads) == 1, token_reads
+    api.credentials(HTTP_AUTHORIZATION=f"Token {stale}")
+    refused = api.get("/api/v1/partnerships/")
+    assert refused.status_code == 401 and refused.json()["code"] == "authentication_failed"
+    assert not AuthToken.objects.filter(pk=old.pk).exists()
+    assert AuthToken.objects.filter(pk=other_old.pk).exists()
+    assert clear_expired_tokens() == 1
