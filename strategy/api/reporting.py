@@ -94,7 +94,9 @@ class KPISerializer(PolicySerializer):
 class KPIViewSet(PolicyViewSet):
     """KPIs: reported by the partners, or derived from a named source of the portal."""
 
-    queryset = KPI.objects.select_related("objective__strategy").prefetch_related("milestones")
+    queryset = KPI.objects.select_related("objective__strategy", "core_indicator").prefetch_related(
+        "milestones"
+    )
     serializer_class = KPISerializer
     filterset_class = KPIFilterSet
     login_required = True

@@ -21,6 +21,11 @@ def queries(client, url):
     return response.content.decode(), len(captured.captured_queries)
 
 
+def filter_form(page: str) -> str:
+    start = page.index('<form method="get" aria-labelledby="filter-title"')
+    return page[start : page.index("</form>", start)]
+
+
 def test_a_second_reader_with_the_same_roles_gets_the_rows_from_the_cache(client, world):
     first, first_queries = queries(client, LIST)
     again, again_queries = queries(client, LIST)
@@ -125,3 +130,39 @@ def test_reading_rows_to_lock_them_keeps_the_cached_rows(client, world):
             ["OMEGA", world.a.pk],
         )
     assert "OMEGA" in client.get(LIST).content.decode()
+
+
+def test_the_filter_form_is_cached_and_follows_its_choices_and_query_string(client, world):
+    """The directory's filter form comes from the cache for a second reader (its choices are
+    not read again); a new programme shows in it at once, and another query string gets a form
+    bound to its own values."""
+    from partnerships.models import Programme
+
+    first, first_queries = queries(client, LIST)
+    again, again_queries = queries(client, LIST)
+    assert filter_form(again) == filter_form(first) and again_queries < first_queries
+    Programme.objects.create(code="ZETA-PROG", name="Zeta programme")
+    assert 'value="ZETA-PROG"' in client.get(LIST).content.decode()
+    bound = client.get(LIST + "?q=zzz-nothing").content.decode()
+    assert 'value="zzz-nothing"' in bound and 'value="zzz-nothing"' not in first
+
+
+def test_the_missions_filter_offers_each_reader_only_the_partnerships_it_may_see(client, world):
+    """The missions calendar's partnership choices come from the missions the reader may see:
+    a cached form is never shown to a reader with other roles, and a mission of a new
+    partnership adds it to the choices at once."""
+    from tests.factories import mission
+
+    mission(world.draft, title="Draft voyage")
+    mission(world.b, title="Beta voyage")
+    url = "/missions/?view=list"
+    client.force_login(world.coord_a)
+    assert f'<option value="{world.draft.pk}"' in client.get(url).content.decode()
+    client.force_login(world.coord_b)
+    page = client.get(url).content.decode()
+    assert f'<option value="{world.draft.pk}"' not in page
+    assert f'<option value="{world.a.pk}"' not in page
+    client.force_login(world.officer)
+    assert f'<option value="{world.a.pk}"' not in client.get(url).content.decode()
+    mission(world.a, title="Alpha voyage")
+    assert f'<option value="{world.a.pk}"' in client.get(url).content.decode()
