@@ -183,6 +183,12 @@ else:
 CACHALOT_ENABLED = False
 CACHALOT_TIMEOUT = None
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
+# The web process's garbage collector (escp_portal/wsgi.py): what the process loaded to serve
+# (modules, URL patterns, templates, translations) is set aside from every collection, and a
+# collection starts after this many new objects (then every 20th and 100th one scans older
+# ones); a request's many short-lived rows and nodes are freed by their reference counts anyway.
+# Empty: Python's defaults.
+WSGI_GC_THRESHOLD = env.list("WSGI_GC_THRESHOLD", cast=int, default=[50000, 20, 100])
 
 # Sessions are read from the cache (Redis when set: shared by every web instance) and written
 # through to the database, so a lost cache loses no session.

@@ -202,3 +202,24 @@ def test_an_api_request_reads_its_own_token_only_and_an_expired_one_is_refused(w
     assert not AuthToken.objects.filter(pk=old.pk).exists()
     assert AuthToken.objects.filter(pk=other_old.pk).exists()
     assert clear_expired_tokens() == 1
+
+
+def test_the_web_process_freezes_what_it_loaded_and_collects_less_often():
+    """``escp_portal.wsgi`` (what gunicorn loads) moves what the process loaded out of every
+    collection and applies ``WSGI_GC_THRESHOLD``; an empty setting leaves Python's defaults."""
+    import gc
+
+    from escp_portal import wsgi
+
+    before = gc.get_threshold()
+    try:
+        gc.unfreeze()
+        wsgi.tune_garbage_collector([])
+        assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+        wsgi.tune_garbage_collector([50000, 20, 100])
+        assert gc.get_threshold() == (50000, 20, 100)
+        assert gc.get_freeze_count() > 10000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert settings.WSGI_GC_THRESHOLD == [50000, 20, 100]
