@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch
@@ -111,6 +114,26 @@ def _check_broker() -> dict:
         return {"ok": False, "mode": "redis", "error": exc.__class__.__name__}
 
 
+def _check_media() -> dict:
+    """The store of uploaded files (``DJANGO_MEDIA_STORAGE``): a folder must be writable (or
+    creatable: the first upload makes it); a bucket must answer a lookup (a missing object is
+    an answer; a refused connection, bad credentials or a missing bucket are not)."""
+    from django.core.files.storage import default_storage
+
+    if not hasattr(default_storage, "bucket_name"):
+        folder = Path(settings.MEDIA_ROOT)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if folder.is_dir() and os.access(folder, os.W_OK):
+            return {"ok": True, "mode": "filesystem"}
+        return {"ok": False, "mode": "filesystem", "error": "not writable"}
+    try:
+        default_storage.bucket.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+        return {"ok": True, "mode": "s3"}
+    except Exception as exc:  # any failure is the answer here, not an error of this view
+        return {"ok": False, "mode": "s3", "error": exc.__class__.__name__}
+
+
 def _check_outbox() -> dict:
     """Jobs written while the broker was away: some may wait a relay interval; more is a
     problem worth a look."""
@@ -138,12 +161,13 @@ def _check_worker(broker_ok: bool) -> dict:
 
 @never_cache
 def health(request):
-    """Database, broker and worker, as JSON. 503 only when the database is down: without a
-    broker or worker the pages still answer, and queued work waits."""
+    """Database, broker, worker and the store of uploaded files, as JSON. 503 only when the
+    database is down: without a broker or worker the pages still answer, and queued work waits;
+    without the store only uploads and downloads of evidence fail."""
     database = _check_database()
     broker = _check_broker()
     worker = _check_worker(broker["ok"])
-    checks = {"database": database, "broker": broker, "worker": worker}
+    checks = {"database": database, "broker": broker, "worker": worker, "media": _check_media()}
     if database["ok"]:
         checks["outbox"] = _check_outbox()
     if not database["ok"]:

@@ -19,3 +19,18 @@ def test_health_reports_an_unreachable_broker_as_degraded(client, settings):
     assert body["status"] == "degraded"
     assert body["broker"]["ok"] is False
     assert body["worker"]["ok"] is False
+
+
+def test_health_checks_that_the_folder_of_uploads_is_writable(client, settings, tmp_path):
+    settings.REDIS_URL = ""
+    settings.MEDIA_ROOT = str(tmp_path / "not-yet" / "media")  # made by the first upload
+    body = client.get("/health/").json()
+    assert body["media"] == {"ok": True, "mode": "filesystem"} and body["status"] == "ok"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = str(blocker / "media")
+    response = client.get("/health/")
+    assert response.status_code == 200  # the pages still answer: degraded, not down
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["media"] == {"ok": False, "mode": "filesystem", "error": "not writable"}

@@ -2,6 +2,7 @@
 (``DJANGO_MEDIA_STORAGE`` and ``DJANGO_MEDIA_S3_*``; README "Scaling out"), and the cache."""
 
 import environ
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
@@ -30,6 +31,11 @@ def media_storage(kind: str) -> dict:
         "file_overwrite": False,
         # A download is buffered in memory up to Django's upload limit, then in a temporary file.
         "max_memory_size": 2_621_440,
+        # A store that does not answer fails a request (and /health/'s check) in seconds, not
+        # after boto3's minute per attempt.
+        "client_config": Config(
+            connect_timeout=3, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"}
+        ),
     }
     # Unset: boto3's own (AWS's endpoint, AWS_* variables, an instance role, auto addressing).
     optional = {

@@ -191,3 +191,20 @@ def test_an_unknown_media_storage_or_a_bucket_left_out_is_refused_at_start(monke
     with pytest.raises(ImproperlyConfigured, match="needs DJANGO_MEDIA_S3_BUCKET"):
         media_storage("s3")
     assert media_storage("filesystem")["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_health_checks_the_bucket(client, bucket, settings):
+    """/health/ looks the bucket up: there, it is ok; a bucket that does not exist (a typo in
+    DJANGO_MEDIA_S3_BUCKET) degrades the answer at once instead of failing every upload."""
+    settings.REDIS_URL = ""
+    assert client.get("/health/").json()["media"] == {"ok": True, "mode": "s3"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "bucket_name": "no-such"},
+        },
+    }
+    body = client.get("/health/").json()
+    assert body["status"] == "degraded"
+    assert body["media"] == {"ok": False, "mode": "s3", "error": "ClientError"}
