@@ -328,3 +328,20 @@ def test_an_id_beyond_the_database_is_an_error_not_a_failure(client, world):
     assert response.status_code == 200 and response.context["form"].errors["cluster"]
     response, _body = suggestions(client, "member", q="x", partnership="9" * 40)
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_invitation_form_suggests_only_the_clusters_it_accepts(client, world):
+    """A coordinator invites managers of their partnerships' clusters only: the cluster field
+    asks for those (``?for=invitation``), and the suggestions leave out the clusters the
+    coordinator sees but may not invite to."""
+    client.force_login(world.coord_a)
+    page = client.get(reverse("accounts:invite")).content.decode()
+    assert "for=invitation" in page
+    _response, seen = suggestions(client, "cluster", q="cluster")
+    _response, offered = suggestions(client, "cluster", q="cluster", **{"for": "invitation"})
+    seen, offered = [r["label"] for r in seen], [r["label"] for r in offered]
+    assert "Lone Cluster (PL)" in seen and "Lone Cluster (PL)" not in offered
+    assert "Alpha Cluster (DE)" in offered
+    response = client.get("/choices/cluster/", {"q": "cluster", "for": "everything"})
+    assert response.status_code == 400 and "detail" in response.json()

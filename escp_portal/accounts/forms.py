@@ -107,6 +107,8 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
             if clusters is None
             else ClusterOrganisation.objects.filter(pk__in=clusters)
         )
+        # The suggestions offer the same clusters as the field accepts.
+        self.fields["cluster"].widget.params = {"for": "invitation"}
 
     def clean(self):
         from .models import Role

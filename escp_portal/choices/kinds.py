@@ -229,12 +229,24 @@ def _contains(field, value):
 
 
 class ClusterKind(RowKind):
+    """The clusters the user sees; with ``?for=invitation``, only those they may invite
+    managers of (``accounts.policy.invitable_cluster_ids``), as the invitation form accepts."""
+
     code_field = "acronym"
 
     def rows(self, user, params=None):
+        from escp_portal.accounts.policy import invitable_cluster_ids
         from partnerships.models import ClusterOrganisation
 
-        return ClusterOrganisation.objects.visible_to(user)
+        purpose = (params or {}).get("for", "")
+        if purpose not in ("", "invitation"):
+            raise BadParams(_("Unknown purpose: %(purpose)s.") % {"purpose": purpose})
+        rows = ClusterOrganisation.objects.visible_to(user)
+        if purpose == "invitation":
+            ids = invitable_cluster_ids(user)
+            if ids is not None:
+                rows = rows.filter(pk__in=ids)
+        return rows
 
 
 class MemberKind(RowKind):
