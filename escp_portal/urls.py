@@ -6,6 +6,7 @@ from escp_portal import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("choices/<slug:kind>/", views.choices, name="choices"),
     path("accounts/", include("escp_portal.accounts.urls")),
     path("", include("escp_portal.webhooks.urls")),

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -177,6 +178,12 @@ def health(request):
     else:
         state, code = "degraded", 200
     return JsonResponse({"status": state, **checks}, status=code)
+
+
+def favicon(request):
+    """Browsers (on a page without a head, such as a JSON answer) and feed readers ask for
+    /favicon.ico whatever a page declares: the portal's icon, under its static name."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def page_not_found(request, exception=None):

@@ -34,3 +34,15 @@ def test_health_checks_that_the_folder_of_uploads_is_writable(client, settings, 
     body = response.json()
     assert body["status"] == "degraded"
     assert body["media"] == {"ok": False, "mode": "filesystem", "error": "not writable"}
+
+
+def test_every_page_names_the_portal_icon_and_favicon_ico_leads_to_it(client):
+    """No browser's first visit ends in a 404 for /favicon.ico (a console error and a log line
+    each time): pages declare the icon, and /favicon.ico redirects to it for anyone who asks."""
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/partnerships/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")

@@ -51,6 +51,7 @@ POST_ONLY = None
 BUDGETS = {
     "home": 21,  # +7: the funding calls that fit the coordinator's partnerships
     "health": 5,
+    "favicon": 3,  # a redirect: the session's reads of a signed-in reader at most
     "choices": 3,  # the suggestions endpoint, asked without a search (tests/test_choices.py)
     "set_language": POST_ONLY,
     "accounts:login": 0,

@@ -231,6 +231,7 @@ NONE = kw()
 MATRIX = {
     "home": (NONE, PUBLIC),
     "health": (NONE, PUBLIC),
+    "favicon": (NONE, (301,) * 6),  # to the icon's static address, for anyone
     "choices": (kw(kind="country"), PUBLIC),
     "set_language": (NONE, POST_ONLY),
     "accounts:login": (NONE, (OK, 302, 302, 302, 302, 302)),  # logged in: on to the home page
