@@ -107,9 +107,10 @@ TEMPLATES = [
     },
 ]
 
-# Form fields and widgets are rendered by Django's Jinja2 renderer: the same markup as its
-# template renderer (its built-in field and widget templates), at a third of the cost per field.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form fields and widgets are rendered with Jinja2 (the same markup as Django's template renderer
+# for its built-in field and widget templates, at a third of the cost per field); the admin's own
+# widget templates with the template language (escp_portal/forms.py).
+FORM_RENDERER = "escp_portal.forms.PortalFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

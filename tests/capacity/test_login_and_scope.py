@@ -223,3 +223,28 @@ def test_the_web_process_freezes_what_it_loaded_and_collects_less_often():
         gc.unfreeze()
         gc.set_threshold(*before)
     assert settings.WSGI_GC_THRESHOLD == [50000, 20, 100]
+
+
+def test_forms_render_with_jinja2_and_the_admins_widgets_with_the_template_language():
+    """The portal's form renderer: Django's built-in field and widget templates through Jinja2,
+    and a widget template that exists only for the template language (the admin's) through
+    that, so that no admin page fails for want of a template."""
+    from django.contrib.admin.sites import site
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+    from django.forms.renderers import get_default_renderer
+    from django.forms.widgets import TextInput
+    from jinja2 import Template as JinjaTemplate
+
+    from partnerships.models import Partnership
+
+    renderer = get_default_renderer()
+    builtin = renderer.get_template("django/forms/widgets/text.html")
+    assert isinstance(builtin.template, JinjaTemplate)
+    assert TextInput().render("name", "ALPHA", renderer=renderer) == (
+        '<input type="text" name="name" value="ALPHA">'
+    )
+    admin_only = renderer.get_template("admin/widgets/related_widget_wrapper.html")
+    assert not isinstance(getattr(admin_only, "template", None), JinjaTemplate)
+    field = Partnership._meta.get_field("programme")
+    wrapper = RelatedFieldWidgetWrapper(TextInput(), field.remote_field, site)
+    assert 'name="programme"' in wrapper.render("programme", "", renderer=renderer)
