@@ -117,8 +117,8 @@ def _check_broker() -> dict:
 
 def _check_media() -> dict:
     """The store of uploaded files (``DJANGO_MEDIA_STORAGE``): a folder must be writable (or
-    creatable: the first upload makes it); a bucket must answer a lookup (a missing object is
-    an answer; a refused connection, bad credentials or a missing bucket are not)."""
+    creatable: the first upload makes it); a bucket must answer ``HeadBucket`` (a refused
+    connection, bad credentials or a missing bucket are a failure, reported by its class)."""
     from django.core.files.storage import default_storage
 
     if not hasattr(default_storage, "bucket_name"):
