@@ -34,7 +34,7 @@ class KPIStatus(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "kpi"]
+        ordering = ["partnership_id", "kpi_id"]
         verbose_name = _("KPI status")
         verbose_name_plural = _("KPI statuses")
 
@@ -60,7 +60,7 @@ class ScoreboardSnapshot(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-date"]
+        ordering = ["partnership_id", "-date"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "date"],
@@ -107,7 +107,7 @@ class Assessment(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-date"]
+        ordering = ["partnership_id", "-date"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
 
@@ -158,7 +158,7 @@ class Review(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-created_at"]
+        ordering = ["partnership_id", "-created_at"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [

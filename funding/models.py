@@ -62,7 +62,7 @@ class VoucherScheme(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-opens_on", "name"]
+        ordering = ["partnership_id", "-opens_on", "name"]
         verbose_name = _("voucher scheme")
         verbose_name_plural = _("voucher schemes")
         constraints = [
@@ -140,7 +140,14 @@ class Voucher(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["scheme", "-granted_on", "-pk"]
+        ordering = [
+            "scheme__partnership_id",
+            "-scheme__opens_on",
+            "scheme__name",
+            "scheme_id",
+            "-granted_on",
+            "-pk",
+        ]
         verbose_name = _("voucher")
         verbose_name_plural = _("vouchers")
         indexes = [models.Index(fields=["scheme", "status"], name="voucher_scheme_status")]

@@ -136,7 +136,7 @@ class RoleAssignment(models.Model):
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["user", "role"]
+        ordering = ["user__email", "role"]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [

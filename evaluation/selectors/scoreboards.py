@@ -242,7 +242,7 @@ def stored_statuses(partnership, *, user) -> list[KPIStatus]:
         KPIStatus.objects.visible_to(user)
         .filter(partnership=partnership)
         .select_related("kpi__objective")
-        .order_by("kpi__objective__order", "kpi__objective__code", "kpi")
+        .order_by("kpi__objective__order", "kpi__objective__code", "kpi_id")
     )
 
 

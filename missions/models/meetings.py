@@ -49,7 +49,7 @@ class MeetingProfile(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["participation"]
+        ordering = ["participation__mission_id", "participation__registered_at", "participation_id"]
         verbose_name = _("offers and seeks")
         verbose_name_plural = _("offers and seeks")
 
@@ -97,7 +97,7 @@ class LocalCounterpart(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["mission", "name", "pk"]
+        ordering = ["mission__start_date", "mission_id", "name", "pk"]
         verbose_name = _("local counterpart")
         verbose_name_plural = _("local counterparts")
         constraints = [
@@ -210,7 +210,7 @@ class Meeting(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["mission", "starts_at", "table", "pk"]
+        ordering = ["mission__start_date", "mission_id", "starts_at", "table", "pk"]
         verbose_name = _("B2B meeting")
         verbose_name_plural = _("B2B meetings")
         indexes = [models.Index(fields=["mission", "state"], name="meeting_mission_state")]

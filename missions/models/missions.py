@@ -215,7 +215,7 @@ class Participation(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["mission", "registered_at", "pk"]
+        ordering = ["mission__start_date", "mission_id", "registered_at", "pk"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
@@ -346,7 +346,7 @@ class ExportGroup(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "name"]
+        ordering = ["partnership_id", "name"]
         verbose_name = _("export group")
         verbose_name_plural = _("export groups")
 

@@ -74,7 +74,7 @@ class Broker(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "name", "pk"]
+        ordering = ["partnership_id", "name", "pk"]
         verbose_name = _("broker")
         verbose_name_plural = _("brokers")
 
@@ -165,7 +165,7 @@ class Opportunity(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "next_follow_up", "pk"]
+        ordering = ["partnership_id", "next_follow_up", "pk"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         indexes = [models.Index(fields=["stage", "next_follow_up"], name="opportunity_due")]

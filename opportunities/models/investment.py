@@ -57,7 +57,7 @@ class InvestorContact(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "organisation", "name", "pk"]
+        ordering = ["partnership_id", "organisation", "name", "pk"]
         verbose_name = _("investor contact")
         verbose_name_plural = _("investor contacts")
 
@@ -159,7 +159,7 @@ class InvestmentProject(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "title", "pk"]
+        ordering = ["partnership_id", "title", "pk"]
         verbose_name = _("joint investment project")
         verbose_name_plural = _("joint investment projects")
         constraints = [

@@ -245,7 +245,7 @@ class Partner(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "cluster__country", "cluster__name"]
+        ordering = ["partnership_id", "cluster__country", "cluster__name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         constraints = [
@@ -312,7 +312,7 @@ class ClusterAlias(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["cluster", "name"]
+        ordering = ["cluster_id", "name"]
         verbose_name = _("cluster alias")
         verbose_name_plural = _("cluster aliases")
         constraints = [

@@ -37,7 +37,15 @@ class PartnerExpectation(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partner", "entry_kind", "recorded_on", "pk"]
+        ordering = [
+            "partner__partnership_id",
+            "partner__cluster__country",
+            "partner__cluster__name",
+            "partner_id",
+            "entry_kind",
+            "recorded_on",
+            "pk",
+        ]
         verbose_name = _("expectation or commitment")
         verbose_name_plural = _("expectations and commitments")
         constraints = [

@@ -54,7 +54,7 @@ class MemberLink(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["member", "other"]
+        ordering = ["member_id", "other__name", "other_id"]
         verbose_name = _("partner or linked enterprise")
         verbose_name_plural = _("partner and linked enterprises")
         constraints = [

@@ -333,7 +333,7 @@ class ClusterMembership(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["cluster", "member"]
+        ordering = ["cluster_id", "member__name", "member_id"]
         verbose_name = _("cluster membership")
         verbose_name_plural = _("cluster memberships")
         constraints = [

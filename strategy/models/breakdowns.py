@@ -48,7 +48,7 @@ class MeasurementPart(models.Model):
     value = models.DecimalField(_("value"), max_digits=15, decimal_places=2)
 
     class Meta:
-        ordering = ["measurement", "dimension", "key"]
+        ordering = ["measurement_id", "dimension", "key"]
         verbose_name = _("part of a value")
         verbose_name_plural = _("parts of values")
         constraints = [

@@ -44,7 +44,7 @@ class StrategyFeedback(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["strategy", "created_at", "pk"]
+        ordering = ["strategy_id", "created_at", "pk"]
         verbose_name = _("strategy feedback")
         verbose_name_plural = _("strategy feedback")
         constraints = [
@@ -124,7 +124,7 @@ class PartnershipMeeting(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-held_on", "-pk"]
+        ordering = ["partnership_id", "-held_on", "-pk"]
         verbose_name = _("partnership meeting")
         verbose_name_plural = _("partnership meetings")
 
@@ -166,7 +166,7 @@ class Decision(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting", "pk"]
+        ordering = ["meeting_id", "pk"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 

@@ -47,7 +47,7 @@ class TargetMarket(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "priority", "country"]
+        ordering = ["partnership_id", "priority", "country"]
         verbose_name = _("target market")
         verbose_name_plural = _("target markets")
         constraints = [
@@ -104,7 +104,12 @@ class MarketStudy(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["target_market"]
+        ordering = [
+            "target_market__partnership_id",
+            "target_market__priority",
+            "target_market__country",
+            "target_market_id",
+        ]
         verbose_name = _("market study")
         verbose_name_plural = _("market studies")
         constraints = [

@@ -129,7 +129,13 @@ class KPI(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["objective", "pk"]
+        ordering = [
+            "objective__strategy_id",
+            "objective__order",
+            "objective__code",
+            "objective_id",
+            "pk",
+        ]
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         constraints = [
@@ -213,7 +219,7 @@ class Milestone(models.Model):
     value = models.DecimalField(_("value"), max_digits=15, decimal_places=2)
 
     class Meta:
-        ordering = ["kpi", "date"]
+        ordering = ["kpi_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["kpi", "date"], name="milestone_once_per_date"),
         ]
@@ -323,7 +329,13 @@ class Measurement(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kpi", "period_end", "partner"]
+        ordering = [
+            "kpi_id",
+            "period_end",
+            "partner__cluster__country",
+            "partner__cluster__name",
+            "partner_id",
+        ]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         constraints = [
@@ -361,7 +373,7 @@ class MeasurementRevision(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["measurement", "changed_at"]
+        ordering = ["measurement_id", "changed_at"]
 
     def __str__(self):
         return f"{self.measurement}: {self.old_value} → {self.new_value}"
@@ -382,7 +394,7 @@ class PeriodLock(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "period_end"]
+        ordering = ["partnership_id", "period_end"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "period_end"], name="period_lock_once"),
         ]

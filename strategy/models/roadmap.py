@@ -40,7 +40,14 @@ class Task(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["objective", "due_date", "pk"]
+        ordering = [
+            "objective__strategy_id",
+            "objective__order",
+            "objective__code",
+            "objective_id",
+            "due_date",
+            "pk",
+        ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         constraints = [

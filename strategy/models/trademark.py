@@ -38,7 +38,7 @@ class Trademark(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "name"]
+        ordering = ["partnership_id", "name"]
         verbose_name = _("collective trademark")
         verbose_name_plural = _("collective trademarks")
         constraints = [
@@ -79,7 +79,7 @@ class TrademarkLicence(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["trademark", "licensed_on", "pk"]
+        ordering = ["trademark__name", "trademark_id", "licensed_on", "pk"]
         verbose_name = _("trademark licence")
         verbose_name_plural = _("trademark licences")
         constraints = [

@@ -24,7 +24,7 @@ class ValueChain(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "name"]
+        ordering = ["partnership_id", "name"]
         verbose_name = _("value chain")
         verbose_name_plural = _("value chains")
 
@@ -47,7 +47,7 @@ class ValueChainStage(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["chain", "order", "pk"]
+        ordering = ["chain__name", "chain_id", "order", "pk"]
         verbose_name = _("value-chain stage")
         verbose_name_plural = _("value-chain stages")
 
@@ -78,7 +78,7 @@ class StageAssignment(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["stage", "pk"]
+        ordering = ["stage__chain_id", "stage__order", "stage_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner__isnull=False, member__isnull=True)

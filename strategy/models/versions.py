@@ -47,7 +47,7 @@ class Strategy(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["partnership", "-version"]
+        ordering = ["partnership_id", "-version"]
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
         constraints = [
@@ -104,7 +104,7 @@ class Objective(models.Model):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["strategy", "order", "code"]
+        ordering = ["strategy_id", "order", "code"]
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         constraints = [
