@@ -276,24 +276,28 @@ def measurement_report(
         )
         if measurement is None:
             measurement = Measurement(kpi=kpi, period_end=period_end, partner=partner)
-        elif measurement.status == Measurement.Status.APPROVED:
-            if not reason.strip():
-                raise ValidationError(
-                    {"reason": _("This value was approved: say why it is corrected.")}
+        else:
+            # The KPI and partner checked above, not read again with their objective and
+            # strategy when the value is saved, announced and answered.
+            measurement.kpi, measurement.partner = kpi, partner
+            if measurement.status == Measurement.Status.APPROVED:
+                if not reason.strip():
+                    raise ValidationError(
+                        {"reason": _("This value was approved: say why it is corrected.")}
+                    )
+                MeasurementRevision.objects.create(
+                    measurement=measurement,
+                    old_value=measurement.value,
+                    new_value=value,
+                    old_status=measurement.status,
+                    old_note=measurement.note,
+                    old_evidence_url=measurement.evidence_url,
+                    # The same stored file: a new one is saved under another name, so the approved
+                    # evidence stays downloadable from the history.
+                    old_evidence_file=measurement.evidence_file.name or "",
+                    reason=reason.strip(),
+                    changed_by=actor,
                 )
-            MeasurementRevision.objects.create(
-                measurement=measurement,
-                old_value=measurement.value,
-                new_value=value,
-                old_status=measurement.status,
-                old_note=measurement.note,
-                old_evidence_url=measurement.evidence_url,
-                # The same stored file: a new one is saved under another name, so the approved
-                # evidence stays downloadable from the history.
-                old_evidence_file=measurement.evidence_file.name or "",
-                reason=reason.strip(),
-                changed_by=actor,
-            )
         measurement.value = value
         measurement.evidence_url = evidence_url or ""
         if evidence_file:
@@ -304,7 +308,12 @@ def measurement_report(
         measurement.reviewed_by, measurement.reviewed_at = None, None
         if rows is None and measurement.pk:
             check_kept_parts(measurement, value)
-        measurement.full_clean(validate_unique=False, validate_constraints=False)
+        # The KPI, the partner and the actor are the rows checked above: not looked up again.
+        measurement.full_clean(
+            exclude={"kpi", "partner", "reported_by"},
+            validate_unique=False,
+            validate_constraints=False,
+        )
         measurement.save()
         if rows is not None:
             replace_parts(measurement, rows)

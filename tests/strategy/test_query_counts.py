@@ -2,6 +2,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from strategy.models import Measurement, period_ends
@@ -68,3 +70,32 @@ def test_kpi_lists_and_indicator_table_stay_flat_as_periods_grow(
         sheet = load_workbook(BytesIO(response.content)).worksheets[0]
         assert sheet.cell(3, 3).value == "SMEs in talks abroad"
         assert sheet.max_row == 2 + 4  # title, header, four KPIs
+
+
+def test_correcting_a_value_reads_its_kpi_objective_and_strategy_once(client, world, plan):
+    """The write path reuses the rows it checked: the KPI with its objective and strategy, the
+    partner and the user are not read again to save, announce and answer the value."""
+    approved = Measurement.objects.create(
+        kpi=plan["kpi"],
+        period_end=date(2025, 3, 31),
+        partner=plan["partner_a"],
+        value=Decimal(10),
+        status="approved",
+    )
+    client.force_login(world.coord_a)
+    body = {"kpi": plan["kpi"].pk, "period_end": "2025-03-31", "value": 12, "reason": "Recount"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/measurements/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    approved.refresh_from_db()
+    assert (approved.value, approved.status) == (Decimal(12), "submitted")
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    for table in ("strategy_kpi", "strategy_objective", "strategy_strategy"):
+        by_id = [
+            sql
+            for sql in reads
+            if sql.split(" FROM ")[1].startswith(f'"{table}"') and f'"{table}"."id" = ' in sql
+        ]
+        assert len(by_id) <= 1, by_id
+    lookups = [sql for sql in reads if sql.startswith('SELECT 1 AS "a" FROM')]
+    assert not [sql for sql in lookups if '"accounts_user"' in sql or '"strategy_kpi"' in sql]
