@@ -44,6 +44,9 @@ OUTCOME_WINDOW = timedelta(days=365)
 # Missions starting within this time are "next".
 NEXT_WINDOW = timedelta(days=120)
 LIMIT = 8
+# A list of up to this many rows is read whole and split here (one plain query, the usual case:
+# one user's own partnerships); a longer one is cut by the database (``_split``).
+READ_WHOLE_UP_TO = 200
 
 
 @dataclass
@@ -93,14 +96,27 @@ def _ordering(rows: QuerySet) -> list:
 
 def _split(rows, today: date, path: str = "", ended=None) -> tuple[Items, Items]:
     """``_cut`` of the current partnerships' rows and of the ended ones' (``ended_q``, the
-    partnership at ``path``), each in its own order. A query set is read in one query (a row
-    number and a count per group, the first LIMIT of each kept); a list is split by
-    ``ended(row)``."""
+    partnership at ``path``), each in its own order. A query set is read in one query: whole
+    when it has at most READ_WHOLE_UP_TO rows, else with a row number and a count per group (the
+    first LIMIT of each kept); a list is split by ``ended(row)``."""
     from partnerships.selectors import ended_q
 
     if not isinstance(rows, QuerySet):
         rows = list(rows)
         return _cut(r for r in rows if not ended(r)), _cut(r for r in rows if ended(r))
+    relation = path.removesuffix("__")
+    if relation:
+        rows = rows.select_related(relation)
+    whole = list(rows[: READ_WHOLE_UP_TO + 1])
+    if len(whole) <= READ_WHOLE_UP_TO:
+        # Few rows: read in one plain query with their partnership, split by ``has_ended``
+        # (the rule of ``ended_q``) here; a window query costs more to build than they do.
+        def partnership_ended(row) -> bool:
+            for name in relation.split("__") if relation else ():
+                row = getattr(row, name)
+            return _has_ended(row, today)
+
+        return _split(whole, today, ended=partnership_ended)
     group = Case(When(ended_q(today, path), then=Value(True)), default=Value(False))
     read = list(
         rows.annotate(is_ended=ExpressionWrapper(group, output_field=BooleanField()))
@@ -124,12 +140,13 @@ def _has_ended(partnership, today: date) -> bool:
     return has_ended(status=partnership.status, end_date=partnership.end_date, today=today)
 
 
-def _live_strategy_ids(partnership_ids):
+def _live_strategy_ids(partnership_ids) -> list[int]:
     """The live version of each partnership (``strategy.selectors.live_strategies``: adopted,
-    else the draft) — as a subquery, so that it costs no query of its own."""
+    else the draft), read once: the lists that use it compile a list of ids, not the rule's
+    subquery each."""
     from strategy.selectors import live_strategies
 
-    return live_strategies(partnership_ids).values("pk")
+    return list(live_strategies(partnership_ids).values_list("pk", flat=True))
 
 
 def late_reports(strategy_ids, today: date, responsible_clusters=None) -> tuple[Items, Items]:
