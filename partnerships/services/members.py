@@ -32,13 +32,17 @@ def _competences(names) -> list[Competence]:
         check_competences(names)
     except ValidationError as exc:
         raise ValidationError({"competences": exc.messages}) from exc
+    # The known ones in one query (by slug), then by name or created, one at a time, only for
+    # those it did not find.
+    known = {c.slug: c for c in Competence.objects.filter(slug__in={slugify(n) for n in names})}
     result = []
     for name in names:
-        competence = Competence.objects.filter(slug=slugify(name)).first()
+        competence = known.get(slugify(name))
         if competence is None:
             competence = Competence.objects.filter(name__iexact=name).first()
         if competence is None:
             competence = Competence.objects.create(slug=slugify(name), name=name)
+            known[competence.slug] = competence
         result.append(competence)
     return result
 

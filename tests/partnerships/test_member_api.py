@@ -1,9 +1,11 @@
 """Members at /api/v1/members/: filters, the bulk upsert (all rows or none), competences."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnerships.models import Member
+from partnerships.models import Competence, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,22 @@ def test_competence_names_follow_one_rule(client, world, members):
         assert response.status_code == 400, bad
     ok = client.patch(url, {"competences": ["AI", "Big data"]}, content_type="application/json")
     assert ok.json()["competences"] == ["AI", "Big data"]
+
+
+def test_competences_are_looked_up_together_and_a_new_one_is_made_once(client, world, members):
+    # "Robotics" is known (the fixture gave it to Acme); "Digital twins" is new.
+    client.force_login(world.manager_a)
+    url = f"/api/v1/members/{members['acme'].pk}/"
+    names = ["Robotics", "robotics", "Digital twins", "digital twins"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.patch(url, {"competences": names}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert sorted(response.json()["competences"]) == ["Digital twins", "Robotics"]
+    assert Competence.objects.filter(slug="digital-twins").count() == 1
+    by_slug = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and '"partnerships_competence"."slug"' in q["sql"].partition(" WHERE ")[2]
+    ]
+    assert len(by_slug) == 1, by_slug
