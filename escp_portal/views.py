@@ -68,9 +68,9 @@ class HomeView(TemplateView):
             ).prefetch_related(
                 Prefetch(
                     "partnerships_joined",
-                    queryset=Partner.objects.filter(partnership__in=visible).select_related(
-                        "partnership"
-                    ),
+                    queryset=Partner.objects.filter(partnership__in=visible)
+                    .select_related("partnership")
+                    .order_by("partnership__acronym", "partnership__generation"),
                 )
             )
         if sees_programme_overview(user):
