@@ -1,7 +1,9 @@
-"""Reading many rows at once, as plain tuples."""
+"""Reading many rows at once, as plain tuples; figures per row of a list, without joins."""
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def plain_rows(queryset) -> list[tuple]:
@@ -19,3 +21,22 @@ def plain_rows(queryset) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def per_row(related, aggregate, *, by: str, default=0, output_field=None) -> Coalesce:
+    """An annotation for each row of a list: ``aggregate`` (``Count("pk")``, ``Sum("amount")``...)
+    over the ``related`` rows that point at it through ``by``, ``default`` when there are none.
+
+    It is a subquery per row, not the aggregate over a join (``Count("partners")``). A join
+    multiplies the list by its related rows and groups them back; counting the list for its pages
+    (the paginator's ``COUNT``) then joins and groups every related row of every listed row, and
+    two such aggregates over different relations multiply each other's rows. The subquery reads
+    the related rows of the listed rows only, through the index on ``by``."""
+    figures = (
+        related.filter(**{by: OuterRef("pk")})
+        .order_by()
+        .values(by)
+        .annotate(figure=aggregate)
+        .values("figure")[:1]
+    )
+    return Coalesce(Subquery(figures), Value(default), output_field=output_field)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from escp_portal.accounts.models import Role
 from escp_portal.accounts.policy import partner_clusters_of
+from escp_portal.rows import per_row
 
 from .models import Broker, InvestmentProject, InvestorContact, Opportunity
 
@@ -19,7 +20,11 @@ def brokers_of(partnership, user):
         Broker.objects.visible_to(user)
         .filter(partnership=partnership)
         .select_related("target_market", "named_by__cluster")
-        .annotate(open_opportunities=Count("opportunities", filter=_open("opportunities__")))
+        .annotate(
+            open_opportunities=per_row(
+                Opportunity.objects.filter(_open()), Count("pk"), by="broker"
+            )
+        )
     )
 
 

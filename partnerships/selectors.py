@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from escp_portal.accounts.policy import visible_to, with_insider
+from escp_portal.rows import per_row
 
 from . import nace
 from .models import (
@@ -50,7 +51,7 @@ def partnership_list(user):
                 queryset=Partner.objects.select_related("cluster").order_by("cluster__country"),
             )
         )
-        .annotate(partner_count=Count("partners"))
+        .annotate(partner_count=per_row(Partner.objects.all(), Count("pk"), by="partnership"))
         .order_by("acronym", "generation")
     )
 
@@ -216,7 +217,7 @@ def programmes(user):
     visible = visible_to(Partnership.objects.all(), user)
     return (
         Programme.objects.visible_to(user)
-        .annotate(partnership_count=Count("partnerships", filter=Q(partnerships__in=visible)))
+        .annotate(partnership_count=per_row(visible, Count("pk"), by="programme"))
         .order_by("code")
     )
 
@@ -227,9 +228,7 @@ def clusters(user):
     return (
         ClusterOrganisation.objects.visible_to(user)
         .annotate(
-            partnership_count=Count(
-                "partnerships_joined", filter=Q(partnerships_joined__in=visible), distinct=True
-            )
+            partnership_count=per_row(visible, Count("partnership", distinct=True), by="cluster")
         )
         .order_by("name", "pk")
     )

@@ -454,3 +454,22 @@ def test_query_counts_do_not_grow_with_the_data(client, s, monkeypatch):
     }
     details = "\n\n".join(f"{key}:\n" + "\n".join(after[key]) for key in list(grew)[:3])
     assert not grew, f"more queries with more data: {grew}\n\n{details}"
+
+
+def _counting_queries(sqls):
+    return [sql for sql in sqls if sql.lstrip().upper().startswith("SELECT COUNT(")]
+
+
+def test_a_list_counts_its_rows_without_joining_what_it_sums(client, s):
+    """A list's page count (the paginator's ``count()``) reads the rows it lists, not the
+    registrations, values or members its rows are annotated with: an aggregate annotation
+    turns the count into a grouped subquery over every joined row, which at programme scale
+    costs more than the page itself."""
+    grow(s)
+    grouped = {
+        key: sql
+        for key, sqls in _counts(client, s).items()
+        for sql in _counting_queries(sqls)
+        if "GROUP BY" in sql.upper()
+    }
+    assert not grouped, "\n\n".join(f"{key}:\n{sql}" for key, sql in grouped.items())

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from escp_portal.rows import plain_rows
+from escp_portal.rows import per_row, plain_rows
+from partnerships.models import Partner, Partnership
 from strategy.models import Measurement
 from tests import factories
 from tests.services import require
@@ -52,3 +54,27 @@ def test_the_rows_are_those_the_orm_reads(world):
 
 def test_an_empty_filter_reads_nothing():
     assert plain_rows(Measurement.objects.filter(kpi_id__in=[]).values_list("kpi_id")) == []
+
+
+def test_a_figure_per_row_counts_each_rows_own_and_zero_for_none():
+    """``per_row``: each partnership counts its own partners (and their distinct countries),
+    one without partners counts 0, and counting the annotated list reads the list alone."""
+    alone = factories.partnership("ALONE")
+    shared = factories.cluster("Shared", country="FR")
+    both = [
+        factories.partnership("ONE", partners=[shared, factories.cluster("One", country="FR")]),
+        factories.partnership("TWO", partners=[shared, factories.cluster("Two", country="IT")]),
+    ]
+    partners = Partner.objects.all()
+    listed = Partnership.objects.filter(pk__in=[alone.pk, *(p.pk for p in both)]).annotate(
+        partners_n=per_row(partners, Count("pk"), by="partnership"),
+        countries=per_row(partners, Count("cluster__country", distinct=True), by="partnership"),
+    )
+
+    figures = {p.acronym: (p.partners_n, p.countries) for p in listed}
+
+    assert figures == {"ALONE": (0, 0), "ONE": (2, 1), "TWO": (2, 2)}
+    with CaptureQueriesContext(connection) as counted:
+        assert listed.all().count() == 3
+    assert "GROUP BY" not in counted.captured_queries[0]["sql"].upper()
+    assert '"partnerships_partner"' not in counted.captured_queries[0]["sql"]

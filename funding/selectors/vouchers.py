@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Sum
 
 from escp_portal.accounts.policy import partner_clusters_of
+from escp_portal.rows import per_row
 from partnerships.models import Member
 
 from ..models import Voucher, VoucherScheme
@@ -21,17 +21,17 @@ def with_figures(queryset):
     """Schemes with what is committed (granted or paid), to SMEs, paid, and how many vouchers
     and companies: one query, whatever the number of vouchers."""
     money = DecimalField(max_digits=14, decimal_places=2)
-    committed = Q(vouchers__status__in=Voucher.COMMITTED)
+    committed = Voucher.objects.filter(status__in=Voucher.COMMITTED)
 
-    def total(condition):
-        return Coalesce(Sum("vouchers__amount", filter=condition), Value(ZERO), output_field=money)
+    def total(vouchers):
+        return per_row(vouchers, Sum("amount"), by="scheme", default=ZERO, output_field=money)
 
     return queryset.annotate(
         committed=total(committed),
-        to_smes=total(committed & Q(vouchers__to_sme=True)),
-        paid=total(Q(vouchers__status=Voucher.Status.PAID)),
-        voucher_count=Count("vouchers", filter=committed),
-        company_count=Count("vouchers__member", filter=committed, distinct=True),
+        to_smes=total(committed.filter(to_sme=True)),
+        paid=total(Voucher.objects.filter(status=Voucher.Status.PAID)),
+        voucher_count=per_row(committed, Count("pk"), by="scheme"),
+        company_count=per_row(committed, Count("member", distinct=True), by="scheme"),
     )
 
 

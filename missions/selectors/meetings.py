@@ -5,6 +5,7 @@ access policy and ``missions.rules``; nothing here writes."""
 from django.db.models import Count, F, Prefetch, Q
 
 from escp_portal.accounts.policy import with_insider
+from escp_portal.rows import per_row
 
 from ..models import LocalCounterpart, Meeting, MeetingProfile, Mission, Participation
 
@@ -20,15 +21,14 @@ STATES = [state for state, _label in Meeting.State.choices]
 
 
 def _figures():
-    meetings = {
-        state: Count("meetings", filter=Q(meetings__state=state), distinct=True) for state in STATES
-    }
+    def count(meetings):
+        return per_row(meetings, Count("pk"), by="mission")
+
+    meetings = Meeting.objects.all()
     return {
-        **{f"meetings_{state}": count for state, count in meetings.items()},
-        "meetings_scheduled": Count(
-            "meetings", filter=Q(meetings__starts_at__isnull=False), distinct=True
-        ),
-        "meetings_held": Count("meetings", filter=Q(meetings__took_place=True), distinct=True),
+        **{f"meetings_{state}": count(meetings.filter(state=state)) for state in STATES},
+        "meetings_scheduled": count(meetings.filter(starts_at__isnull=False)),
+        "meetings_held": count(meetings.filter(took_place=True)),
     }
 
 

@@ -6,11 +6,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q, Value
+from django.db.models import Count, Max, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escp_portal.accounts.policy import partner_clusters_of, with_insider
+from escp_portal.rows import per_row
 from partnerships.models import Member, Partnership
 
 from ..models import ExportGroup, Mission, Outcome, Participation
@@ -142,13 +143,15 @@ def overlaps(missions_qs, *, days: int = OVERLAP_DAYS) -> list[Overlap]:
 
 
 def places(missions):
-    """Missions annotated with the places taken and the waiting list."""
+    """Missions annotated with the places taken and the waiting list (a count per mission, so
+    that counting the missions for a list's pages reads the missions alone)."""
+    registered = Participation.objects.all()
     return missions.annotate(
-        taken=Count(
-            "participations", filter=Q(participations__status__in=Participation.HOLDS_A_PLACE)
+        taken=per_row(
+            registered.filter(status__in=Participation.HOLDS_A_PLACE), Count("pk"), by="mission"
         ),
-        waiting=Count(
-            "participations", filter=Q(participations__status=Participation.Status.WAITING)
+        waiting=per_row(
+            registered.filter(status=Participation.Status.WAITING), Count("pk"), by="mission"
         ),
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from escp_portal.rows import per_row
+
 from ..models import Task, Trademark, TrademarkLicence
 from ..rules import member_named
 
@@ -12,7 +14,9 @@ def trademarks_of(partnership, user):
     return (
         Trademark.objects.visible_to(user)
         .filter(partnership=partnership)
-        .annotate(licence_count=Count("licences"))
+        .annotate(
+            licence_count=per_row(TrademarkLicence.objects.all(), Count("pk"), by="trademark")
+        )
         .select_related("objective")
     )
 

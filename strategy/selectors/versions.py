@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.rows import per_row
 from partnerships.models import Partnership
 
-from ..models import Objective, Strategy
+from ..models import KPI, Objective, Strategy, Task
 from .reporting import kpi_values, kpis_for
 from .roadmap import tasks_for
 
@@ -48,10 +49,11 @@ def current_strategy(
 
 def with_smart_counts(objectives):
     """Objectives with what the SMART check needs, in the same query."""
+    kpis = KPI.objects.all()
     return objectives.annotate(
-        kpi_count=Count("kpis", distinct=True),
-        targeted_kpis=Count("kpis", filter=Q(kpis__target_value__isnull=False), distinct=True),
-        task_count=Count("tasks", distinct=True),
+        kpi_count=per_row(kpis, Count("pk"), by="objective"),
+        targeted_kpis=per_row(kpis.filter(target_value__isnull=False), Count("pk"), by="objective"),
+        task_count=per_row(Task.objects.all(), Count("pk"), by="objective"),
     )
 
 
