@@ -312,7 +312,14 @@ def members(user):
 def member_detail(user):
     """Members the user may see, for their page: competences and clusters loaded."""
     return with_contact_visibility(Member.objects.visible_to(user), user).prefetch_related(
-        "competences", "memberships__cluster"
+        "competences", Prefetch("memberships", queryset=memberships_by_cluster_name())
+    )
+
+
+def memberships_by_cluster_name():
+    """A member's clusters as its page and its data export list them: by name."""
+    return ClusterMembership.objects.select_related("cluster").order_by(
+        "cluster__name", "cluster_id"
     )
 
 

@@ -343,12 +343,23 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
     def limit_to(self, partnership):
-        self.fields["objective"].queryset = Objective.objects.filter(
-            strategy__partnership=partnership
-        ).exclude(strategy__status=Strategy.Status.REVISED)
-        self.fields["task"].queryset = Task.objects.filter(
-            objective__strategy__partnership=partnership
-        ).exclude(objective__strategy__status=Strategy.Status.REVISED)
+        # The newest version's objectives and tasks first (a draft copies the adopted codes).
+        self.fields["objective"].queryset = (
+            Objective.objects.filter(strategy__partnership=partnership)
+            .exclude(strategy__status=Strategy.Status.REVISED)
+            .order_by("-strategy__version", "order", "code", "pk")
+        )
+        self.fields["task"].queryset = (
+            Task.objects.filter(objective__strategy__partnership=partnership)
+            .exclude(objective__strategy__status=Strategy.Status.REVISED)
+            .order_by(
+                "-objective__strategy__version",
+                "objective__order",
+                "objective__code",
+                "due_date",
+                "pk",
+            )
+        )
 
 
 class TrademarkStartForm(PartnerChoiceMixin, BootstrapFormMixin, forms.Form):

@@ -128,9 +128,14 @@ class ObjectiveViewSet(PolicyViewSet):
     login_required = True
 
     def get_queryset(self):
-        # Ordered again: the counts group the rows, which drops the default ordering.
+        # By partnership, its newest version first, then the strategy's own order.
         return selectors.with_smart_counts(super().get_queryset()).order_by(
-            "strategy", "order", "code"
+            "strategy__partnership__acronym",
+            "strategy__partnership__generation",
+            "-strategy__version",
+            "order",
+            "code",
+            "pk",
         )
 
     def perform_create(self, serializer):

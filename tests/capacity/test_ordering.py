@@ -11,8 +11,12 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 
-from partnerships.models import Partner
+from escp_portal.accounts.models import Role, RoleAssignment
+from partnerships.exports import member_personal_data
+from partnerships.models import ClusterMembership, Partner
+from strategy.forms import DecisionForm
 from strategy.models import KPI, Measurement, Milestone, Task
 from tests import factories
 
@@ -109,3 +113,46 @@ def test_a_kpis_values_are_listed_by_period_then_by_the_partners_country_and_nam
         (date(2025, 6, 30), "DE"),
         (date(2025, 6, 30), "FR"),
     ]
+
+
+def test_a_members_clusters_are_listed_by_name_on_its_page_and_in_its_data(client, world):
+    """The clusters a member belongs to read by name, not in the order they were created."""
+    member = factories.member(world.cluster_x, name="Acme Trays")  # "Lone Cluster"
+    aardvark = factories.cluster("Aardvark Cluster")
+    ClusterMembership.objects.create(member=member, cluster=aardvark)
+    RoleAssignment.objects.create(
+        user=world.manager_x, role=Role.CLUSTER_MANAGER, cluster=aardvark
+    )  # manages both
+    client.force_login(world.manager_x)
+
+    page = client.get(reverse("partnerships:member_detail", args=[member.pk])).content.decode()
+    data = member_personal_data(actor=world.manager_x, member=member)
+
+    assert page.index("Aardvark Cluster") < page.index("Lone Cluster")
+    assert [c["cluster"] for c in data["clusters"]] == ["Aardvark Cluster", "Lone Cluster"]
+
+
+def test_a_decision_offers_the_newest_versions_objectives_and_tasks_first(world):
+    adopted = factories.strategy(world.a, version=1)
+    old = factories.objective(adopted, code="O1")
+    draft = factories.strategy(world.a, version=2, status="draft")
+    new = factories.objective(draft, code="O1")
+    old_task = Task.objects.create(objective=old, title="Old step", due_date=date(2025, 1, 1))
+    new_task = Task.objects.create(objective=new, title="New step", due_date=date(2026, 1, 1))
+    form = DecisionForm()
+    form.limit_to(world.a)
+
+    assert list(form.fields["objective"].queryset) == [new, old]
+    assert list(form.fields["task"].queryset) == [new_task, old_task]
+
+
+def test_the_objectives_api_lists_by_partnership_then_the_newest_version_first(client, world):
+    first = factories.objective(factories.strategy(world.a, version=1), code="O1")
+    newer = factories.objective(factories.strategy(world.a, version=2, status="draft"), code="O1")
+    earlier_name = factories.partnership("AAA-FIRST")  # created last, first by acronym
+    other = factories.objective(factories.strategy(earlier_name, version=1), code="O9")
+    client.force_login(world.officer)
+
+    listed = client.get(reverse("api:objective-list")).json()["results"]
+
+    assert [row["id"] for row in listed] == [other.pk, newer.pk, first.pk]
