@@ -9,9 +9,8 @@ from escp_portal.accounts.policy import can_edit
 from escp_portal.services import require
 from escp_portal.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
-from .models import Member
+from .models import ClusterMembership, Member
 from .models.members import MEMBER_FIELDS
-from .selectors import memberships_by_cluster_name
 
 # (column, help). "id" matches a row to a member of the cluster; is_sme and size_class are
 # derived and ignored when read back.
@@ -120,7 +119,9 @@ def member_personal_data(*, actor, member: Member) -> dict:
         "competences": [c.name for c in member.competences.all()],
         "clusters": [
             {"cluster": m.cluster.name, "member_since": _plain(m.joined_on)}
-            for m in memberships_by_cluster_name().filter(member=member)
+            for m in member.memberships.select_related("cluster").order_by(
+                *ClusterMembership.BY_CLUSTER_NAME
+            )
         ],
         "erased_at": _plain(member.erased_at),
         "created_at": _plain(member.created_at),

@@ -311,15 +311,10 @@ def members(user):
 
 def member_detail(user):
     """Members the user may see, for their page: competences and clusters loaded."""
+    memberships = ClusterMembership.objects.select_related("cluster")
     return with_contact_visibility(Member.objects.visible_to(user), user).prefetch_related(
-        "competences", Prefetch("memberships", queryset=memberships_by_cluster_name())
-    )
-
-
-def memberships_by_cluster_name():
-    """A member's clusters as its page and its data export list them: by name."""
-    return ClusterMembership.objects.select_related("cluster").order_by(
-        "cluster__name", "cluster_id"
+        "competences",
+        Prefetch("memberships", memberships.order_by(*ClusterMembership.BY_CLUSTER_NAME)),
     )
 
 

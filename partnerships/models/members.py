@@ -331,6 +331,8 @@ class ClusterMembership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PolicyQuerySet.as_manager()
+    # A member's clusters as its page and its data export list them.
+    BY_CLUSTER_NAME = ("cluster__name", "cluster_id")
 
     class Meta:
         ordering = ["cluster_id", "member__name", "member_id"]
