@@ -32,10 +32,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from escp_portal.accounts.policy import clusters_managed_by, partnerships_of_clusters_managed_by
+from escp_portal.rows import per_row
 
 # Member records not touched for this long are "not updated for a year".
 STALE_AFTER = timedelta(days=365)
@@ -257,18 +258,11 @@ def cluster_manager(user, today: date) -> dict:
 
     cluster_ids = clusters_managed_by(user)
     stale_before = timezone.now() - STALE_AFTER
-    memberships = ClusterMembership.objects.filter(cluster=OuterRef("pk")).order_by()
+    memberships = ClusterMembership.objects.all()
 
     def count(condition=None):
-        return Coalesce(
-            Subquery(
-                memberships.filter(condition or Q())
-                .values("cluster")
-                .annotate(n=Count("member", distinct=True))
-                .values("n")[:1]
-            ),
-            0,
-        )
+        members = memberships.filter(condition or Q())
+        return per_row(members, Count("member", distinct=True), by="cluster")
 
     clusters = (
         ClusterOrganisation.objects.filter(pk__in=cluster_ids)
@@ -276,11 +270,7 @@ def cluster_manager(user, today: date) -> dict:
             member_total=count(),
             stale=count(Q(member__updated_at__lt=stale_before)),
             incomplete=count(Q(member__nace_code="") | Q(member__employees__isnull=True)),
-            last_update=Subquery(
-                memberships.values("cluster")
-                .annotate(last=Max("member__updated_at"))
-                .values("last")[:1]
-            ),
+            last_update=per_row(memberships, Max("member__updated_at"), by="cluster", default=None),
             last_import=Subquery(
                 MemberImport.objects.filter(cluster=OuterRef("pk"), status="done")
                 .order_by("-finished_at")
@@ -297,10 +287,12 @@ def cluster_manager(user, today: date) -> dict:
             .exclude(status__in=[Mission.Status.CANCELLED, Mission.Status.DONE])
         )
         .annotate(
-            mine=Count(
-                "participations",
-                filter=Q(participations__cluster_id__in=cluster_ids)
-                & ~Q(participations__status=Participation.Status.CANCELLED),
+            mine=per_row(
+                Participation.objects.filter(cluster_id__in=cluster_ids).exclude(
+                    status=Participation.Status.CANCELLED
+                ),
+                Count("pk"),
+                by="mission",
             )
         )
         .select_related("partnership")

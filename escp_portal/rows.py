@@ -23,9 +23,10 @@ def plain_rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def per_row(related, aggregate, *, by: str, default=0, output_field=None) -> Coalesce:
-    """An annotation for each row of a list: ``aggregate`` (``Count("pk")``, ``Sum("amount")``...)
-    over the ``related`` rows that point at it through ``by``, ``default`` when there are none.
+def per_row(related, aggregate, *, by: str, default=0, output_field=None):
+    """An annotation for each row of a list: ``aggregate`` (``Count("pk")``, ``Sum("amount")``,
+    ``Max("updated_at")``...) over the ``related`` rows that point at it through ``by``; ``default``
+    when there are none (``None``: NULL, as a ``Max`` of nothing).
 
     It is a subquery per row, not the aggregate over a join (``Count("partners")``). A join
     multiplies the list by its related rows and groups them back; counting the list for its pages
@@ -39,4 +40,6 @@ def per_row(related, aggregate, *, by: str, default=0, output_field=None) -> Coa
         .annotate(figure=aggregate)
         .values("figure")[:1]
     )
+    if default is None:
+        return Subquery(figures, output_field=output_field)
     return Coalesce(Subquery(figures), Value(default), output_field=output_field)

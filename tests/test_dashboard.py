@@ -184,10 +184,24 @@ def test_manager_page_shows_member_freshness_and_open_registrations(client, w):
     )
     _mission(w.b, "Beta trip", today + timedelta(days=30))
     Participation.objects.create(mission=open_mission, cluster=w.cluster_a, member=fresh)
+    # Not the manager's: a cancelled registration, and another cluster's.
+    Participation.objects.create(
+        mission=open_mission,
+        cluster=w.cluster_a,
+        member=stale,
+        status=Participation.Status.CANCELLED,
+    )
+    Participation.objects.create(
+        mission=open_mission, cluster=w.cluster_b, member=factories.member(w.cluster_b)
+    )
     client.force_login(w.manager_a)
     response = client.get(reverse("home"))
-    cluster = response.context["manager_dashboard"]["clusters"][0]
+    board = response.context["manager_dashboard"]
+    cluster = board["clusters"][0]
     assert (cluster.member_total, cluster.stale, cluster.incomplete) == (3, 1, 1)
+    newest = max(m.updated_at for m in type(fresh).objects.filter(memberships__cluster=w.cluster_a))
+    assert cluster.last_update == newest
+    assert [(m.title, m.mine) for m in board["open_missions"].rows] == [("Calgary week", 1)]
     page = response.content.decode()
     assert "Your member data" in page and "Not updated for a year" in page
     assert "Calgary week" in page

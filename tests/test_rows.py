@@ -58,7 +58,8 @@ def test_an_empty_filter_reads_nothing():
 
 def test_a_figure_per_row_counts_each_rows_own_and_zero_for_none():
     """``per_row``: each partnership counts its own partners (and their distinct countries),
-    one without partners counts 0, and counting the annotated list reads the list alone."""
+    one without partners counts 0 (and has no latest name: NULL), and counting the annotated
+    list reads the list alone."""
     alone = factories.partnership("ALONE")
     shared = factories.cluster("Shared", country="FR")
     both = [
@@ -69,11 +70,12 @@ def test_a_figure_per_row_counts_each_rows_own_and_zero_for_none():
     listed = Partnership.objects.filter(pk__in=[alone.pk, *(p.pk for p in both)]).annotate(
         partners_n=per_row(partners, Count("pk"), by="partnership"),
         countries=per_row(partners, Count("cluster__country", distinct=True), by="partnership"),
+        last=per_row(partners, Max("cluster__name"), by="partnership", default=None),
     )
 
-    figures = {p.acronym: (p.partners_n, p.countries) for p in listed}
+    figures = {p.acronym: (p.partners_n, p.countries, p.last) for p in listed}
 
-    assert figures == {"ALONE": (0, 0), "ONE": (2, 1), "TWO": (2, 2)}
+    assert figures == {"ALONE": (0, 0, None), "ONE": (2, 1, "Shared"), "TWO": (2, 2, "Two")}
     with CaptureQueriesContext(connection) as counted:
         assert listed.all().count() == 3
     assert "GROUP BY" not in counted.captured_queries[0]["sql"].upper()

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from escp_portal.rows import per_row
 from partnerships.selectors import activity_state
 
 from ..models import Review, Status
@@ -165,7 +165,7 @@ def _later(*times):
 def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
     from strategy.models import Strategy
 
-    open_reviews = Review.objects.filter(partnership=OuterRef("pk"), state=Review.State.OPEN)
+    open_reviews = Review.objects.filter(state=Review.State.OPEN)
     rows = (
         partnerships.order_by()
         .annotate(
@@ -179,16 +179,8 @@ def _partnership_rows(partnerships, today: date) -> dict[int, OversightRow]:
                     status__in=[Strategy.Status.ADOPTED, Strategy.Status.DRAFT],
                 )
             ),
-            open_review_count=Coalesce(
-                Subquery(
-                    open_reviews.order_by()
-                    .values("partnership")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            oldest_review=Subquery(open_reviews.order_by("created_at").values("created_at")[:1]),
+            open_review_count=per_row(open_reviews, Count("pk"), by="partnership"),
+            oldest_review=per_row(open_reviews, Min("created_at"), by="partnership", default=None),
         )
         .values(
             "pk",
