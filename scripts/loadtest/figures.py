@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from .cpu import report_lines
 from .scenarios import VirtualUser
 
 
@@ -157,6 +158,8 @@ def print_report(figures: dict) -> None:
             for b in figures["timeline"]
         )
     )
+    for line in report_lines(figures.get("cpu")):
+        print(line)
     w = figures["writes"]
     print(
         f"Writes accepted: {w['accepted']} (KPI values through the API and the report form, "

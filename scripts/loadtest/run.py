@@ -16,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from . import cpu
 from .client import new_session
 from .config import DEMO_EMAILS, SERVER_ENV, UNTHROTTLED, parse_args, server_environment
 from .database import SetupError, prepare, redact, service_identities
@@ -58,9 +59,34 @@ def server_env_of(args) -> dict:
     return args.server_env_resolved
 
 
-def run_users(args, plan: dict, base: str, stop: threading.Event, run_id: str, times: dict):
+def sample_cpu(roots: dict, users: list, times: dict, stop: threading.Event) -> None:
+    """CPU readings (``cpu.snapshot``) at the start of the steady part (every user logged in,
+    as in the figures) and at its planned end, into ``times["cpu"]``."""
+    end_at = times["end_at"]
+    while not stop.is_set() and time.monotonic() < end_at - 5:
+        if time.monotonic() >= times["steady_from"] and all(u.ready_at for u in users):
+            break
+        stop.wait(0.25)
+    if stop.is_set():
+        return
+    before = cpu.snapshot(roots)
+    if stop.wait(max(0.0, end_at - time.monotonic())):
+        return
+    times["cpu"] = (before, cpu.snapshot(roots))
+
+
+def run_users(
+    args,
+    plan: dict,
+    base: str,
+    stop: threading.Event,
+    run_id: str,
+    times: dict,
+    roots: dict | None = None,
+):
     """Starts the users and waits for them; ``times`` gets the users and the times of the load
-    as they come (an interrupted run still has its figures)."""
+    as they come (an interrupted run still has its figures), and the CPU readings of the
+    steady part (``roots``: the server processes' ids, see ``cpu.snapshot``)."""
     config = {
         "base": base,
         "password": args.password,
@@ -93,6 +119,10 @@ def run_users(args, plan: dict, base: str, stop: threading.Event, run_id: str, t
     )
     for user in users:
         user.start()
+    sampler = threading.Thread(
+        target=sample_cpu, args=(roots or {}, users, times, stop), name="cpu", daemon=True
+    )
+    sampler.start()
     join_deadline = end_at + args.request_timeout * 3 + 10
     for user in users:
         while user.is_alive() and time.monotonic() < join_deadline:
@@ -182,7 +212,11 @@ def main(argv=None, description=None) -> int:
         services_before = service_identities(args.database_url, args.redis_url)
         parameters["base_url"] = base
         status = "running"
-        run_users(args, plan, base, stop, run_id, times)
+        roots = {
+            "web" if name == "gunicorn" else "worker": process.pid
+            for name, process, _log in stack.processes
+        }
+        run_users(args, plan, base, stop, run_id, times, roots)
         status = "done"
         stop.set()
         if not timed_out.is_set():
@@ -225,6 +259,17 @@ def main(argv=None, description=None) -> int:
     return report(args, parameters, logs, status, times, writes, warnings)
 
 
+def steady_requests(users: list, readings: tuple) -> int:
+    """Requests the server answered between the two CPU readings."""
+    start, end = readings[0]["at"], readings[1]["at"]
+    return sum(
+        1
+        for user in users
+        for _name, t_end, _ms, outcome in user.recorder.samples
+        if outcome not in ("client", "missing") and start <= t_end <= end
+    )
+
+
 def report(args, parameters, logs, status, times, writes, warnings) -> int:
     if not times.get("users"):
         exit_code = 130 if status == "interrupted" else 2
@@ -248,7 +293,14 @@ def report(args, parameters, logs, status, times, writes, warnings) -> int:
             Path(logs["gunicorn"]),
             {"tracebacks": r"Traceback \(most recent call last\)", "timeouts": r"WORKER TIMEOUT"},
         )
+        readings = times.get("cpu")
         figures.update(
+            cpu=readings
+            and cpu.usage(
+                *readings,
+                requests=steady_requests(times["users"], readings),
+                cpus=parameters["cpus"] or 1,
+            ),
             parameters=parameters,
             writes=writes,
             logs=logs,
