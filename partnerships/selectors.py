@@ -9,7 +9,7 @@ from auditlog.models import LogEntry, _get_manager_from_settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
@@ -57,25 +57,22 @@ def partnership_list(user):
 
 
 def partnership_detail(user):
-    """Partnerships for their page: programme, sectors, target markets and partners loaded, and
-    whether the user works in each (``INSIDER``)."""
-    queryset = (
-        Partnership.objects.visible_to(user)
-        .select_related("programme")
-        .prefetch_related(
-            "sectors",
-            "target_markets",
-            Prefetch("partners", queryset=Partner.objects.select_related("cluster")),
-        )
-    )
-    return with_insider(queryset, user)
+    """Partnerships for their page, with their programme and whether the user works in each
+    (``INSIDER``); the rest of the page is read by ``partnership_partners`` when it is shown."""
+    return with_insider(Partnership.objects.visible_to(user).select_related("programme"), user)
 
 
 def partnership_partners(partnership) -> dict:
-    """What a partnership's page shows of its partners and markets (loaded by
-    ``partnership_detail``)."""
+    """What a partnership's page shows of its sectors, partners and markets (three queries)."""
+    prefetch_related_objects(
+        [partnership],
+        "sectors",
+        "target_markets",
+        Prefetch("partners", queryset=Partner.objects.select_related("cluster")),
+    )
     partners = list(partnership.partners.all())
     return {
+        "sectors": list(partnership.sectors.all()),
         "partners": partners,
         "current_partners": [p for p in partners if p.is_current],
         "partners_by_country": _partners_by_country(partners),

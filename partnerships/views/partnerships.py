@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
@@ -32,23 +33,10 @@ class PartnershipDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         partnership = self.object
         user = self.request.user
-        partners = selectors.partnership_partners(partnership)
         context.update(
-            partners,
-            partners_map=country_map(
-                "europe",
-                [(_("Partner clusters"), partners["current_clusters_by_country"])],
-                key="map-partners",
-                title=_("Partner clusters of %(acronym)s by country")
-                % {"acronym": partnership.acronym},
-            ),
-            world_map=country_map(
-                "world",
-                selectors.partnership_country_figures(partnership, user),
-                key="map-world",
-                title=_("Target markets, missions and outcomes of %(acronym)s by country")
-                % {"acronym": partnership.acronym},
-            ),
+            # Read when the page's cached part is rendered, not when the cache has it
+            # (escp_portal/fragments.py).
+            shown=SimpleLazyObject(lambda: self.shown(partnership, user)),
             can_edit=can_edit(user, partnership),
             can_record_partner=can_record_partner(user, partnership),
             can_invite_partner=can_invite_partner(user, partnership),
@@ -57,6 +45,28 @@ class PartnershipDetailView(DetailView):
             insider=getattr(partnership, INSIDER),
         )
         return context
+
+    @staticmethod
+    def shown(partnership, user) -> dict:
+        """The sectors, partners, markets and maps of the page."""
+        partners = selectors.partnership_partners(partnership)
+        return {
+            **partners,
+            "partners_map": country_map(
+                "europe",
+                [(_("Partner clusters"), partners["current_clusters_by_country"])],
+                key="map-partners",
+                title=_("Partner clusters of %(acronym)s by country")
+                % {"acronym": partnership.acronym},
+            ),
+            "world_map": country_map(
+                "world",
+                selectors.partnership_country_figures(partnership, user),
+                key="map-world",
+                title=_("Target markets, missions and outcomes of %(acronym)s by country")
+                % {"acronym": partnership.acronym},
+            ),
+        }
 
 
 class PartnershipUpdateView(ConflictCheckMixin, LoginRequiredMixin, FormView):

@@ -1,6 +1,8 @@
 """Cached page fragments (escp_portal/fragments.py): shared by readers who may see the same rows,
 never by others, and dropped the moment what they show changes, however it was written."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -166,3 +168,118 @@ def test_the_missions_filter_offers_each_reader_only_the_partnerships_it_may_see
     assert f'<option value="{world.a.pk}"' not in client.get(url).content.decode()
     mission(world.a, title="Alpha voyage")
     assert f'<option value="{world.a.pk}"' in client.get(url).content.decode()
+
+
+# --- a partnership's page: its sectors, partners, markets and maps -----------------------------
+
+
+def _partnership_page(world):
+    return reverse("partnerships:partnership_detail", args=[world.a.pk])
+
+
+def test_a_partnership_page_is_read_once_for_readers_with_the_same_roles(client, world):
+    """The second reader runs none of the queries of the cached part (sectors, markets,
+    partners, missions and outcomes by country) and gets the same page."""
+    url = _partnership_page(world)
+    client.force_login(world.coord_a)
+    first, first_queries = queries(client, url)
+    again, again_queries = queries(client, url)
+    assert "Alpha Cluster" in first and "Alpha Two" in first
+    assert again_queries <= first_queries - 4
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", again) == strip.sub("", first)
+
+
+def _change(world, what):
+    from missions.models import Mission
+    from partnerships.models import ClusterOrganisation, Partner, Sector
+    from strategy.models import TargetMarket
+    from tests.factories import cluster, mission, outcome
+
+    if what == "cluster renamed":
+        ClusterOrganisation.objects.filter(pk=world.cluster_a.pk).update(name="Aspen Cluster")
+        return "Aspen Cluster"
+    if what == "partner added":
+        Partner.objects.create(partnership=world.a, cluster=cluster("Birch Cluster", "AT"))
+        return "Birch Cluster"
+    if what == "sector added":  # an existing sector: only the link table changes
+        sector = Sector.objects.create(name="Cedar industries", slug="cedar")
+        assert "Cedar industries" not in client_page(world)
+        world.a.sectors.add(sector)
+        return "Cedar industries"
+    if what == "sector renamed":
+        sector = Sector.objects.create(name="Old name", slug="old")
+        world.a.sectors.add(sector)
+        assert "Old name" in client_page(world)
+        Sector.objects.filter(pk=sector.pk).update(name="Dogwood trades")
+        return "Dogwood trades"
+    if what == "target market":
+        TargetMarket.objects.create(partnership=world.a, country="JP")
+        return row("Japan")
+    if what == "mission":
+        mission(world.a, title="Elm mission", country="BR")
+        return row("Brazil")
+    if what == "mission moved":
+        trip = mission(world.a, title="Fir mission", country="CL")
+        assert row("Chile") in client_page(world)
+        Mission.objects.filter(pk=trip.pk).update(country="PE")
+        return row("Peru")
+    outcome(world.a, counterpart_country="ZA")
+    return row("South Africa")
+
+
+def row(country: str) -> str:
+    """A country's row in the table of the page's world map (the map itself names every
+    country)."""
+    return f'<th scope="row" class="fw-normal">{country}</th>'
+
+
+def client_page(world):
+    from django.test import Client
+
+    reader = Client()
+    reader.force_login(world.coord_a)
+    return reader.get(_partnership_page(world)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "cluster renamed",
+        "partner added",
+        "sector added",
+        "sector renamed",
+        "target market",
+        "mission",
+        "mission moved",
+        "outcome",
+    ],
+)
+def test_a_change_to_what_a_partnership_page_shows_shows_at_once(world, what):
+    """Every table the cached part reads is in its key: a change to any of them is on the
+    next page."""
+    before = client_page(world)
+    expected = _change(world, what)
+    assert expected not in before
+    assert expected in client_page(world)
+
+
+def test_a_partnership_page_cached_for_its_coordinator_gives_nobody_else_its_links(client, world):
+    """The coordinator's copy has the partners' edit links; an EC officer, a manager of a
+    partner cluster and the public each get their own."""
+    url = _partnership_page(world)
+    client.force_login(world.coord_a)
+    edit = reverse("partnerships:partner_edit", args=[world.a.partners.first().pk])
+    assert edit in client.get(url).content.decode()
+    for reader in (world.officer, world.manager_a, world.coord_b, None):
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert "Alpha Cluster" in page
+        assert edit not in page, reader
+    client.force_login(world.manager_a)
+    members = reverse("partnerships:member_list", args=[world.cluster_a.pk])
+    others = reverse("partnerships:member_list", args=[world.cluster_a2.pk])
+    page = client.get(url).content.decode()
+    assert members in page and others not in page
