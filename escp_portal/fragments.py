@@ -11,6 +11,9 @@ A fragment is cached with Django's ``{% cache %}`` under a key of:
   (staff, officer, the same coordinated partnerships and managed clusters) see the same rows,
   so they share the fragment; anyone else gets a fragment of their own. A fragment that shows a
   user's own rows (their requests, their tokens) adds ``user.pk`` to its key;
+- ``fragment_release``: the release that rendered it (the static files' manifest hash, which
+  every release that changes a static file changes): a fragment of the release before, with its
+  hashed file names, is never served by the next one;
 - whatever else the fragment depends on (the query string of a filtered list, the page).
 
 Only what is the same for every such reader goes inside: never a CSRF token, a message or the
@@ -21,17 +24,29 @@ see.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from escp_portal.accounts.roles import scope_key
 
 
+@functools.cache
+def release_id() -> str:
+    """The static files' manifest hash (production's hashed names), empty where the storage keeps
+    plain names; read once per process, as a release starts new processes."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+
+
 def fragments(request):
-    """Context processor: ``fragment_scope`` (computed only when a template uses it) and
-    ``fragment_seconds``, the longest a fragment is kept."""
+    """Context processor: ``fragment_scope`` (computed only when a template uses it),
+    ``fragment_release`` and ``fragment_seconds``, the longest a fragment is kept."""
     return {
         "fragment_scope": SimpleLazyObject(lambda: scope_key(getattr(request, "user", None))),
+        "fragment_release": release_id(),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }
 

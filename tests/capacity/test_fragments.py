@@ -283,3 +283,34 @@ def test_a_partnership_page_cached_for_its_coordinator_gives_nobody_else_its_lin
     others = reverse("partnerships:member_list", args=[world.cluster_a2.pk])
     page = client.get(url).content.decode()
     assert members in page and others not in page
+
+
+def test_a_new_release_never_serves_the_fragments_of_the_one_before(client, world, monkeypatch):
+    """A fragment names the hashed static files of the release that rendered it (a flag's
+    image): the next release, whose manifest differs, renders its own."""
+    from escp_portal import fragments
+
+    monkeypatch.setattr(fragments, "release_id", lambda: "release-1")
+    _first, first_queries = queries(client, LIST)
+    _again, again_queries = queries(client, LIST)
+    assert again_queries < first_queries
+    monkeypatch.setattr(fragments, "release_id", lambda: "release-2")
+    _new, new_queries = queries(client, LIST)
+    assert new_queries == first_queries
+
+
+def test_every_cached_fragment_is_keyed_by_release_roles_and_the_tables_it_reads():
+    """Every ``{% cache %}`` of the templates carries the keys fragments.py names."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    tags = [
+        (path.relative_to(root), tag)
+        for path in root.rglob("*.html")
+        for tag in re.findall(r"{%\s*cache\s[^%]*%}", path.read_text())
+    ]
+    assert len(tags) >= 5
+    for name, tag in tags:
+        words = tag.split()
+        for key in ("fragment_release", "changed", "LANGUAGE_CODE", "fragment_scope"):
+            assert key in words, f"{name}: {tag} lacks {key}"
