@@ -87,7 +87,7 @@ def snapshot(roots: dict[str, int], client_pid: int | None = None, proc: Path = 
         elif group is None and name.startswith("redis-server"):
             group = "redis"
         if group is not None:
-            seconds[group] = seconds.get(group, 0.0) + cpu / ticks
+            seconds[group] += cpu / ticks
     busy = _machine_busy_ticks(proc)
     return {
         "at": time.monotonic(),

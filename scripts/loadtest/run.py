@@ -128,6 +128,8 @@ def run_users(
         while user.is_alive() and time.monotonic() < join_deadline:
             user.join(timeout=0.5)
     times["ended"] = time.monotonic()
+    # The last reading is taken at the planned end: wait for it, however soon the users ended.
+    sampler.join(timeout=max(0.0, end_at - time.monotonic()) + 5)
     ready = [u.ready_at for u in users if u.ready_at is not None]
     times["steady_from"] = max([times["steady_from"], *ready])
     stuck = [u.name for u in users if u.is_alive()]

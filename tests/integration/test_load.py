@@ -163,6 +163,14 @@ def test_five_users_for_ten_seconds_meet_no_server_error(load_services):
     missing = {name for name in PAGES if figures["pages"].get(name, {}).get("requests", 0) < 1}
     assert not missing, f"never requested: {sorted(missing)}"
 
+    # The CPU of the steady part was read from the real processes: the web processes and
+    # PostgreSQL worked for the requests counted between the two readings.
+    cpu = figures["cpu"]
+    assert cpu["requests"] >= 1
+    assert cpu["groups"]["web"]["ms_per_request"] > 0, cpu
+    assert cpu["groups"]["postgres"]["core_percent"] > 0, cpu
+    assert cpu["requests_per_web_core_s"] > 0, cpu
+
     # The writes landed: accepted, read back afterwards, and the worker recomputed scoreboards.
     writes = figures["writes"]
     assert writes["accepted"] >= 1
