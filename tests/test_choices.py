@@ -41,6 +41,21 @@ def test_a_country_in_the_active_language_and_in_english():
         assert clean(country(), "cote d'ivoire") == "CI"
 
 
+def test_the_lists_kept_between_requests_follow_the_active_language():
+    """Each language's country names are kept once read; switching back and forth answers in
+    the language of the moment, and a name of another language (not English) is not taken."""
+    from escp_portal.choices.kinds import KINDS
+
+    kind = KINDS["country"]
+    for language, name in [("en", "Germany"), ("fr", "Allemagne"), ("de", "Deutschland")] * 2:
+        with translation.override(language):
+            assert kind.label("DE") == f"{name} (DE)"
+            assert kind.search(name)[0] == ("DE", f"{name} (DE)")
+            assert clean(country(), name) == "DE"
+    with translation.override("fr"):
+        assert clean(country(), "Deutschland") != "DE"  # German, while French is active
+
+
 def test_accents_and_case_do_not_matter():
     with translation.override("en"):
         assert clean(country(), "aland islands") == "AX"  # Åland Islands

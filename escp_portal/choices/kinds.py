@@ -4,7 +4,7 @@ resolved (``escp_portal.choices``)."""
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,8 @@ CANDIDATES = 5  # close candidates named in an error
 LABELLED = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[^()]+)\)$")  # "Germany (DE)"
 SEPARATOR = "; "
 MAX_TEXT = 2000  # what a field resolves: a few dozen names
+FOLDED_KEPT = 20_000  # folded texts remembered (labels and names: a few thousand per language)
+FOLDED_LONGEST = 200  # longer texts (what a user typed, mostly) are folded anew each time
 
 
 def is_id(value) -> bool:
@@ -26,8 +28,18 @@ def is_id(value) -> bool:
 
 def fold(text: str) -> str:
     """Case and accents left out, so that "cote d'ivoire" finds "Côte d'Ivoire"."""
-    text = unicodedata.normalize("NFKD", str(text)).casefold()
+    text = str(text)
+    return _folded(text) if len(text) <= FOLDED_LONGEST else _fold(text)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).casefold()
     return "".join(c for c in text if not unicodedata.combining(c)).strip()
+
+
+# A search or a filter folds every label of its list (250 countries, 1,000 NACE codes) on each
+# request; the labels are the same every time.
+_folded = lru_cache(maxsize=FOLDED_KEPT)(_fold)
 
 
 class Unresolved(Exception):
@@ -109,11 +121,19 @@ def english_names() -> dict[str, str]:
         return {c.code: fold(c.name) for c in countries}
 
 
+@lru_cache(maxsize=32)
+def _country_entries(language) -> tuple[tuple[str, str], ...]:
+    """(code, "Name (CODE)") of every country, in ``language``'s names and order."""
+    from django_countries import countries
+
+    return tuple((c.code, f"{c.name} ({c.code})") for c in countries)
+
+
 class CountryKind(Kind):
     def entries(self, user=None, queryset=None):
-        from django_countries import countries
+        from django.utils.translation import get_language
 
-        return [(c.code, f"{c.name} ({c.code})") for c in countries]
+        return list(_country_entries(get_language()))
 
     def label(self, value, queryset=None):
         from django_countries import countries
@@ -126,11 +146,16 @@ class CountryKind(Kind):
         return {fold(label), fold(LABELLED.match(label)["name"]), english_names().get(value)}
 
 
+@cache
+def _nace_entries() -> tuple[tuple[str, str], ...]:
+    from partnerships.nace import table
+
+    return tuple((code, f"{code} {title}") for code, title in table().items())
+
+
 class NaceKind(Kind):
     def entries(self, user=None, queryset=None):
-        from partnerships.nace import table
-
-        return [(code, f"{code} {title}") for code, title in table().items()]
+        return list(_nace_entries())
 
     def label(self, value, queryset=None):
         from partnerships.nace import normalise, table
