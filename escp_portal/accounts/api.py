@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from escp_portal.api.authentication import ScopedTokenAuthentication
 from escp_portal.api.exceptions import error_body
-from escp_portal.api.serializers import VisibleField
+from escp_portal.api.serializers import ModelSerializer, VisibleField
 from escp_portal.api.throttling import ScopedRateThrottle
 from escp_portal.api.viewsets import (
     IdempotentCreateMixin,
@@ -100,7 +100,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AuthTokenSerializer(serializers.ModelSerializer):
+class AuthTokenSerializer(ModelSerializer):
     # A token issued with a password has no scope row: its name is empty and it may write.
     name = serializers.SerializerMethodField(help_text="The token's label (empty: none given).")
     read_only = serializers.SerializerMethodField(
@@ -223,7 +223,7 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
         fields = ["role", "partnership", "cluster"]
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(ModelSerializer):
     user = serializers.EmailField(source="user.email", read_only=True)
 
     class Meta:
@@ -240,7 +240,7 @@ class RoleAssignmentViewSet(ReadOnlyPolicyViewSet):
     filterset_class = RoleAssignmentFilterSet
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
 
     class Meta:
@@ -262,7 +262,7 @@ class MeView(APIView):
 # --- invitations of people -----------------------------------------------------------------------
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     # A partnership the user cannot see is, to them, an invalid id (clusters are public).
     partnership = VisibleField(Partnership, required=False, allow_null=True)
     state = serializers.CharField(source="current_state", read_only=True)

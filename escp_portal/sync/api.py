@@ -3,16 +3,17 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, viewsets
 
 from escp_portal.api.filters import since_param
+from escp_portal.api.serializers import ModelSerializer
 from escp_portal.api.viewsets import PolicyQuerysetMixin
 
 from .models import Deletion
 from .resources import resource_names
 
 
-class DeletionSerializer(serializers.ModelSerializer):
+class DeletionSerializer(ModelSerializer):
     class Meta:
         model = Deletion
         fields = ["id", "resource", "object_id", "deleted_at"]

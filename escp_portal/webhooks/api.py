@@ -8,13 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from escp_portal.api.serializers import ModelSerializer
 from escp_portal.api.viewsets import PolicyViewSet
 
 from . import events, services
 from .models import Delivery, Subscription
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=events.NAMES),
         allow_empty=False,
@@ -91,7 +92,7 @@ class AttemptSerializer(serializers.Serializer):
     ms = serializers.IntegerField(help_text="How long the attempt took, in milliseconds.")
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     attempt_log = AttemptSerializer(many=True, read_only=True, help_text="Each attempt.")
     payload = serializers.JSONField(
         read_only=True,

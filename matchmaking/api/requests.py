@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from escp_portal import versions
-from escp_portal.api.serializers import PolicySerializer, VisibleField
+from escp_portal.api.serializers import ModelSerializer, PolicySerializer, VisibleField
 from escp_portal.api.viewsets import PolicyViewSet, run_once
 from partnerships.api.serializers import CountryCodesField
 from partnerships.models import ClusterOrganisation, Partnership
@@ -188,7 +188,7 @@ class LookingForSerializer(PolicySerializer):
         validators = []
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ModelSerializer):
     author = serializers.CharField(source="author.__str__", read_only=True)
     author_email = serializers.EmailField(source="author.email", read_only=True)
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from escp_portal.api.serializers import VisibleField
+from escp_portal.api.serializers import ModelSerializer, VisibleField
 from escp_portal.api.viewsets import IdempotentCreateMixin, VersionedMixin
 
 from .. import selectors
@@ -16,7 +16,7 @@ from ..services import consent
 from .serializers import PartnerSerializer
 
 
-class PartnerInvitationSerializer(serializers.ModelSerializer):
+class PartnerInvitationSerializer(ModelSerializer):
     partnership = VisibleField(Partnership)
     cluster = serializers.PrimaryKeyRelatedField(queryset=ClusterOrganisation.objects.all())
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)

@@ -6,7 +6,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField, described
+from escp_portal.api.serializers import ModelSerializer, PolicySerializer, VisibleField, described
 
 from .. import nace
 from ..models import ClusterOrganisation, Member, Partner, Partnership, Programme, Sector
@@ -16,7 +16,7 @@ from ..services.partnerships import PARTNERSHIP_COORDINATOR_FIELDS, PARTNERSHIP_
 from .examples import CLUSTER_EXAMPLES, MEMBER_EXAMPLES, PARTNERSHIP_EXAMPLES
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     partnership_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -31,7 +31,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     joined_on="Date the cluster joined the partnership.",
     left_on="Date it left; null while it takes part.",
 )
-class PartnerInlineSerializer(serializers.ModelSerializer):
+class PartnerInlineSerializer(ModelSerializer):
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
     country = CountryField(source="cluster.country", read_only=True)
 
@@ -54,7 +54,7 @@ class PartnerInlineSerializer(serializers.ModelSerializer):
     updated_at="When the partnership was last changed.",
 )
 @extend_schema_serializer(examples=PARTNERSHIP_EXAMPLES)
-class PartnershipSerializer(serializers.ModelSerializer):
+class PartnershipSerializer(ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     sectors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Sector.objects.all(), many=True, required=False
@@ -119,7 +119,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
     updated_at="When the profile was last changed.",
 )
 @extend_schema_serializer(examples=CLUSTER_EXAMPLES)
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ModelSerializer):
     country = CountryField()
     sectors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Sector.objects.all(), many=True, required=False
@@ -205,7 +205,7 @@ class CountryCodesField(serializers.ListField):
     updated_at="When the member was last changed.",
 )
 @extend_schema_serializer(examples=MEMBER_EXAMPLES)
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     country = CountryField()
     export_markets = CountryCodesField(required=False, help_text="ISO country codes.")
     competences = CompetenceNamesField(required=False)

@@ -1,9 +1,8 @@
 """The API of the target markets and their studies."""
 
 from django_countries.serializer_fields import CountryField
-from rest_framework import serializers
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField, described
+from escp_portal.api.serializers import ModelSerializer, PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import PolicyViewSet
 from partnerships.models import Partner, Partnership
 
@@ -12,7 +11,7 @@ from ..filters import TargetMarketFilterSet
 from ..models import MarketStudy, TargetMarket
 
 
-class MarketStudySerializer(serializers.ModelSerializer):
+class MarketStudySerializer(ModelSerializer):
     class Meta:
         model = MarketStudy
         fields = ["id", "target_market", *services.STUDY_FIELDS, "updated_at"]

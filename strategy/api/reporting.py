@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escp_portal.api.serializers import PolicySerializer, VisibleField, described
+from escp_portal.api.serializers import ModelSerializer, PolicySerializer, VisibleField, described
 from escp_portal.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, STALE, PolicyViewSet, run_once
 from escp_portal.services import RowErrors
 from partnerships.models import Partner
@@ -32,7 +32,7 @@ from .examples import KPI_EXAMPLES, MEASUREMENT_BULK_EXAMPLES, MEASUREMENT_EXAMP
     date="Date by which the value should be reached.",
     value="Value expected at that date, in the KPI's unit.",
 )
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["date", "value"]
@@ -128,7 +128,7 @@ class KPIViewSet(PolicyViewSet):
     key="The part within the breakdown (a partner id, an ISO country code, a size class).",
     value="The part's value, in the KPI's unit.",
 )
-class MeasurementPartSerializer(serializers.ModelSerializer):
+class MeasurementPartSerializer(ModelSerializer):
     class Meta:
         model = MeasurementPart
         fields = ["dimension", "key", "value"]
@@ -141,7 +141,7 @@ class MeasurementPartSerializer(serializers.ModelSerializer):
     reason="Why the value was changed.",
     changed_at="When the change was made.",
 )
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(ModelSerializer):
     class Meta:
         model = MeasurementRevision
         fields = [

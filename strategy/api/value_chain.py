@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from escp_portal.api.serializers import ModelSerializer
 from escp_portal.api.viewsets import ReadOnlyPolicyViewSet
 
 from ..filters import ValueChainFilterSet
@@ -41,7 +42,7 @@ class StageSerializer(serializers.Serializer):
         return [s.pk for s in obj.depends_on.all()]
 
 
-class ValueChainSerializer(serializers.ModelSerializer):
+class ValueChainSerializer(ModelSerializer):
     stages = StageSerializer(many=True, read_only=True)
     gaps = serializers.SerializerMethodField()
 
