@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.choices import searchable_formfield
+from escp_portal.choices import NaceListField, searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.models import Member, Sector
 
@@ -59,6 +59,7 @@ class VoucherStatusForm(BootstrapFormMixin, forms.Form):
 
 
 class FundingCallForm(BootstrapFormMixin, forms.ModelForm):
+    nace_codes = NaceListField(separator=", ", required=False, label=_("NACE codes"))
     sectors = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(),
         required=False,

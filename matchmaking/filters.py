@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from escp_portal.choices import CountryFilter, NaceFilter
 from escp_portal.forms import FilterForm
-from partnerships.filters import validate_sector
 from partnerships.models import Member
-from partnerships.nace import normalise
+from partnerships.nace import normalise, validate_sector
 
 from .models import ContactRequest, FindableProfile, PartnerRequest
 from .selectors.search import Criteria, filter_members

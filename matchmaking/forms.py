@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from escp_portal.choices import searchable_formfield
+from escp_portal.choices import NaceListField, searchable_formfield
 from escp_portal.forms import BootstrapFormMixin
 from partnerships.forms import DateInput
 from partnerships.models import Member
@@ -83,6 +83,7 @@ class PartnerRequestForm(BootstrapFormMixin, forms.ModelForm):
     """A post; a new one also says whom it is for (a partnership or a cluster of the poster)."""
 
     posted_for = forms.ChoiceField(label=_("Posted for"))
+    nace_codes = NaceListField(separator=" ", required=False, label=_("NACE codes"))
 
     class Meta:
         model = PartnerRequest

@@ -5,7 +5,6 @@ import re
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +27,7 @@ from .models import (
     Programme,
     Sector,
 )
+from .nace import validate_sector
 from .selectors import ended_q, quiet_q, running_q
 
 
@@ -174,14 +174,6 @@ class ProgrammeFilterSet(SearchFilterMixin, django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["q"]
-
-
-def validate_sector(value: str) -> None:
-    from .nace import normalise, table
-
-    value = (value or "").strip().upper()
-    if value and not re.fullmatch(r"[A-U]", value) and normalise(value) not in table():
-        raise ValidationError(_("Enter a NACE section letter (C), division (62) or code (62.01)."))
 
 
 class MemberFilterSet(SearchFilterMixin, django_filters.FilterSet):

@@ -72,6 +72,40 @@ def validate_nace(value: str) -> None:
         )
 
 
+def validate_sector(value: str) -> None:
+    """A section letter (``C``), a division (``62``), a group or a class (``62.01``)."""
+    value = (value or "").strip().upper()
+    if value and not re.fullmatch(r"[A-U]", value) and normalise(value) not in table():
+        raise ValidationError(
+            _("Enter a NACE section letter (C), division (62) or code (62.01)."),
+            code="invalid_nace",
+        )
+
+
+def sector_list(text: str) -> list[str]:
+    """The NACE sections and codes of a text, separated by spaces, commas or semicolons: each
+    normalised (``c`` is ``C``, ``6201`` is ``62.01``), in order and once. A ValidationError
+    names every piece that is neither, so nothing is kept of a list with a wrong code in it."""
+    codes, wrong = [], []
+    for piece in re.split(r"[\s,;]+", text or ""):
+        if not piece:
+            continue
+        try:
+            validate_sector(piece)
+        except ValidationError:
+            wrong.append(piece)
+            continue
+        code = piece.upper()
+        codes.append(code if re.fullmatch(r"[A-U]", code) else normalise(code))
+    if wrong:
+        raise ValidationError(
+            _("%(codes)s: enter a NACE section letter (C), division (62) or code (62.01)."),
+            code="invalid_nace",
+            params={"codes": ", ".join(wrong)},
+        )
+    return list(dict.fromkeys(codes))
+
+
 def title(code: str) -> str:
     return table().get(code, "")
 

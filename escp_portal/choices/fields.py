@@ -233,6 +233,65 @@ class NaceField(SearchableChoiceField):
         return super().resolve(text)
 
 
+# A NACE section letter or code as typed in a list (``C``, ``C25``, ``6201``, ``62.01``).
+NACE_PIECE = re.compile(r"[A-Za-z]|[A-Za-z]?\d[\d.]*")
+
+
+class NaceListField(NaceField):
+    """Several NACE sections and codes typed or picked (a funding call's, a partner search's),
+    cleaned to the text the model keeps: the codes joined by ``separator``. Codes typed the way
+    the text is kept, separated by spaces or commas (``C25 62.01``), are understood too, and the
+    kept text is shown with the codes' titles."""
+
+    def __init__(self, *, separator: str, **kwargs):
+        self.separator = separator
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Sections or codes: type a code or words of the activity and pick it; separate "
+                "several with semicolons."
+            ),
+        )
+        super().__init__(multiple=True, **kwargs)
+
+    @staticmethod
+    def codes(text: str) -> list[str] | None:
+        """The pieces of ``text`` when every one is a code, else ``None``."""
+        pieces = [piece for piece in re.split(r"[\s,]+", text) if piece]
+        return pieces if pieces and all(NACE_PIECE.fullmatch(p) for p in pieces) else None
+
+    def pieces(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return super().pieces(value)
+        pieces = []
+        for part in str(value or "").split(";"):
+            part = part.strip()
+            if part:
+                pieces.extend(self.codes(part) or [part])
+        return pieces
+
+    def resolve(self, text):
+        from partnerships.nace import sector_list
+
+        if NACE_PIECE.fullmatch(text.strip()):
+            sector_list(text)  # a code that is none names itself in the message
+        return super().resolve(text)
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and self.codes(value.replace(";", " ")):
+            return self.codes(value.replace(";", " "))
+        return value
+
+    def clean(self, value) -> str:
+        return self.separator.join(super().clean(value))
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.clean(data) != (initial or "")
+        except forms.ValidationError:
+            return True
+
+
 class NaceFilter(django_filters.CharFilter):
     """A NACE filter of a FilterSet: a text parameter at the API, a searchable field on the
     page."""

@@ -4,6 +4,7 @@ new call fits are told by email, each call once per partnership and coordinator.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +17,7 @@ from escp_portal.jobs.once import claim_and_send
 from escp_portal.jobs.outbox import enqueue
 from escp_portal.services import apply_fields, require, save_audited
 from partnerships.models import Partnership
+from partnerships.nace import sector_list
 
 from ..models import CallNotice, FundingCall
 from ..rules import can_record_calls
@@ -41,7 +43,10 @@ def call_save(*, actor, call: FundingCall | None = None, sectors=None, **data) -
     call = call or FundingCall(recorded_by=actor)
     apply_fields(call, data, CALL_FIELDS)
     if "nace_codes" in data:
-        call.nace_codes = ", ".join(call.nace_list())
+        try:
+            call.nace_codes = ", ".join(sector_list(call.nace_codes))
+        except ValidationError as error:
+            raise ValidationError({"nace_codes": error.messages}) from error
 
     def then(saved):
         if sectors is not None:

@@ -4,7 +4,6 @@ the post's date or until its poster closes it."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,8 +15,7 @@ from django.utils.translation import gettext as _
 from escp_portal.audit import set_actor
 from escp_portal.jobs.outbox import enqueue
 from escp_portal.services import apply_fields, require, save_audited
-from partnerships.filters import validate_sector
-from partnerships.nace import normalise
+from partnerships.nace import sector_list
 
 from ..models import PartnerRequest, PartnerRequestAnswer
 from ..rules import (
@@ -34,17 +32,10 @@ LONGEST = timedelta(days=366)
 
 
 def _nace_codes(text: str) -> str:
-    codes = []
-    for raw in re.split(r"[\s,;]+", text or ""):
-        if not raw:
-            continue
-        try:
-            validate_sector(raw)
-        except ValidationError as error:
-            raise ValidationError({"nace_codes": error.messages}) from error
-        code = raw.strip().upper()
-        codes.append(code if code.isalpha() else normalise(code))
-    return " ".join(dict.fromkeys(codes))
+    try:
+        return " ".join(sector_list(text))
+    except ValidationError as error:
+        raise ValidationError({"nace_codes": error.messages}) from error
 
 
 def _competences(text: str) -> str:
