@@ -187,7 +187,8 @@ class TargetTableView(InsiderMixin, TemplateView):
     template_name = "evaluation/targets.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(table=selectors.target_table(self.partnership.pk), **kwargs)
+        table = labels.shown_targets(selectors.target_table(self.partnership.pk))
+        return super().get_context_data(table=table, **kwargs)
 
 
 class TargetTableExportView(InsiderMixin, View):
