@@ -172,12 +172,26 @@ def meeting_delete(*, actor, meeting: PartnershipMeeting) -> None:
 DECISION_FIELDS = ("text", "objective", "task")
 
 
-def _check_links(decision: Decision) -> None:
+def _check_links(decision: Decision, linked=(None, None)) -> None:
+    """An objective or a task of the meeting's partnership. A new link (``linked``: the ids the
+    decision had) goes to the adopted version or its draft, as the form offers: a revised
+    version's objectives and tasks are history. A link made before its version was revised
+    stays when the decision's text changes."""
     partnership_id = decision.meeting.partnership_id
-    if decision.objective and decision.objective.strategy.partnership_id != partnership_id:
+    objective, task = decision.objective, decision.task
+    if objective and objective.strategy.partnership_id != partnership_id:
         raise ValidationError({"objective": _("Choose an objective of this partnership.")})
-    if decision.task and decision.task.objective.strategy.partnership_id != partnership_id:
+    if task and task.objective.strategy.partnership_id != partnership_id:
         raise ValidationError({"task": _("Choose a task of this partnership.")})
+    revised = Strategy.Status.REVISED
+    if objective and objective.pk != linked[0] and objective.strategy.status == revised:
+        raise ValidationError(
+            {"objective": _("This objective belongs to a revised version of the strategy.")}
+        )
+    if task and task.pk != linked[1] and task.objective.strategy.status == revised:
+        raise ValidationError(
+            {"task": _("This task belongs to a revised version of the strategy.")}
+        )
 
 
 def decision_create(*, actor, meeting: PartnershipMeeting, **data) -> Decision:
@@ -190,8 +204,9 @@ def decision_create(*, actor, meeting: PartnershipMeeting, **data) -> Decision:
 
 def decision_update(*, actor, decision: Decision, **data) -> Decision:
     require(can_edit(actor, decision))
+    linked = (decision.objective_id, decision.task_id)
     apply_fields(decision, data, DECISION_FIELDS)
-    _check_links(decision)
+    _check_links(decision, linked)
     return save_audited(actor, decision)
 
 

@@ -206,3 +206,43 @@ def test_the_shared_draft_costs_the_same_queries_with_more_feedback(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert "6 of 8 partners endorsed it" in page.content.decode()
+
+
+def test_a_new_decision_links_the_strategy_in_force_not_a_revised_version(
+    client, world, plan, draft
+):
+    """The form offers the adopted version's objectives and tasks and its draft's; the service
+    (and so the API) holds every new link to the same. A decision linked before its version was
+    revised keeps its link when its text is corrected."""
+    client.force_login(world.coord_a)
+    meeting = PartnershipMeeting.objects.create(
+        partnership=world.a, title="Steering committee", held_on=date(2025, 3, 12)
+    )
+    api = "/api/v1/decisions/"
+
+    def send(**fields):
+        return client.post(
+            api, {"meeting": meeting.pk, "text": "Go to Canada.", **fields}, "application/json"
+        )
+
+    made = send(objective=plan["objective"].pk, task=plan["task"].pk)
+    assert made.status_code == 201, made.content
+    # The draft is adopted: the first version is revised.
+    Strategy.objects.filter(pk=plan["strategy"].pk).update(status=Strategy.Status.REVISED)
+    Strategy.objects.filter(pk=draft.pk).update(status=Strategy.Status.ADOPTED)
+    corrected = client.patch(
+        f"{api}{made.json()['id']}/", {"text": "Go to Canada in May."}, "application/json"
+    )
+    assert corrected.status_code == 200, corrected.content
+    assert corrected.json()["objective"] == plan["objective"].pk
+    for field, old in (("objective", plan["objective"]), ("task", plan["task"])):
+        refused = send(**{field: old.pk})
+        assert refused.status_code == 400
+        assert "revised version" in refused.json()["errors"][field][0]
+    page = client.post(
+        reverse("strategy:decision_add", args=[meeting.pk]),
+        {"text": "Elsewhere", "objective": plan["objective"].pk},
+    )
+    assert page.status_code == 200 and Decision.objects.count() == 1
+    current = draft.objectives.get(code=plan["objective"].code)
+    assert send(objective=current.pk).status_code == 201
