@@ -77,8 +77,8 @@ class ShownPeriod:
 class Figures:
     """``|floatformat`` for the thousands of figures of one table, with the same rounding (half
     up) and the same formats of the active language, read once: the filter looks them up again
-    for each number, which is most of its cost. ``tests/evaluation/test_figures.py`` holds the
-    two to the same text."""
+    for each number, which is most of its cost. A test holds the two to the same text
+    (``tests/evaluation/test_floatformat_figures.py``)."""
 
     def __init__(self):
         names = ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
