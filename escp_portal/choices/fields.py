@@ -267,7 +267,7 @@ class NaceListField(NaceField):
         for part in str(value or "").split(";"):
             part = part.strip()
             if part:
-                pieces.extend(self.codes(part) or [part])
+                pieces.extend(self.codes(part) or super().pieces(part))
         return pieces
 
     def resolve(self, text):

@@ -75,3 +75,33 @@ def test_pick_an_export_market_by_keyboard_and_filter(page, live_server, members
 
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_pick_several_nace_codes_of_a_funding_call(page, live_server, transactional_db):
+    """Several NACE codes in one field: one picked from the suggestions with the keyboard, the
+    next typed after the semicolon the pick leaves and clicked; the call keeps the codes."""
+    from funding.models import FundingCall
+
+    factories.user("officer@example.org", role=Role.EC_OFFICER)
+    base = live_server.url
+    log_in(page, base, "officer@example.org")
+    page.goto(f"{base}/funding-calls/add/")
+    page.get_by_label("Programme").fill("Horizon Europe")
+    page.get_by_label("Title").fill("Software for food plants")
+    page.get_by_label("Deadline").fill("2099-01-31")
+    page.get_by_label("Topics").fill("robots")
+    field = page.get_by_role("combobox", name="NACE codes")
+    listbox = page.locator(f"#{field.get_attribute('aria-controls')}")
+
+    field.press_sequentially("62.01", delay=30)
+    expect(listbox.get_by_role("option", name=re.compile("^62.01 "))).to_be_visible()
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(field).to_have_value(re.compile(r"^62\.01 Computer programming activities; $"))
+    field.press_sequentially("manufacturing", delay=30)
+    listbox.get_by_role("option", name="C Manufacturing").click()
+    expect(field).to_have_value(re.compile(r"; C Manufacturing; $"))
+
+    page.get_by_role("button", name=re.compile("Save|Record")).click()
+    expect(page.get_by_role("heading", name="Software for food plants")).to_be_visible()
+    assert FundingCall.objects.get().nace_codes == "62.01, C"
