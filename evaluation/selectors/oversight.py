@@ -267,7 +267,7 @@ def oversight(
         stored = {
             pk: (expected, on_time, late, last)
             for pk, expected, on_time, late, last in PartnershipFigures.objects.filter(
-                partnership_id__in=list(rows)
+                partnership_id__in=partnerships.order_by().values("pk")  # ``rows``, as a subquery
             ).values_list(
                 "partnership_id",
                 "reports_expected",

@@ -99,19 +99,21 @@ def core_values_of(kpis, values) -> dict[int, list[dict]]:
     return result
 
 
-def core_values(partnership_ids, today: date | None = None) -> dict[int, list[dict]]:
+def core_values(partnership_ids, today: date | None = None, *, among=None) -> dict[int, list[dict]]:
     """``live_core_values``, read from the stored figures (as current as the KPI statuses:
     rewritten with them on every change and by the nightly job); computed live for a
-    partnership that has none yet, and for a look at another day than today."""
+    partnership that has none yet, and for a look at another day than today. ``among``: the
+    same partnerships as a subquery, to read them by (a list of a thousand ids costs Django a
+    conversion per id and PostgreSQL a thousand parameters)."""
     from ..models import PartnershipFigures
 
     ids = list(partnership_ids)
     stored = {}
     if today is None or today == timezone.localdate():
         stored = dict(
-            PartnershipFigures.objects.filter(partnership_id__in=ids).values_list(
-                "partnership_id", "core_values"
-            )
+            PartnershipFigures.objects.filter(
+                partnership_id__in=ids if among is None else among
+            ).values_list("partnership_id", "core_values")
         )
     live = live_core_values([pk for pk in ids if pk not in stored], today)
     return {pk: stored[pk] if pk in stored else live.get(pk, []) for pk in ids}
@@ -173,26 +175,27 @@ def _partnership_value(entries: list[dict]) -> dict[int, tuple[Decimal, Decimal 
     }
 
 
-def _groups(ids, dimension) -> dict[int, list]:
-    """{partnership: [the columns it counts in]} for a split."""
+def _groups(among, dimension) -> dict[int, list]:
+    """{partnership: [the columns it counts in]} for a split, of the partnerships ``among``
+    selects (a subquery)."""
     from partnerships.models import Partner, Partnership
     from strategy.models import TargetMarket
 
     groups = defaultdict(list)
     if dimension in ("programme", "generation"):
         field_name = "programme__code" if dimension == "programme" else "generation"
-        for pk, key in Partnership.objects.filter(pk__in=ids).values_list("pk", field_name):
+        for pk, key in Partnership.objects.filter(pk__in=among).values_list("pk", field_name):
             groups[pk].append(key)
     elif dimension == "partner_country":
         rows = (
-            Partner.objects.filter(partnership_id__in=ids, left_on__isnull=True)
+            Partner.objects.filter(partnership_id__in=among, left_on__isnull=True)
             .values_list("partnership_id", "cluster__country")
             .distinct()
         )
         for pk, country in rows:
             groups[pk].append(str(country))
     elif dimension == "target_country":
-        rows = TargetMarket.objects.filter(partnership_id__in=ids).values_list(
+        rows = TargetMarket.objects.filter(partnership_id__in=among).values_list(
             "partnership_id", "country"
         )
         for pk, country in rows.distinct():
@@ -210,18 +213,20 @@ def core_indicator_rollups(partnerships, dimensions, *, today=None) -> list[Roll
     """``core_indicator_rollup`` for several splits, the values read once."""
     from strategy.models import CoreIndicator
 
-    ids = list(partnerships.order_by().values_list("pk", flat=True))
+    among = partnerships.order_by().values("pk")
+    ids = [row["pk"] for row in among]
     indicators = list(CoreIndicator.objects.all())
-    values = core_values(ids, today)
+    values = core_values(ids, today, among=among)
     return [
-        _rollup(ids, indicators, values, d if d in DIMENSIONS else "programme") for d in dimensions
+        _rollup(among, indicators, values, d if d in DIMENSIONS else "programme")
+        for d in dimensions
     ]
 
 
-def _rollup(ids, indicators, values, dimension) -> Rollup:
+def _rollup(among, indicators, values, dimension) -> Rollup:
     totals = {i.pk: IndicatorTotal(i) for i in indicators}
     cells: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
-    groups = _groups(ids, dimension) if dimension != "year" else {}
+    groups = _groups(among, dimension) if dimension != "year" else {}
     for pk, entries in values.items():
         for indicator, (value, target, n) in _partnership_value(entries).items():
             total = totals.get(indicator)
@@ -246,7 +251,7 @@ def _rollup(ids, indicators, values, dimension) -> Rollup:
         dimension=dimension,
         columns=columns,
         cells={k: dict(v) for k, v in cells.items()},
-        partnerships=len(ids),
+        partnerships=len(values),  # a key for each partnership, with figures or not
     )
 
 
