@@ -278,9 +278,8 @@ class NaceListField(NaceField):
         return super().resolve(text)
 
     def prepare_value(self, value):
-        if isinstance(value, str) and self.codes(value.replace(";", " ")):
-            return self.codes(value.replace(";", " "))
-        return value
+        codes = self.codes(value.replace(";", " ")) if isinstance(value, str) else None
+        return codes or value
 
     def clean(self, value) -> str:
         return self.separator.join(super().clean(value))

@@ -1,7 +1,7 @@
-"""The programme pages read every partnership's rows through a subquery of the partnerships
+"""The programme pages (and their exports) read every partnership's rows through a subquery of the partnerships
 the reader sees, not a list of their ids: a list of a thousand ids costs Django a conversion per
 id and PostgreSQL a thousand parameters (the statistics page at programme scale: 428 → 308 M
-instructions). Swept over the programme pages and their API."""
+instructions). Swept over the programme pages, their exports and their API."""
 
 import re
 
@@ -21,7 +21,12 @@ URLS = [
     "/statistics/core-indicators/?by=partner_country",
     "/statistics/core-indicators/?by=target_country",
     "/statistics/core-indicators/?by=generation",
+    "/statistics/core-indicators/?by=year",
+    "/statistics/core-indicators.xlsx",
     "/oversight/",
+    "/oversight/?phase=implementation&silent=1",
+    "/oversight.xlsx",
+    "/oversight.csv",
     "/api/v1/statistics/",
     "/api/v1/core-indicators/?by=partner_country",
     "/api/v1/oversight/",
