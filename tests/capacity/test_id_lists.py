@@ -1,7 +1,8 @@
-"""The programme pages (and their exports) read every partnership's rows through a subquery of the partnerships
-the reader sees, not a list of their ids: a list of a thousand ids costs Django a conversion per
-id and PostgreSQL a thousand parameters (the statistics page at programme scale: 428 → 308 M
-instructions). Swept over the programme pages, their exports and their API."""
+"""The programme pages and their exports read every partnership's rows through a subquery of
+the partnerships the reader sees, not a list of their ids: a list of a thousand ids costs Django
+a conversion per id and PostgreSQL a thousand parameters (the statistics page at programme
+scale: 428 → 308 M instructions). Swept over the programme pages, their exports and their
+API."""
 
 import re
 
